@@ -1,0 +1,1 @@
+"""Tandem: live, anonymous group workshops on codependency and interdependency."""

@@ -1,0 +1,40 @@
+"""An information slide: something to read together. Nobody answers it."""
+
+from __future__ import annotations
+
+import random
+from typing import Any, Literal
+
+from pydantic import Field
+
+from workshop.activities.base import ActivitySpec, AnswerError, Form
+
+
+class Spec(ActivitySpec):
+    kind: Literal["info"] = "info"
+    body: str = Field(default="", max_length=3000)
+    answerable: bool = False
+
+
+def parse_answer(spec: Spec, form: Form) -> Any:
+    raise AnswerError("There is nothing to answer on this slide.")
+
+
+def aggregate(spec: Spec, values: list[Any]) -> dict[str, Any]:
+    return {}
+
+
+def summary(spec: Spec, data: dict[str, Any], revealed: bool) -> list[dict[str, Any]]:
+    return []
+
+
+def figure(spec: Spec, data: dict[str, Any], revealed: bool) -> None:
+    return None
+
+
+def form_fields(spec: Spec, value: Any) -> dict[str, list[str]]:
+    return {}
+
+
+def sample_answer(spec: Spec, rng: random.Random) -> Any:
+    return None

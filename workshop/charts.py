@@ -1,0 +1,189 @@
+"""Plotly figures in the projector's style: large type, colour-blind-safe colours.
+
+Every activity kind draws its figure from its own result data with one of these builders, so
+that the whole deck looks like one piece on the wall.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+
+# Okabe & Ito's palette: distinguishable with every common colour-vision deficiency.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+PASS_COLOUR = "#9A9A9A"
+# Diverging scale for ordered answers (rarely ... almost always): blue to orange through grey.
+DIVERGING = ["#0072B2", "#56B4E9", "#C8C8C8", "#E69F00", "#D55E00"]
+FONT_SIZE = 26
+
+
+def _layout(figure: go.Figure, height: int) -> go.Figure:
+    figure.update_layout(
+        height=height,
+        margin={"l": 20, "r": 40, "t": 20, "b": 20},
+        font={"size": FONT_SIZE, "family": "Inter, Segoe UI, Helvetica, Arial, sans-serif"},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        showlegend=False,
+        uniformtext={"minsize": 18, "mode": "hide"},
+    )
+    return figure
+
+
+def wrap(text: str, width: int = 28) -> str:
+    """Break a long label onto several lines for an axis (plotly uses <br>)."""
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + len(word) + 1 > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "<br>".join(lines)
+
+
+def bars(
+    labels: Sequence[str],
+    values: Sequence[float],
+    *,
+    highlight: int | None = None,
+    number_format: str = "{:d}",
+    colours: Sequence[str] | None = None,
+) -> go.Figure:
+    """Horizontal bars, first label at the top; `highlight` marks a correct answer."""
+    colours = list(colours or [PALETTE[0]] * len(labels))
+    if highlight is not None:
+        colours = [PALETTE[2] if i == highlight else "#BFBFBF" for i in range(len(labels))]
+    figure = go.Figure(
+        go.Bar(
+            x=list(values),
+            y=[wrap(label) for label in labels],
+            orientation="h",
+            marker_color=colours,
+            text=[number_format.format(value) for value in values],
+            textposition="outside",
+            cliponaxis=False,
+        )
+    )
+    figure.update_yaxes(autorange="reversed", automargin=True)
+    figure.update_xaxes(visible=False, range=[0, max(list(values) + [1]) * 1.15])
+    return _layout(figure, height=max(320, 110 * len(labels)))
+
+
+def stacked_rows(
+    rows: Sequence[str],
+    categories: Sequence[str],
+    tallies: Sequence[Sequence[int]],
+    *,
+    diverging: bool = False,
+    correct: Sequence[int | None] | None = None,
+) -> go.Figure:
+    """One bar per row (statement, vignette) split into its answer categories, as shares.
+
+    With `diverging`, the categories are ordered and the bars are centred on the middle of
+    the scale, so that leaning one way or the other reads at a glance.
+    """
+    palette = DIVERGING if diverging and len(categories) <= 5 else PALETTE
+    if diverging and len(categories) == 4:
+        palette = [DIVERGING[0], DIVERGING[1], DIVERGING[3], DIVERGING[4]]
+    totals = [sum(tally) or 1 for tally in tallies]
+    shares = [
+        [count / total * 100 for count in tally]
+        for tally, total in zip(tallies, totals, strict=True)
+    ]
+    labels = []
+    for number, row in enumerate(rows):
+        mark = ""
+        if correct is not None and correct[number] is not None:
+            mark = f"  ✓ {categories[correct[number]]}"
+        labels.append(wrap(row, 40) + mark)
+    figure = go.Figure()
+    offsets = [0.0] * len(rows)
+    if diverging:
+        # Start each bar left of zero by the share below the middle of the scale.
+        half = len(categories) / 2
+        for number, row_shares in enumerate(shares):
+            below = sum(row_shares[: int(half)])
+            if len(categories) % 2:
+                below += row_shares[int(half)] / 2
+            offsets[number] = -below
+    for index, category in enumerate(categories):
+        figure.add_trace(
+            go.Bar(
+                name=category,
+                y=labels,
+                x=[row[index] for row in shares],
+                base=offsets[:] if diverging else None,
+                orientation="h",
+                marker_color=palette[index % len(palette)],
+                text=[f"{row[index]:.0f}%" if row[index] >= 8 else "" for row in shares],
+                textposition="inside",
+                insidetextanchor="middle",
+            )
+        )
+        if diverging:
+            offsets = [offset + row[index] for offset, row in zip(offsets, shares, strict=True)]
+    figure.update_layout(barmode="stack" if not diverging else "overlay", bargap=0.35)
+    figure.update_yaxes(autorange="reversed", automargin=True)
+    figure.update_xaxes(visible=False)
+    _layout(figure, height=max(360, 120 * len(rows) + 120))
+    figure.update_layout(
+        showlegend=True,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "font": {"size": 22}},
+        margin={"t": 80},
+    )
+    return figure
+
+
+def word_cloud(words: Sequence[tuple[str, int]], limit: int = 40) -> go.Figure:
+    """Words sized by how often they were given, laid out on a spiral from the centre.
+
+    A real word cloud without an extra dependency: plotly text placed on an Archimedean
+    spiral, each word moved outwards until its box no longer overlaps the ones before.
+    """
+    chosen = list(words)[:limit]
+    figure = go.Figure()
+    if not chosen:
+        return _layout(figure, height=500)
+    top = max(count for _, count in chosen)
+    placed: list[tuple[float, float, float, float]] = []
+    xs, ys, sizes, texts, colours = [], [], [], [], []
+    for number, (word, count) in enumerate(chosen):
+        size = 24 + 64 * math.sqrt(count / top)
+        # Box in plot units: about 0.6 of the font size per character, on a 1000 x 600 canvas.
+        width, height = 0.6 * size * len(word) + 12, size * 1.1
+        angle = 0.0
+        while True:
+            radius = 4 * angle
+            x, y = radius * math.cos(angle), 0.6 * radius * math.sin(angle)
+            box = (x - width / 2, y - height / 2, x + width / 2, y + height / 2)
+            if all(
+                box[2] < other[0] or box[0] > other[2] or box[3] < other[1] or box[1] > other[3]
+                for other in placed
+            ):
+                break
+            angle += 0.15
+        placed.append(box)
+        xs.append(x)
+        ys.append(y)
+        sizes.append(size)
+        texts.append(word)
+        colours.append(PALETTE[number % 6])
+    figure.add_trace(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            text=texts,
+            mode="text",
+            textfont={"size": sizes, "color": colours},
+            hoverinfo="skip",
+        )
+    )
+    span_x = max(max(abs(b[0]), abs(b[2])) for b in placed) + 20
+    span_y = max(max(abs(b[1]), abs(b[3])) for b in placed) + 20
+    figure.update_xaxes(visible=False, range=[-span_x, span_x])
+    figure.update_yaxes(visible=False, range=[-span_y, span_y])
+    return _layout(figure, height=560)

@@ -1,0 +1,1 @@
+"""The facilitator's Streamlit pages: each is `render(store, ...)`, thin, tested with AppTest."""

@@ -1,0 +1,252 @@
+"""The control view: the facilitator paces the room from here.
+
+Current activity and its notes, open / close / reveal / next / previous / jump, live counts,
+the open-text moderation queue, a discussion timer, and the end of the session. Every click goes
+through workshop.live, which writes it to the database before the page shows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from workshop import live
+from workshop.moderation import APPROVED, FLAGGED, PENDING, REJECTED
+from workshop.results import result_for
+from workshop.store import Store
+
+REFRESH_SECONDS = 2
+
+
+def _act(action: Callable[..., object], *args: object) -> None:
+    """Run a facilitator action from a button; a refused one becomes a message, not a crash."""
+    try:
+        action(*args)
+    except live.LiveError as problem:
+        st.session_state["problem"] = str(problem)
+
+
+def pick_session(store: Store, session_id: int | None) -> live.Live | None:
+    """The session asked for, else the newest live one."""
+    if session_id is not None:
+        return live.load(store, session_id)
+    running = store.sessions(live_only=True)
+    return live.load(store, running[0].id) if running else None
+
+
+def _position_label(session: live.Live, index: int) -> str:
+    if index < 0:
+        return "Join slide (QR code)"
+    activity = session.deck.activities[index]
+    status = session.state(activity.id).status if activity.answerable else "info"
+    return f"{index + 1}. {activity.title} · {status}"
+
+
+def render(store: Store, session_id: int | None, public_url: str | None) -> None:
+    session = pick_session(store, session_id)
+    if session is None:
+        st.title("Control")
+        st.info("No live session yet. Start one from the library.")
+        return
+    if problem := st.session_state.pop("problem", None):
+        st.warning(problem)
+
+    st.title(session.row.title)
+    if session.ended:
+        st.success("This session has ended. Its results stay in the database for review.")
+        return
+
+    left, right = st.columns([2, 1], gap="large")
+    with right:
+        _join_panel(session, public_url)
+        _timer_panel(store, session)
+    with left:
+        _navigation(store, session)
+        _current_activity(session)
+    _live_panel(store, session.id)
+    with st.expander("End the session"):
+        confirm = st.checkbox("Yes, the workshop is over", key="end_confirm")
+        st.button(
+            "End session",
+            key="end",
+            disabled=not confirm,
+            on_click=_act,
+            args=(live.end_session, store, session.id),
+        )
+
+
+def _join_panel(session: live.Live, public_url: str | None) -> None:
+    st.metric("Join code", session.row.join_code)
+    if public_url:
+        st.caption(f"Phones: {public_url}/j")
+    else:
+        st.caption("No network address found: set WORKSHOP_PUBLIC_URL.")
+    st.link_button(
+        "Open screen view (projector)", f"/screen?session={session.id}", key="screen_link"
+    )
+
+
+def _navigation(store: Store, session: live.Live) -> None:
+    count = len(session.deck.activities)
+    index = session.row.current_index
+    st.session_state["jump"] = index
+    st.selectbox(
+        "On screen",
+        options=list(range(-1, count)),
+        format_func=lambda position: _position_label(session, position),
+        key="jump",
+        on_change=lambda: _act(live.go_to, store, session.id, st.session_state["jump"]),
+    )
+    previous_column, next_column, open_column, close_column, reveal_column = st.columns(5)
+    previous_column.button(
+        "◀ Previous",
+        key="previous",
+        disabled=index < 0,
+        on_click=_act,
+        args=(live.previous_activity, store, session.id),
+        width="stretch",
+    )
+    next_column.button(
+        "Next ▶",
+        key="next",
+        type="primary",
+        disabled=index >= count - 1,
+        on_click=_act,
+        args=(live.next_activity, store, session.id),
+        width="stretch",
+    )
+    activity = session.current
+    if activity is None or not activity.answerable:
+        return
+    state = session.state(activity.id)
+    open_column.button(
+        "Reopen" if state.status == "closed" else "Open",
+        key="open",
+        disabled=state.status == "open",
+        on_click=_act,
+        args=(live.open_activity, store, session.id, activity.id),
+        width="stretch",
+        help="Reopening lets late answers change a result the room has seen.",
+    )
+    close_column.button(
+        "Close",
+        key="close",
+        disabled=state.status != "open",
+        on_click=_act,
+        args=(live.close_activity, store, session.id, activity.id),
+        width="stretch",
+    )
+    reveal_column.button(
+        "Hide" if state.revealed else "Reveal",
+        key="reveal",
+        on_click=_act,
+        args=(live.reveal, store, session.id, activity.id, not state.revealed),
+        width="stretch",
+        help="Shows answer keys, explanations, and the results of a private activity.",
+    )
+
+
+def _current_activity(session: live.Live) -> None:
+    activity = session.current
+    if activity is None:
+        st.subheader("The join slide is on screen")
+        st.write("Phones scan the QR code and wait. Press Next to begin.")
+        return
+    number = session.row.current_index + 1
+    kind = activity.kind.replace("_", " ")
+    status = session.state(activity.id).status if activity.answerable else "information"
+    private = " · private" if activity.sensitive else ""
+    st.caption(
+        f"Activity {number} of {len(session.deck.activities)} · {kind} · "
+        f"{activity.minutes:g} min · {status}{private}"
+    )
+    st.subheader(activity.title)
+    if activity.prompt:
+        st.text(activity.prompt)
+    if activity.notes:
+        st.info(activity.notes, icon=":material/sticky_note_2:")
+
+
+def _timer_panel(store: Store, session: live.Live) -> None:
+    remaining = session.timer_remaining()
+    if remaining is not None:
+        minutes, seconds = divmod(int(remaining), 60)
+        st.metric("Discussion timer", f"{minutes}:{seconds:02d}" if remaining else "Time")
+    minutes_wanted = st.number_input(
+        "Timer minutes", min_value=0.5, max_value=60.0, value=3.0, step=0.5, key="timer_minutes"
+    )
+    start_column, stop_column = st.columns(2)
+    start_column.button(
+        "Start timer",
+        key="timer_start",
+        on_click=lambda: _act(live.start_timer, store, session.id, int(minutes_wanted * 60)),
+        width="stretch",
+    )
+    stop_column.button(
+        "Stop timer",
+        key="timer_stop",
+        disabled=remaining is None,
+        on_click=_act,
+        args=(live.stop_timer, store, session.id),
+        width="stretch",
+    )
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def _live_panel(store: Store, session_id: int) -> None:
+    """Counts, the moderation queue and a preview of the screen: refreshed every 2 seconds."""
+    session = live.load(store, session_id)
+    if session is None or session.ended:
+        return
+    answered = store.answer_counts(session_id)
+    joined = store.participant_count(session_id)
+    activity = session.current
+    columns = st.columns(3)
+    columns[0].metric("Joined", joined)
+    if activity is None or not activity.answerable:
+        return
+    answers = store.answers_for(session_id, activity.id)
+    result = result_for(activity, answers, session.state(activity.id), session.row.threshold)
+    columns[1].metric("Answered", answered.get(activity.id, 0))
+    columns[2].metric("Passed", result.passes)
+    if activity.kind == "open_text":
+        _moderation(store, session_id, activity.id)
+    st.markdown("**On the screen now**")
+    if result.visible:
+        figure = result.figure()
+        if figure is not None:
+            st.plotly_chart(figure, key="preview", config={"displayModeBar": False})
+        for note in result.notes:
+            st.text(note)
+    else:
+        st.caption(result.hidden_reason or "")
+
+
+def _moderation(store: Store, session_id: int, activity_id: str) -> None:
+    queue = store.moderation_queue(session_id, activity_id)
+    waiting = [item for item in queue if item.moderation in (PENDING, FLAGGED)]
+    st.markdown(f"**Moderation queue** ({len(waiting)} waiting)")
+    for item in waiting:
+        with st.container(border=True):
+            if item.moderation == FLAGGED:
+                st.error(
+                    "Possible safety concern. Never shown on screen; "
+                    "consider a quiet check-in with the group after the session.",
+                    icon=":material/warning:",
+                )
+            st.text(item.text)  # st.text: participant words are never read as Markdown
+            approve, reject = st.columns(2)
+            if item.moderation == PENDING:
+                approve.button(
+                    "Show on screen",
+                    key=f"approve-{item.answer_id}",
+                    on_click=store.moderate,
+                    args=(session_id, item.answer_id, APPROVED),
+                )
+            reject.button(
+                "Keep off screen",
+                key=f"reject-{item.answer_id}",
+                on_click=store.moderate,
+                args=(session_id, item.answer_id, REJECTED),
+            )

@@ -1,0 +1,71 @@
+"""The library: the decks on disk, a preview of each, and the button that starts a session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from workshop import live
+from workshop.decks import DECK_FOLDER, list_decks
+from workshop.store import Store
+
+
+def render(store: Store, deck_folder: Path = DECK_FOLDER) -> int | None:
+    """Draw the library; returns the id of a session to open (just started or resumed)."""
+    st.title("Workshop library")
+    listings = list_decks(deck_folder)
+    broken = [listing for listing in listings if listing.error]
+    for listing in broken:
+        st.error(f"{listing.path.name} cannot be used:\n\n" + str(listing.error))
+    decks = {listing.deck.id: listing.deck for listing in listings if listing.deck}
+    if not decks:
+        st.warning(f"No usable deck in {deck_folder}.")
+        return None
+
+    deck_id = st.selectbox(
+        "Deck",
+        options=list(decks),
+        format_func=lambda key: f"{decks[key].title} ({decks[key].minutes:g} min)",
+        key="deck",
+    )
+    deck = decks[deck_id]
+    if deck.description:
+        st.write(deck.description)
+    st.dataframe(
+        [
+            {
+                "#": number,
+                "Activity": activity.title,
+                "Kind": activity.kind.replace("_", " "),
+                "Minutes": activity.minutes,
+                "Private": "yes" if activity.sensitive else "",
+            }
+            for number, activity in enumerate(deck.activities, start=1)
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+
+    threshold = st.number_input(
+        "Show results once this many people have answered",
+        min_value=1,
+        max_value=50,
+        value=live.DEFAULT_THRESHOLD,
+        key="threshold",
+        help="Protects small groups: below it, neither the screen nor the phones show a result.",
+    )
+    started = None
+    if st.button("Start session", key="start", type="primary"):
+        session = live.start_session(store, deck, int(threshold))
+        st.success(f"Session started. Join code: {session.row.join_code}")
+        started = session.id
+
+    running = store.sessions(live_only=True)
+    if running:
+        st.subheader("Live sessions")
+        for row in running:
+            label = f"Open control view: {row.title} · code {row.join_code}"
+            if st.button(label, key=f"resume-{row.id}"):
+                started = row.id
+    return started

@@ -1,0 +1,56 @@
+"""The dashboard script Streamlit runs for every facilitator tab: login check, then navigation."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workshop import keys
+from workshop.dashboard import control, library, screen
+from workshop.facilitator_login import COOKIE
+from workshop.join import public_url
+from workshop.runtime import shared_store
+
+st.set_page_config(page_title="Tandem", page_icon=":material/diversity_3:", layout="wide")
+store = shared_store()
+
+# The gate middleware already keeps other browsers out; this check also covers the websocket.
+if not keys.login_cookie_valid(keys.server_key(store), st.context.cookies.get(COOKIE)):
+    st.title("Tandem")
+    st.write("Please log in as the facilitator.")
+    st.markdown("[Log in](/facilitator/login)")
+    st.stop()
+
+
+def _session_id() -> int | None:
+    raw = st.query_params.get("session", "")
+    return int(raw) if raw.isdigit() else None
+
+
+def _public_url() -> str | None:
+    return public_url(int(st.get_option("server.port")))
+
+
+def library_page() -> None:
+    started = library.render(store)
+    if started is not None:
+        st.switch_page(control_page, query_params={"session": str(started)})
+
+
+def control_page_body() -> None:
+    control.render(store, _session_id(), _public_url())
+
+
+def screen_page_body() -> None:
+    screen.render(store, _session_id(), _public_url())
+
+
+control_page = st.Page(control_page_body, title="Control", icon=":material/tune:", url_path="control")
+pages = [
+    st.Page(library_page, title="Library", icon=":material/library_books:", url_path="library", default=True),
+    control_page,
+    st.Page(screen_page_body, title="Screen", icon=":material/co_present:", url_path="screen"),
+]
+navigation = st.navigation(pages)
+with st.sidebar:
+    st.markdown("[Log out](/facilitator/logout)")
+navigation.run()

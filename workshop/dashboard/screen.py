@@ -1,0 +1,146 @@
+"""The screen view for the projector: read-only, large type, redrawn every second.
+
+Before the first activity it is the join slide (a big QR code, the code and the address). Then
+it shows the current prompt, the live chart once the response threshold is met, answer keys when
+revealed, approved open text, and the discussion timer; the join code stays in a corner for
+latecomers.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import streamlit as st
+
+from workshop import live
+from workshop.dashboard.control import pick_session
+from workshop.join import join_url, qr_png, short_url
+from workshop.results import result_for
+from workshop.store import Store
+
+REFRESH_SECONDS = 1
+
+# Our own fixed stylesheet (no participant text ever goes near unsafe HTML).
+STYLE = """
+<style>
+header[data-testid="stHeader"], [data-testid="stSidebar"], footer,
+[data-testid="stSidebarCollapsedControl"], [data-testid="stToolbar"] { display: none !important; }
+.block-container, [data-testid="stMainBlockContainer"] { padding-top: 1.5rem !important;
+  max-width: 100% !important; padding-left: 3rem !important; padding-right: 3rem !important; }
+.tandem-title { font-size: 64px; font-weight: 750; line-height: 1.1; margin: 0 0 0.6rem; }
+.tandem-prompt { font-size: 38px; line-height: 1.3; color: #333; margin: 0 0 1rem; }
+.tandem-eyebrow { font-size: 26px; color: #666; margin: 0; }
+.tandem-code { font-size: 150px; font-weight: 800; letter-spacing: 0.12em; line-height: 1;
+  margin: 1rem 0; }
+.tandem-url { font-size: 52px; font-weight: 600; }
+.tandem-big { font-size: 40px; color: #333; }
+.tandem-wait { font-size: 40px; color: #555; margin-top: 3rem; }
+.tandem-corner { font-size: 28px; color: #444; text-align: right; }
+.tandem-corner b { font-size: 40px; letter-spacing: 0.08em; color: #111; }
+.tandem-timer { font-size: 96px; font-weight: 800; text-align: right; line-height: 1; }
+.tandem-timer.done { color: #D55E00; }
+.tandem-note { font-size: 30px; background: #f2f5f8; border-left: 8px solid #009E73;
+  padding: 0.6rem 1rem; margin: 0.5rem 0; }
+.tandem-card { font-size: 34px; background: #f6f6f8; border-radius: 14px; padding: 1rem 1.4rem;
+  margin: 0 0 1rem; white-space: pre-wrap; }
+</style>
+"""
+
+
+def render(store: Store, session_id: int | None, public_url: str | None) -> None:
+    st.html(STYLE)
+    _live_screen(store, session_id, public_url)
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def _live_screen(store: Store, session_id: int | None, public_url: str | None) -> None:
+    session = pick_session(store, session_id)
+    if session is None:
+        st.html('<p class="tandem-wait">No live session. Start one from the library.</p>')
+        return
+    if session.ended:
+        st.html(f'<p class="tandem-title">{escape(session.row.title)}</p>')
+        st.html('<p class="tandem-prompt">Thank you for taking part.</p>')
+        return
+    if session.current is None:
+        _join_slide(store, session, public_url)
+    else:
+        _activity(store, session, public_url)
+
+
+def _join_slide(store: Store, session: live.Live, public_url: str | None) -> None:
+    st.html(f'<p class="tandem-title">{escape(session.row.title)}</p>')
+    if public_url is None:
+        st.error("No network address found. Set WORKSHOP_PUBLIC_URL and restart Tandem.")
+        return
+    code = session.row.join_code
+    qr_column, text_column = st.columns([1, 1.3], gap="large")
+    with qr_column:
+        st.image(qr_png(join_url(public_url, code), box_size=16), width=620)
+    with text_column:
+        joined = store.participant_count(session.id)
+        st.html(
+            '<p class="tandem-big">Scan the code with your phone camera, or go to</p>'
+            f'<p class="tandem-url">{escape(short_url(public_url))}</p>'
+            '<p class="tandem-big">and type</p>'
+            f'<p class="tandem-code">{escape(code)}</p>'
+            f'<p class="tandem-big">{joined} joined · anonymous · you can always pass</p>'
+        )
+
+
+def _activity(store: Store, session: live.Live, public_url: str | None) -> None:
+    activity = session.current
+    assert activity is not None
+    heading, corner = st.columns([4, 1])
+    with corner:
+        code = escape(session.row.join_code)
+        where = escape(short_url(public_url)) if public_url else ""
+        st.html(f'<div class="tandem-corner">{where}<br><b>{code}</b></div>')
+        remaining = session.timer_remaining()
+        if remaining is not None:
+            minutes, seconds = divmod(int(remaining + 0.999), 60)
+            done = " done" if remaining <= 0 else ""
+            st.html(f'<div class="tandem-timer{done}">{minutes}:{seconds:02d}</div>')
+    with heading:
+        number = session.row.current_index + 1
+        total = len(session.deck.activities)
+        st.html(f'<p class="tandem-eyebrow">{number} / {total}</p>')
+        st.html(f'<p class="tandem-title">{escape(activity.title)}</p>')
+        if activity.prompt:
+            st.html(f'<p class="tandem-prompt">{escape(activity.prompt)}</p>')
+        if activity.content_note:
+            st.html(f'<p class="tandem-note">{escape(activity.content_note)}</p>')
+    if not activity.answerable:
+        body = getattr(activity, "body", "")
+        for paragraph in body.split("\n\n") if body else []:
+            st.html(f'<p class="tandem-prompt">{escape(paragraph)}</p>')
+        return
+    state = session.state(activity.id)
+    answers = store.answers_for(session.id, activity.id)
+    result = result_for(activity, answers, state, session.row.threshold)
+    if not result.visible:
+        counted = f"{result.respondents} answered so far. " if state.status == "open" else ""
+        st.html(f'<p class="tandem-wait">{counted}{escape(result.hidden_reason or "")}</p>')
+        return
+    figure = result.figure()
+    if figure is not None:
+        st.plotly_chart(
+            figure, key="screen-chart", config={"displayModeBar": False, "staticPlot": True}
+        )
+    else:
+        _cards(result.summary())
+    for note in result.notes:
+        st.html(f'<p class="tandem-note">{escape(note)}</p>')
+
+
+def _cards(lines: list[dict]) -> None:
+    """Approved open-text answers as cards, escaped: participant words are never markup."""
+    texts = [line["label"] for line in lines if line["count"] is None]
+    if not texts:
+        st.html(
+            '<p class="tandem-wait">Answers appear here once the facilitator approves them.</p>'
+        )
+        return
+    columns = st.columns(3)
+    for number, text in enumerate(texts):
+        columns[number % 3].html(f'<div class="tandem-card">{escape(text)}</div>')

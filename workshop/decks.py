@@ -1,0 +1,157 @@
+"""Workshop decks: the TOML files in exercises/, their schema, and clear messages when one is wrong.
+
+A deck is read once into a `Deck`; a session keeps a JSON snapshot of the deck it was started
+with, so editing a file later never changes a workshop that already ran.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from workshop.activities import KINDS, ActivitySpec
+
+DECK_FOLDER = Path(__file__).resolve().parent.parent / "exercises"
+
+# A discriminated union over every kind module's Spec: the `kind` field picks the model.
+AnyActivity = Annotated[
+    Union[tuple(module.Spec for module in KINDS.values())],  # noqa: UP007
+    Field(discriminator="kind"),
+]
+
+
+class Deck(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")
+    title: str = Field(min_length=1, max_length=120)
+    description: str = Field(default="", max_length=2000)
+    activities: list[AnyActivity] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ids_are_unique(self) -> Deck:
+        seen: set[str] = set()
+        for activity in self.activities:
+            if activity.id in seen:
+                raise ValueError(f"two activities share the id {activity.id!r}")
+            seen.add(activity.id)
+        return self
+
+    @property
+    def minutes(self) -> float:
+        """The planned length: the sum of every activity's minutes."""
+        return sum(activity.minutes for activity in self.activities)
+
+    def activity(self, activity_id: str) -> ActivitySpec:
+        for activity in self.activities:
+            if activity.id == activity_id:
+                return activity
+        raise KeyError(activity_id)
+
+    def to_json(self) -> str:
+        return self.model_dump_json(by_alias=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Deck:
+        return cls.model_validate_json(text)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a deck file, said so that an author can find and fix it."""
+
+    file: str
+    activity: str | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.activity:
+            where.append(f"activity {self.activity!r}")
+        if self.field:
+            where.append(f"field {self.field!r}")
+        return f"{', '.join(where)}: {self.message}"
+
+
+class DeckError(ValueError):
+    """A deck that cannot be used, with every problem found in it."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))
+
+
+def _activity_name(raw: dict[str, Any], index: int) -> str:
+    activities = raw.get("activities")
+    if isinstance(activities, list) and index < len(activities):
+        entry = activities[index]
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+            return entry["id"]
+    return f"number {index + 1}"
+
+
+def _problem_from(file: str, raw: dict[str, Any], error: Any) -> Problem:
+    location = list(error["loc"])
+    message = error["msg"]
+    activity = None
+    if len(location) >= 2 and location[0] == "activities" and isinstance(location[1], int):
+        activity = _activity_name(raw, location[1])
+        location = location[2:]
+        # The union adds the kind's name to the path: ('single_choice', 'options').
+        if location and location[0] in KINDS:
+            location = location[1:]
+    if error["type"] == "union_tag_invalid":
+        message = f"unknown kind; use one of: {', '.join(sorted(KINDS))}"
+        location = ["kind"]
+    elif error["type"] == "union_tag_not_found":
+        message = f"every activity needs a kind; use one of: {', '.join(sorted(KINDS))}"
+        location = ["kind"]
+    elif error["type"] == "extra_forbidden":
+        message = "this field is not part of the deck format (check its spelling)"
+    field = ".".join(str(part) for part in location) or None
+    return Problem(file, activity, field, message)
+
+
+def parse_deck(raw: dict[str, Any], file: str = "<deck>") -> Deck:
+    """Validate a deck already read from TOML; raise DeckError naming every problem."""
+    try:
+        return Deck.model_validate(raw)
+    except ValidationError as error:
+        problems = [_problem_from(file, raw, item) for item in error.errors()]
+        raise DeckError(problems) from None
+
+
+def load_deck(path: Path) -> Deck:
+    """Read and validate one deck file."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise DeckError([Problem(path.name, None, None, f"not valid TOML: {error}")]) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise DeckError([Problem(path.name, None, None, f"cannot be read: {error}")]) from None
+    return parse_deck(raw, path.name)
+
+
+@dataclass(frozen=True)
+class DeckListing:
+    """A deck file as the library shows it: the deck, or the problems that stop its use."""
+
+    path: Path
+    deck: Deck | None
+    error: DeckError | None
+
+
+def list_decks(folder: Path = DECK_FOLDER) -> list[DeckListing]:
+    """Every deck file in a folder, valid or not, sorted by file name."""
+    listings = []
+    for path in sorted(folder.glob("*.toml")):
+        try:
+            listings.append(DeckListing(path, load_deck(path), None))
+        except DeckError as error:
+            listings.append(DeckListing(path, None, error))
+    return listings

@@ -1,0 +1,1 @@
+"""The phones' side: small server-rendered pages, mounted beside Streamlit with st.App(routes=)."""

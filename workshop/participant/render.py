@@ -1,0 +1,35 @@
+"""Jinja2 for the phone pages: autoescaped, with the headers every page carries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.responses import HTMLResponse
+
+HERE = Path(__file__).resolve().parent
+ASSET_VERSION = "1"
+
+environment = Environment(
+    loader=FileSystemLoader(HERE / "templates"),
+    autoescape=select_autoescape(["html"], default_for_string=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+# Participant text is untrusted: no inline script or style is ever needed, so none is allowed.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+def page(template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    html = environment.get_template(template).render(asset_version=ASSET_VERSION, **context)
+    return HTMLResponse(html, status_code=status_code, headers=SECURITY_HEADERS)

@@ -1,0 +1,492 @@
+"""Every SQL statement Tandem runs: SQLAlchemy Core over SQLite (default) or PostgreSQL.
+
+The rest of the package talks to the database only through the intent-named methods of `Store`.
+What it keeps is deliberately little: no IP address, no user agent, no name, no time on any
+answer; a participant is a keyed hash of a random cookie token, scoped to one session.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Engine,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    func,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+
+DEFAULT_DATABASE = Path(__file__).resolve().parent.parent / "sessions" / "tandem.db"
+SCHEMA_VERSION = 1
+
+metadata = MetaData()
+
+settings = Table(
+    "settings",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("join_code", String(12), nullable=False, unique=True),
+    Column("deck_id", String(64), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("deck_json", Text, nullable=False),
+    Column("status", String(16), nullable=False, default="live"),
+    Column("current_index", Integer, nullable=False, default=-1),
+    Column("version", Integer, nullable=False, default=1),
+    Column("threshold", Integer, nullable=False, default=5),
+    Column("created_at", Float, nullable=False),
+    Column("ended_at", Float),
+    Column("timer_started_at", Float),
+    Column("timer_seconds", Integer),
+)
+
+activity_states = Table(
+    "activity_states",
+    metadata,
+    Column("session_id", ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
+    Column("activity_id", String(48), primary_key=True),
+    Column("status", String(16), nullable=False, default="waiting"),
+    Column("revealed", Boolean, nullable=False, default=False),
+)
+
+participants = Table(
+    "participants",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("session_id", ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("token_hash", String(64), nullable=False),
+    UniqueConstraint("session_id", "token_hash"),
+)
+
+answers = Table(
+    "answers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("session_id", ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("activity_id", String(48), nullable=False),
+    Column("participant_id", ForeignKey("participants.id", ondelete="CASCADE"), nullable=False),
+    Column("passed", Boolean, nullable=False, default=False),
+    Column("value_json", Text),
+    # Open text only: pending, approved, rejected or flagged (a possible safety concern).
+    Column("moderation", String(16)),
+    UniqueConstraint("session_id", "activity_id", "participant_id"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("session_id", ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("activity_id", String(48)),
+    Column("at", Float, nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    id: int
+    join_code: str
+    deck_id: str
+    title: str
+    deck_json: str
+    status: str
+    current_index: int
+    version: int
+    threshold: int
+    created_at: float
+    ended_at: float | None
+    timer_started_at: float | None
+    timer_seconds: int | None
+
+
+@dataclass(frozen=True)
+class ActivityState:
+    status: str  # waiting, open or closed
+    revealed: bool
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One stored answer as results see it: no participant, no time."""
+
+    passed: bool
+    value: Any
+    moderation: str | None
+
+
+@dataclass(frozen=True)
+class QueuedText:
+    """An open-text answer awaiting (or past) moderation; `answer_id` is only for the buttons."""
+
+    answer_id: int
+    activity_id: str
+    text: str
+    moderation: str
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: str
+    activity_id: str | None
+    at: float
+
+
+def database_url() -> str:
+    """WORKSHOP_DATABASE_URL if set, else the embedded SQLite file under sessions/."""
+    return os.environ.get("WORKSHOP_DATABASE_URL") or f"sqlite:///{DEFAULT_DATABASE}"
+
+
+def _make_engine(url: str, schema: str | None) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+            cursor = connection.cursor()
+            # WAL lets phones write while the projector reads; the busy timeout queues writers.
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        return engine
+    connect_args = {"options": f"-csearch_path={schema}"} if schema else {}
+    return create_engine(url, pool_size=10, max_overflow=20, connect_args=connect_args)
+
+
+class Store:
+    """The database: one per process, shared by the dashboard and the participant routes."""
+
+    def __init__(self, url: str | None = None, *, schema: str | None = None) -> None:
+        self.url = url or database_url()
+        if self.url.startswith("sqlite:///"):
+            Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        self.engine = _make_engine(self.url, schema)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def migrate(self) -> None:
+        """Create missing tables; later schema versions add their steps here."""
+        metadata.create_all(self.engine)
+        with self.engine.begin() as connection:
+            current = connection.scalar(
+                select(settings.c.value).where(settings.c.key == "schema_version")
+            )
+            if current is None:
+                self._put_setting(connection, "schema_version", str(SCHEMA_VERSION))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # Settings ---------------------------------------------------------------------------------
+
+    def setting(self, key: str) -> str | None:
+        with self.engine.connect() as connection:
+            return connection.scalar(select(settings.c.value).where(settings.c.key == key))
+
+    def put_setting(self, key: str, value: str) -> None:
+        with self.engine.begin() as connection:
+            self._put_setting(connection, key, value)
+
+    def setting_or_create(self, key: str, make: Any) -> str:
+        """A setting, created once with `make()` if missing; safe when processes race."""
+        existing = self.setting(key)
+        if existing is not None:
+            return existing
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(settings.insert().values(key=key, value=make()))
+        except IntegrityError:
+            pass
+        value = self.setting(key)
+        assert value is not None
+        return value
+
+    @staticmethod
+    def _put_setting(connection: Any, key: str, value: str) -> None:
+        changed = connection.execute(
+            update(settings).where(settings.c.key == key).values(value=value)
+        ).rowcount
+        if not changed:
+            connection.execute(settings.insert().values(key=key, value=value))
+
+    # Sessions ---------------------------------------------------------------------------------
+
+    def create_session(
+        self,
+        *,
+        join_code: str,
+        deck_id: str,
+        title: str,
+        deck_json: str,
+        threshold: int,
+        activity_ids: Iterable[str],
+    ) -> int:
+        """Insert a live session and its activities; IntegrityError if the code is taken."""
+        now = time.time()
+        with self.engine.begin() as connection:
+            session_id = connection.execute(
+                sessions.insert().values(
+                    join_code=join_code,
+                    deck_id=deck_id,
+                    title=title,
+                    deck_json=deck_json,
+                    status="live",
+                    current_index=-1,
+                    version=1,
+                    threshold=threshold,
+                    created_at=now,
+                )
+            ).inserted_primary_key[0]
+            connection.execute(
+                activity_states.insert(),
+                [
+                    {"session_id": session_id, "activity_id": activity_id, "status": "waiting"}
+                    for activity_id in activity_ids
+                ],
+            )
+            connection.execute(events.insert().values(session_id=session_id, kind="start", at=now))
+        return session_id
+
+    def session(self, session_id: int) -> SessionRow | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(sessions).where(sessions.c.id == session_id)).first()
+        return SessionRow(**row._mapping) if row else None
+
+    def session_by_code(self, join_code: str) -> SessionRow | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                select(sessions).where(sessions.c.join_code == join_code)
+            ).first()
+        return SessionRow(**row._mapping) if row else None
+
+    def sessions(self, *, live_only: bool = False) -> list[SessionRow]:
+        query = select(sessions).order_by(sessions.c.created_at.desc())
+        if live_only:
+            query = query.where(sessions.c.status == "live")
+        with self.engine.connect() as connection:
+            return [SessionRow(**row._mapping) for row in connection.execute(query)]
+
+    def versions(self, session_ids: Iterable[int]) -> dict[int, int]:
+        """The state version of each session: what waiting phones compare against."""
+        ids = list(session_ids)
+        if not ids:
+            return {}
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(sessions.c.id, sessions.c.version).where(sessions.c.id.in_(ids))
+            )
+            return {row.id: row.version for row in rows}
+
+    def activity_states(self, session_id: int) -> dict[str, ActivityState]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(activity_states).where(activity_states.c.session_id == session_id)
+            )
+            return {row.activity_id: ActivityState(row.status, row.revealed) for row in rows}
+
+    def apply(
+        self,
+        session_id: int,
+        kind: str,
+        activity_id: str | None = None,
+        *,
+        session_changes: dict[str, Any] | None = None,
+        activity_changes: dict[str, Any] | None = None,
+    ) -> int:
+        """Record one facilitator action atomically: its changes, its event, a new version."""
+        now = time.time()
+        with self.engine.begin() as connection:
+            if activity_changes:
+                connection.execute(
+                    update(activity_states)
+                    .where(activity_states.c.session_id == session_id)
+                    .where(activity_states.c.activity_id == activity_id)
+                    .values(**activity_changes)
+                )
+            connection.execute(
+                update(sessions)
+                .where(sessions.c.id == session_id)
+                .values(version=sessions.c.version + 1, **(session_changes or {}))
+            )
+            connection.execute(
+                events.insert().values(
+                    session_id=session_id, kind=kind, activity_id=activity_id, at=now
+                )
+            )
+            return connection.scalar(select(sessions.c.version).where(sessions.c.id == session_id))
+
+    def events(self, session_id: int) -> list[Event]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(events.c.kind, events.c.activity_id, events.c.at)
+                .where(events.c.session_id == session_id)
+                .order_by(events.c.id)
+            )
+            return [Event(row.kind, row.activity_id, row.at) for row in rows]
+
+    # Participants -----------------------------------------------------------------------------
+
+    def participant(self, session_id: int, token_hash: str) -> int | None:
+        with self.engine.connect() as connection:
+            return connection.scalar(
+                select(participants.c.id)
+                .where(participants.c.session_id == session_id)
+                .where(participants.c.token_hash == token_hash)
+            )
+
+    def join(self, session_id: int, token_hash: str) -> int:
+        """The participant for this token hash, created on first join."""
+        existing = self.participant(session_id, token_hash)
+        if existing is not None:
+            return existing
+        try:
+            with self.engine.begin() as connection:
+                return connection.execute(
+                    participants.insert().values(session_id=session_id, token_hash=token_hash)
+                ).inserted_primary_key[0]
+        except IntegrityError:
+            # The same phone joined twice at once; the other request created the row.
+            found = self.participant(session_id, token_hash)
+            assert found is not None
+            return found
+
+    def participant_count(self, session_id: int) -> int:
+        with self.engine.connect() as connection:
+            return connection.scalar(
+                select(func.count())
+                .select_from(participants)
+                .where(participants.c.session_id == session_id)
+            )
+
+    # Answers ----------------------------------------------------------------------------------
+
+    def record_answer(
+        self,
+        session_id: int,
+        activity_id: str,
+        participant_id: int,
+        *,
+        passed: bool,
+        value: Any = None,
+        moderation: str | None = None,
+    ) -> bool:
+        """Store or replace one participant's answer, only while the activity is open.
+
+        Returns False (and stores nothing) when the activity is not open any more.
+        """
+        row = {
+            "passed": passed,
+            "value_json": None if passed else json.dumps(value, ensure_ascii=False),
+            "moderation": moderation,
+        }
+        key = {"session_id": session_id, "activity_id": activity_id}
+        with self.engine.begin() as connection:
+            status = connection.scalar(
+                select(activity_states.c.status)
+                .where(activity_states.c.session_id == session_id)
+                .where(activity_states.c.activity_id == activity_id)
+                .with_for_update()
+            )
+            if status != "open":
+                return False
+            changed = connection.execute(
+                update(answers)
+                .where(answers.c.session_id == session_id)
+                .where(answers.c.activity_id == activity_id)
+                .where(answers.c.participant_id == participant_id)
+                .values(**row)
+            ).rowcount
+            if not changed:
+                connection.execute(
+                    answers.insert().values(participant_id=participant_id, **key, **row)
+                )
+        return True
+
+    def answer_of(self, session_id: int, activity_id: str, participant_id: int) -> Answer | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                select(answers.c.passed, answers.c.value_json, answers.c.moderation)
+                .where(answers.c.session_id == session_id)
+                .where(answers.c.activity_id == activity_id)
+                .where(answers.c.participant_id == participant_id)
+            ).first()
+        return _answer(row) if row else None
+
+    def answers_for(self, session_id: int, activity_id: str) -> list[Answer]:
+        """Every answer to one activity, in no particular order and without who gave it."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(answers.c.passed, answers.c.value_json, answers.c.moderation)
+                .where(answers.c.session_id == session_id)
+                .where(answers.c.activity_id == activity_id)
+                .order_by(answers.c.value_json)
+            )
+            return [_answer(row) for row in rows]
+
+    def answer_counts(self, session_id: int) -> dict[str, int]:
+        """How many people answered each activity (passes included), in one GROUP BY."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(answers.c.activity_id, func.count())
+                .where(answers.c.session_id == session_id)
+                .group_by(answers.c.activity_id)
+            )
+            return {activity_id: count for activity_id, count in rows}
+
+    def moderation_queue(self, session_id: int, activity_id: str) -> list[QueuedText]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(answers.c.id, answers.c.value_json, answers.c.moderation)
+                .where(answers.c.session_id == session_id)
+                .where(answers.c.activity_id == activity_id)
+                .where(answers.c.passed.is_(False))
+                .order_by(answers.c.id)
+            )
+            return [
+                QueuedText(row.id, activity_id, json.loads(row.value_json), row.moderation)
+                for row in rows
+            ]
+
+    def moderate(self, session_id: int, answer_id: int, decision: str) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(answers)
+                .where(answers.c.session_id == session_id)
+                .where(answers.c.id == answer_id)
+                .values(moderation=decision)
+            )
+
+
+def _answer(row: Any) -> Answer:
+    value = None if row.value_json is None else json.loads(row.value_json)
+    return Answer(bool(row.passed), value, row.moderation)
