@@ -44,9 +44,17 @@ def screen_page_body() -> None:
     screen.render(store, _session_id(), _public_url())
 
 
-control_page = st.Page(control_page_body, title="Control", icon=":material/tune:", url_path="control")
+control_page = st.Page(
+    control_page_body, title="Control", icon=":material/tune:", url_path="control"
+)
 pages = [
-    st.Page(library_page, title="Library", icon=":material/library_books:", url_path="library", default=True),
+    st.Page(
+        library_page,
+        title="Library",
+        icon=":material/library_books:",
+        url_path="library",
+        default=True,
+    ),
     control_page,
     st.Page(screen_page_body, title="Screen", icon=":material/co_present:", url_path="screen"),
 ]

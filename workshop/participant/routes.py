@@ -193,7 +193,7 @@ class ParticipantPages:
             result=result,
             show_form=show_form,
             form=form or {},
-            template=f"activities/{activity.kind}.html",
+            kind_template=f"activities/{activity.kind}.html",
             **context,
         )
 

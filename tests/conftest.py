@@ -1,0 +1,142 @@
+"""Shared fixtures: a real store on SQLite and on PostgreSQL, and a small deck of every kind."""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+from workshop.decks import Deck, parse_deck
+from workshop.store import Store
+
+POSTGRES_URL = os.environ.get(
+    "WORKSHOP_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+def small_deck_data() -> dict:
+    """One activity of every kind: the deck the store, page and browser tests share."""
+    return {
+        "id": "every-kind",
+        "title": "Every kind",
+        "activities": [
+            {"id": "hello", "kind": "info", "title": "Hello", "minutes": 1, "body": "Welcome."},
+            {
+                "id": "colour",
+                "kind": "single_choice",
+                "title": "Pick a colour",
+                "minutes": 2,
+                "options": ["Red", "Green", "Blue"],
+            },
+            {
+                "id": "words",
+                "kind": "word_cloud",
+                "title": "One word",
+                "minutes": 2,
+                "max_words": 2,
+            },
+            {
+                "id": "many",
+                "kind": "multiple_choice",
+                "title": "Pick any",
+                "minutes": 1,
+                "options": ["A", "B", "C"],
+                "max_choices": 2,
+            },
+            {
+                "id": "weather",
+                "kind": "scale",
+                "title": "Weather",
+                "minutes": 1,
+                "points": ["Storm", "Rain", "Sun"],
+            },
+            {
+                "id": "reflect",
+                "kind": "battery",
+                "title": "Reflect",
+                "minutes": 2,
+                "sensitive": True,
+                "scale": ["Rarely", "Often"],
+                "statements": [
+                    {"text": "I notice others first.", "construct": "external focusing"},
+                    {"text": "I say yes too fast.", "construct": "self-sacrificing"},
+                ],
+            },
+            {
+                "id": "quiz",
+                "kind": "knowledge_check",
+                "title": "Quiz",
+                "minutes": 2,
+                "statements": [
+                    {"text": "A boundary is about me.", "answer": True, "explanation": "Yes."},
+                    {"text": "Codependency is a diagnosis.", "answer": False},
+                ],
+            },
+            {
+                "id": "sort",
+                "kind": "scenario_sort",
+                "title": "Sort",
+                "minutes": 2,
+                "categories": ["Codependent", "Interdependent"],
+                "vignettes": [{"text": "Asks a friend for company.", "explanation": "Healthy."}],
+            },
+            {
+                "id": "order",
+                "kind": "ranking",
+                "title": "Order",
+                "minutes": 1,
+                "items": ["One", "Two", "Three"],
+            },
+            {"id": "say", "kind": "open_text", "title": "Say", "minutes": 1, "max_length": 80},
+        ],
+    }
+
+
+@pytest.fixture
+def deck() -> Deck:
+    return parse_deck(small_deck_data())
+
+
+def _postgres_store() -> Store:
+    """A store in a fresh PostgreSQL schema of its own, so tests never see each other's rows."""
+    schema = f"tandem_test_{secrets.token_hex(4)}"
+    admin = create_engine(POSTGRES_URL)
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f"CREATE SCHEMA {schema}"))
+    except OperationalError as error:
+        admin.dispose()
+        if os.environ.get("CI"):
+            raise  # in CI the PostgreSQL tests must run, never skip
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}: {error.orig}")
+    store = Store(POSTGRES_URL, schema=schema)
+    store.schema_to_drop = (admin, schema)  # type: ignore[attr-defined]
+    return store
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path) -> Store:
+    """A migrated, empty store on each database the project supports."""
+    if request.param == "sqlite":
+        made = Store(f"sqlite:///{tmp_path / 'tandem.db'}")
+    else:
+        made = _postgres_store()
+    made.migrate()
+    yield made
+    made.close()
+    if hasattr(made, "schema_to_drop"):
+        admin, schema = made.schema_to_drop
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture
+def sqlite_store(tmp_path) -> Store:
+    made = Store(f"sqlite:///{tmp_path / 'tandem.db'}")
+    made.migrate()
+    yield made
+    made.close()

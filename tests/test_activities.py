@@ -1,0 +1,146 @@
+"""Each activity kind: what a phone may send, what it stores, what the room sees."""
+
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import small_deck_data
+from workshop.activities import KINDS, AnswerError, kind_of
+from workshop.activities import word_cloud as word_cloud_kind
+from workshop.decks import parse_deck
+
+# A module constant rather than the fixture: Hypothesis reruns a test body many times.
+DECK = parse_deck(small_deck_data())
+ANSWERABLE = [activity.id for activity in DECK.activities if activity.answerable]
+
+
+def _activity(deck, activity_id):
+    return deck.activity(activity_id)
+
+
+@pytest.mark.parametrize("activity_id", ANSWERABLE)
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=10_000))
+def test_a_stored_answer_prefills_a_form_that_parses_back_to_it(activity_id, seed):
+    activity = _activity(DECK, activity_id)
+    module = kind_of(activity)
+    value = module.sample_answer(activity, random.Random(seed))
+    assert module.parse_answer(activity, module.form_fields(activity, value)) == value
+
+
+@pytest.mark.parametrize("activity_id", ANSWERABLE)
+def test_an_empty_form_is_refused_politely(deck, activity_id):
+    activity = _activity(deck, activity_id)
+    with pytest.raises(AnswerError) as caught:
+        kind_of(activity).parse_answer(activity, {})
+    assert "pass" in str(caught.value) or "place" in str(caught.value)
+
+
+def test_every_kind_has_a_template():
+    from workshop.participant.render import HERE
+
+    for kind in KINDS:
+        assert (HERE / "templates" / "activities" / f"{kind}.html").exists(), kind
+
+
+def test_single_choice_refuses_an_option_that_does_not_exist(deck):
+    activity = _activity(deck, "colour")
+    with pytest.raises(AnswerError):
+        kind_of(activity).parse_answer(activity, {"choice": ["7"]})
+    with pytest.raises(AnswerError):
+        kind_of(activity).parse_answer(activity, {"choice": ["-1"]})
+
+
+def test_multiple_choice_keeps_to_its_limit(deck):
+    activity = _activity(deck, "many")
+    module = kind_of(activity)
+    assert module.parse_answer(activity, {"choice": ["2", "0", "2"]}) == [0, 2]
+    with pytest.raises(AnswerError, match="at most 2"):
+        module.parse_answer(activity, {"choice": ["0", "1", "2"]})
+
+
+def test_ranking_needs_each_place_once(deck):
+    activity = _activity(deck, "order")
+    module = kind_of(activity)
+    assert module.parse_answer(activity, {"rank0": ["3"], "rank1": ["1"], "rank2": ["2"]}) == [
+        1,
+        2,
+        0,
+    ]
+    with pytest.raises(AnswerError, match="different place"):
+        module.parse_answer(activity, {"rank0": ["1"], "rank1": ["1"], "rank2": ["2"]})
+
+
+def test_ranking_result_is_the_mean_place(deck):
+    activity = _activity(deck, "order")
+    data = kind_of(activity).aggregate(activity, [[0, 1, 2], [1, 0, 2]])
+    assert data["mean_ranks"] == [1.5, 1.5, 3.0]
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("  Calm ", "calm"),
+        ("SELF-CARE!", "self-care"),
+        ("don’t", "don't"),
+        ("Ｒｅｓｐｅｃｔ", "respect"),
+        ("<b>warm</b>", "b warm b"),
+    ],
+)
+def test_words_are_normalised(typed, stored):
+    assert word_cloud_kind.normalise(typed) == stored
+
+
+def test_word_cloud_refuses_overlong_and_empty_words(deck):
+    activity = _activity(deck, "words")
+    module = kind_of(activity)
+    with pytest.raises(AnswerError, match="24 characters"):
+        module.parse_answer(activity, {"word0": ["x" * 25]})
+    with pytest.raises(AnswerError, match="letters or numbers"):
+        module.parse_answer(activity, {"word0": ["!!!"]})
+    assert module.parse_answer(activity, {"word0": ["Calm"], "word1": ["calm "]}) == ["calm"]
+
+
+def test_open_text_refuses_overlong_text_and_strips_control_characters(deck):
+    activity = _activity(deck, "say")
+    module = kind_of(activity)
+    with pytest.raises(AnswerError, match="80 or fewer"):
+        module.parse_answer(activity, {"text": ["y" * 81]})
+    assert module.parse_answer(activity, {"text": ["hi\u202e there\x00"]}) == "hi there"
+
+
+@settings(max_examples=60, deadline=None)
+@given(choices=st.lists(st.integers(min_value=0, max_value=2), max_size=40))
+def test_choice_counts_sum_to_the_respondents(choices):
+    activity = _activity(DECK, "colour")
+    data = kind_of(activity).aggregate(activity, choices)
+    assert sum(data["counts"]) == len(choices)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(st.tuples(st.integers(0, 1), st.integers(0, 1)), max_size=30))
+def test_every_battery_row_counts_every_respondent(rows):
+    activity = _activity(DECK, "reflect")
+    data = kind_of(activity).aggregate(activity, [list(row) for row in rows])
+    assert [sum(tally) for tally in data["rows"]] == [len(rows), len(rows)]
+
+
+def test_knowledge_check_counts_correct_answers(deck):
+    activity = _activity(deck, "quiz")
+    # Statement 1 is true (index 0), statement 2 false (index 1).
+    data = kind_of(activity).aggregate(activity, [[0, 1], [1, 1], [2, 0]])
+    assert data["correct"] == [1, 2]
+
+
+def test_every_kind_draws_a_figure_or_says_it_has_none(deck):
+    for activity in deck.activities:
+        module = kind_of(activity)
+        values = [module.sample_answer(activity, random.Random(seed)) for seed in range(6)]
+        data = module.aggregate(activity, [value for value in values if value is not None])
+        figure = module.figure(activity, data, True)
+        if activity.kind in ("info", "open_text"):
+            assert figure is None
+        else:
+            assert figure.data, activity.kind
