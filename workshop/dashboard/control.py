@@ -173,14 +173,17 @@ def _timer_panel(store: Store, session: live.Live) -> None:
     if remaining is not None:
         minutes, seconds = divmod(int(remaining), 60)
         st.metric("Discussion timer", f"{minutes}:{seconds:02d}" if remaining else "Time")
-    minutes_wanted = st.number_input(
+    st.number_input(
         "Timer minutes", min_value=0.5, max_value=60.0, value=3.0, step=0.5, key="timer_minutes"
     )
     start_column, stop_column = st.columns(2)
     start_column.button(
         "Start timer",
         key="timer_start",
-        on_click=lambda: _act(live.start_timer, store, session.id, int(minutes_wanted * 60)),
+        # Read the widget in the callback: the value at render time may be a click behind.
+        on_click=lambda: _act(
+            live.start_timer, store, session.id, int(st.session_state["timer_minutes"] * 60)
+        ),
         width="stretch",
     )
     stop_column.button(

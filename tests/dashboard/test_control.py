@@ -1,0 +1,103 @@
+from streamlit.testing.v1 import AppTest
+
+from workshop import live
+
+
+def control_script(database_url: str, session_id: int | None) -> None:
+    from workshop.dashboard import control
+    from workshop.store import Store
+
+    control.render(Store(database_url), session_id, "http://127.0.0.1:8599")
+
+
+def _app(store, session_id):
+    app = AppTest.from_function(control_script, args=(store.url, session_id))
+    app.run(timeout=20)
+    assert not app.exception
+    return app
+
+
+def _metric(app, label):
+    return next(metric.value for metric in app.metric if metric.label == label)
+
+
+def test_without_a_session_it_points_to_the_library(sqlite_store):
+    app = _app(sqlite_store, None)
+    assert "Start one from the library" in app.info[0].value
+
+
+def test_next_previous_and_jump_move_the_room(sqlite_store, session):
+    app = _app(sqlite_store, session.id)
+    assert _metric(app, "Join code") == session.row.join_code
+    assert app.button(key="previous").disabled
+    app.button(key="next").click().run(timeout=20)
+    assert sqlite_store.session(session.id).current_index == 0
+    assert "Hello" in [subheader.value for subheader in app.subheader]
+    app.button(key="next").click().run(timeout=20)
+    assert sqlite_store.activity_states(session.id)["colour"].status == "open"
+    app.selectbox(key="jump").set_value(4).run(timeout=20)
+    assert sqlite_store.session(session.id).current_index == 4
+    app.button(key="previous").click().run(timeout=20)
+    assert sqlite_store.session(session.id).current_index == 3
+
+
+def test_close_and_reveal_and_the_private_rule(sqlite_store, session):
+    live.go_to(sqlite_store, session.id, 5)  # "reflect", private
+    app = _app(sqlite_store, session.id)
+    assert any("· private" in caption.value for caption in app.caption)
+    app.button(key="reveal").click().run(timeout=20)
+    assert "close it before revealing" in app.warning[0].value
+    assert not sqlite_store.activity_states(session.id)["reflect"].revealed
+    app.button(key="close").click().run(timeout=20)
+    assert sqlite_store.activity_states(session.id)["reflect"].status == "closed"
+    app.button(key="reveal").click().run(timeout=20)
+    assert sqlite_store.activity_states(session.id)["reflect"].revealed
+
+
+def test_live_counts_and_the_facilitator_notes(sqlite_store, session):
+    live.go_to(sqlite_store, session.id, 1)
+    for number in range(3):
+        person = sqlite_store.join(session.id, f"{number}" * 64)
+        sqlite_store.record_answer(
+            session.id, "colour", person, passed=number == 2, value=None if number == 2 else 0
+        )
+    app = _app(sqlite_store, session.id)
+    assert _metric(app, "Joined") == "3"
+    assert _metric(app, "Answered") == "3"
+    assert _metric(app, "Passed") == "1"
+    assert app.get("plotly_chart"), "the threshold of 2 is met: the preview chart shows"
+
+
+def test_moderation_approves_and_flags(sqlite_store, session):
+    live.go_to(sqlite_store, session.id, 9)  # open text
+    texts = ["Noticing my yes", "I want to die some days"]
+    for number, text in enumerate(texts):
+        person = sqlite_store.join(session.id, f"{number}" * 64)
+        status = "flagged" if number else "pending"
+        sqlite_store.record_answer(
+            session.id, "say", person, passed=False, value=text, moderation=status
+        )
+    app = _app(sqlite_store, session.id)
+    assert "Moderation queue** (2 waiting)" in app.markdown[0].value
+    assert "Possible safety concern" in app.error[0].value
+    queue = sqlite_store.moderation_queue(session.id, "say")
+    # A flagged text can only be kept off the screen.
+    assert not [button for button in app.button if button.key == f"approve-{queue[1].answer_id}"]
+    app.button(key=f"approve-{queue[0].answer_id}").click().run(timeout=20)
+    statuses = [item.moderation for item in sqlite_store.moderation_queue(session.id, "say")]
+    assert statuses == ["approved", "flagged"]
+
+
+def test_timer_and_end_session(sqlite_store, session):
+    app = _app(sqlite_store, session.id)
+    app.number_input(key="timer_minutes").set_value(2.0)
+    app.button(key="timer_start").click().run(timeout=20)
+    assert sqlite_store.session(session.id).timer_seconds == 120
+    assert _metric(app, "Discussion timer").startswith(("2:00", "1:5"))
+    app.button(key="timer_stop").click().run(timeout=20)
+    assert sqlite_store.session(session.id).timer_seconds is None
+    assert app.button(key="end").disabled
+    app.checkbox(key="end_confirm").check().run(timeout=20)
+    app.button(key="end").click().run(timeout=20)
+    assert sqlite_store.session(session.id).status == "ended"
+    assert "has ended" in app.success[0].value
