@@ -7,6 +7,19 @@ from workshop import live
 from workshop.participant.waiting import Waiters
 
 
+def run(scenario):
+    """asyncio.run in a thread of its own: unaffected by any loop another test left behind."""
+    outcome = {}
+
+    def target():
+        outcome["value"] = asyncio.run(scenario())
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    return outcome["value"]
+
+
 def test_a_wake_from_another_thread_releases_every_waiter():
     async def scenario():
         waiters = Waiters()
@@ -18,7 +31,7 @@ def test_a_wake_from_another_thread_releases_every_waiter():
         woken = await asyncio.gather(*parked)
         return woken, waiters.count
 
-    woken, left = asyncio.run(scenario())
+    woken, left = run(scenario)
     assert woken == [True] * 50
     assert left == 0
 
@@ -29,7 +42,7 @@ def test_a_wait_times_out_and_tidies_up():
         result = await waiters.wait(1, 1, timeout=0.05)
         return result, waiters.count, waiters._events
 
-    assert asyncio.run(scenario()) == (False, 0, {})
+    assert run(scenario) == (False, 0, {})
 
 
 def test_waking_one_session_leaves_the_others_waiting():
@@ -41,7 +54,7 @@ def test_waking_one_session_leaves_the_others_waiting():
         waiters.wake(1)
         return await mine, await other
 
-    assert asyncio.run(scenario()) == (True, False)
+    assert run(scenario) == (True, False)
 
 
 def test_the_watcher_wakes_phones_for_a_change_made_by_another_process(sqlite_store, deck):
@@ -59,4 +72,4 @@ def test_the_watcher_wakes_phones_for_a_change_made_by_another_process(sqlite_st
         await waiters.check(sqlite_store)
         return await parked
 
-    assert asyncio.run(scenario()) is True
+    assert run(scenario) is True

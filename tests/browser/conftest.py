@@ -108,7 +108,7 @@ def server(tmp_path: Path):
     running.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists() or not shutil.which("zbarimg"):
         if os.environ.get("CI"):
