@@ -13,6 +13,8 @@ from playwright.sync_api import Browser, Page, expect
 from tests.browser.conftest import PASSCODE, PHONE, PROJECTOR
 
 TIMEOUT = 30_000
+# A first page load after a restart imports plotly and pandas: give assertions the same patience.
+expect.set_options(timeout=TIMEOUT)
 
 
 def facilitator_logs_in(browser: Browser, base: str) -> Page:

@@ -219,7 +219,9 @@ def _live_panel(store: Store, session_id: int) -> None:
     if result.visible:
         figure = result.figure()
         if figure is not None:
-            st.plotly_chart(figure, key="preview", config={"displayModeBar": False})
+            # A preview, not the projector: same figure, laptop-sized type.
+            figure.update_layout(font={"size": 15}, height=figure.layout.height * 0.6)
+            st.plotly_chart(figure, key="preview", theme=None, config={"displayModeBar": False})
         for note in result.notes:
             st.text(note)
     else:

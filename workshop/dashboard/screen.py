@@ -125,7 +125,10 @@ def _activity(store: Store, session: live.Live, public_url: str | None) -> None:
     figure = result.figure()
     if figure is not None:
         st.plotly_chart(
-            figure, key="screen-chart", config={"displayModeBar": False, "staticPlot": True}
+            figure,
+            key="screen-chart",
+            theme=None,  # Streamlit's theme would shrink the projector's type
+            config={"displayModeBar": False, "staticPlot": True},
         )
     else:
         _cards(result.summary())

@@ -1,0 +1,82 @@
+"""Take the README's screenshots: a real server, Debian's Chromium, six simulated phones.
+
+    .venv/bin/python tools/screenshots.py [output folder, default docs/]
+
+Projector at 1920x1080, phones at 390x844, all on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import expect, sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS, Server  # noqa: E402
+from tests.browser.room import (  # noqa: E402
+    choose,
+    click,
+    every_phone_shows,
+    facilitator_logs_in,
+    open_screen,
+    phones_join,
+    start_session,
+    url_from_qr_code,
+)
+
+
+def main(output: Path) -> None:
+    output.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
+        server = Server(Path(folder))
+        server.start()
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            control = facilitator_logs_in(browser, server.url)
+            control.screenshot(path=output / "library.png")
+            session_id = start_session(control, threshold=3)
+            screen = open_screen(control, server.url, session_id)
+            phones = phones_join(browser, url_from_qr_code(screen), 6)
+            expect(screen.get_by_text("6 joined")).to_be_visible()
+            screen.screenshot(path=output / "projector-join.png")
+            phones[0].screenshot(path=output / "phone-joined.png")
+
+            click(control, "next")
+            click(control, "next")
+            click(control, "next")  # check-in scale
+            every_phone_shows(phones, "Check-in: how are you arriving?")
+            phones[0].get_by_label("Sunny spells").check()
+            phones[0].screenshot(path=output / "phone-question.png")
+            weather = ["Sunny spells", "Cloudy", "Sunny spells", "Rainy", "Clear skies", "Cloudy"]
+            for phone, answer in zip(phones, weather, strict=True):
+                choose(phone, answer)
+            expect(screen.locator(".js-plotly-plot text.bartext").first).to_be_visible()
+            screen.wait_for_timeout(1500)
+            screen.screenshot(path=output / "projector-chart.png")
+            phones[1].reload()
+            expect(phones[1].get_by_text("What the room said")).to_be_visible()
+            phones[1].screenshot(path=output / "phone-result.png", full_page=True)
+            control.wait_for_timeout(2500)
+            control.screenshot(path=output / "control.png")
+
+            click(control, "next")  # knowledge check
+            click(control, "next")  # word cloud
+            every_phone_shows(phones, "Good support feels like...")
+            words = ["Listened to", "calm", "Respect", "calm", "trust", "patience"]
+            for phone, word in zip(phones, words, strict=True):
+                phone.get_by_label("Your word").fill(word)
+                phone.get_by_role("button", name="Send").click()
+            expect(screen.locator(".js-plotly-plot text", has_text="calm").first).to_be_visible()
+            screen.wait_for_timeout(1500)
+            screen.screenshot(path=output / "projector-words.png")
+        finally:
+            browser.close()
+            server.stop()
+    print(f"screenshots written to {output}")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[1] / "docs")
