@@ -13,6 +13,7 @@ import streamlit as st
 from starlette.middleware import Middleware
 
 from workshop.facilitator_login import DashboardGate, FacilitatorLogin
+from workshop.join import public_url
 from workshop.participant.routes import ParticipantPages
 from workshop.participant.waiting import start_watching
 from workshop.runtime import shared_store, shared_waiters
@@ -21,10 +22,24 @@ store = shared_store()
 waiters = shared_waiters()
 
 
+def _welcome() -> str:
+    port = int(st.get_option("server.port"))
+    phones = public_url(port)
+    lines = [
+        "",
+        f"  Tandem is running. Facilitator: http://localhost:{port}",
+        f"  Phones join at: {phones}/j" if phones else "  Phones: set WORKSHOP_PUBLIC_URL",
+        f"  Database: {store.engine.url.render_as_string(hide_password=True)}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
 @asynccontextmanager
 async def lifespan(_app):
     # Phones parked on this process also hear about actions taken in other processes.
     stop = start_watching(waiters, store)
+    print(_welcome(), flush=True)
     yield
     stop()
 

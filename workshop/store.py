@@ -7,10 +7,12 @@ answer; a participant is a keyed hash of a random cookie token, scoped to one se
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -189,6 +191,16 @@ class Store:
         if self.url.startswith("sqlite:///"):
             Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         self.engine = _make_engine(self.url, schema)
+        # SQLite has one writer at a time. Queueing this process's writers on a lock is fair
+        # and quick; leaving it to SQLite's busy handler makes them sleep and retry, which
+        # under a room of phones gave multi-second tails. PostgreSQL needs no such help.
+        self._write_lock = threading.Lock() if self.dialect == "sqlite" else None
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[Any]:
+        """A write transaction (committed on exit), queued behind this process's other writers."""
+        with self._write_lock or contextlib.nullcontext(), self.engine.begin() as connection:
+            yield connection
 
     @property
     def dialect(self) -> str:
@@ -197,7 +209,7 @@ class Store:
     def migrate(self) -> None:
         """Create missing tables; later schema versions add their steps here."""
         metadata.create_all(self.engine)
-        with self.engine.begin() as connection:
+        with self._writing() as connection:
             current = connection.scalar(
                 select(settings.c.value).where(settings.c.key == "schema_version")
             )
@@ -214,7 +226,7 @@ class Store:
             return connection.scalar(select(settings.c.value).where(settings.c.key == key))
 
     def put_setting(self, key: str, value: str) -> None:
-        with self.engine.begin() as connection:
+        with self._writing() as connection:
             self._put_setting(connection, key, value)
 
     def setting_or_create(self, key: str, make: Any) -> str:
@@ -223,7 +235,7 @@ class Store:
         if existing is not None:
             return existing
         try:
-            with self.engine.begin() as connection:
+            with self._writing() as connection:
                 connection.execute(settings.insert().values(key=key, value=make()))
         except IntegrityError:
             pass
@@ -253,7 +265,7 @@ class Store:
     ) -> int:
         """Insert a live session and its activities; IntegrityError if the code is taken."""
         now = time.time()
-        with self.engine.begin() as connection:
+        with self._writing() as connection:
             session_id = connection.execute(
                 sessions.insert().values(
                     join_code=join_code,
@@ -325,7 +337,7 @@ class Store:
     ) -> int:
         """Record one facilitator action atomically: its changes, its event, a new version."""
         now = time.time()
-        with self.engine.begin() as connection:
+        with self._writing() as connection:
             if activity_changes:
                 connection.execute(
                     update(activity_states)
@@ -370,7 +382,7 @@ class Store:
         if existing is not None:
             return existing
         try:
-            with self.engine.begin() as connection:
+            with self._writing() as connection:
                 return connection.execute(
                     participants.insert().values(session_id=session_id, token_hash=token_hash)
                 ).inserted_primary_key[0]
@@ -410,7 +422,7 @@ class Store:
             "moderation": moderation,
         }
         key = {"session_id": session_id, "activity_id": activity_id}
-        with self.engine.begin() as connection:
+        with self._writing() as connection:
             status = connection.scalar(
                 select(activity_states.c.status)
                 .where(activity_states.c.session_id == session_id)
@@ -478,7 +490,7 @@ class Store:
             ]
 
     def moderate(self, session_id: int, answer_id: int, decision: str) -> None:
-        with self.engine.begin() as connection:
+        with self._writing() as connection:
             connection.execute(
                 update(answers)
                 .where(answers.c.session_id == session_id)

@@ -81,45 +81,16 @@ class ParticipantPages:
         canonical = live.normalise_code(code)
         if canonical != code:
             return RedirectResponse(f"/j/{canonical}", status_code=303)
-        session = await run_in_threadpool(live.load_by_code, self.store, code)
-        if session is None:
-            return self._unknown(code)
-        if session.ended:
-            return page("ended.html", session=session)
         token = request.cookies.get(COOKIE)
-        new_cookie = not token or len(token) > 64
-        if new_cookie:
-            token = keys.new_token()
-        participant_id = await run_in_threadpool(self._join, session.id, token)
-        response = await run_in_threadpool(
-            self._render_current, session, participant_id, request.query_params.get("change")
-        )
-        if new_cookie:
-            self._set_cookie(response, code, token)
-        return response
+        change = request.query_params.get("change")
+        # All of a request's database work happens in one trip to a worker thread.
+        return await run_in_threadpool(self._show, code, token, change)
 
     async def answer(self, request: Request) -> Response:
         code = request.path_params["code"]
-        session = await run_in_threadpool(live.load_by_code, self.store, code)
-        if session is None:
-            return self._unknown(code)
-        if session.ended:
-            return page("ended.html", session=session)
         body = await _limited_body(request)
-        if body is None:
-            return page(
-                "message.html",
-                status_code=413,
-                session=session,
-                heading="That answer is too long",
-                message="Please shorten it and send it again.",
-            )
-        form = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)
-        participant_id = await run_in_threadpool(self._participant, session.id, request)
-        if participant_id is None:
-            # No cookie (or a cookie from before a reset): join first, then answer again.
-            return RedirectResponse(f"/j/{code}", status_code=303)
-        return await run_in_threadpool(self._record, session, participant_id, form)
+        token = request.cookies.get(COOKIE)
+        return await run_in_threadpool(self._answer, code, token, body)
 
     async def wait(self, request: Request) -> Response:
         code = request.path_params["code"]
@@ -144,14 +115,48 @@ class ParticipantPages:
 
     # Work done in a thread (the store is synchronous) -----------------------------------------
 
+    def _show(self, code: str, token: str | None, change: str | None) -> Response:
+        session = live.load_by_code(self.store, code)
+        if session is None:
+            return self._unknown(code)
+        if session.ended:
+            return page("ended.html", session=session)
+        new_cookie = not _plausible(token)
+        if new_cookie:
+            token = keys.new_token()
+        participant_id = self._join(session.id, token)
+        response = self._render_current(session, participant_id, change)
+        if new_cookie:
+            self._set_cookie(response, code, token)
+        return response
+
+    def _answer(self, code: str, token: str | None, body: bytes | None) -> Response:
+        session = live.load_by_code(self.store, code)
+        if session is None:
+            return self._unknown(code)
+        if session.ended:
+            return page("ended.html", session=session)
+        if body is None:
+            return page(
+                "message.html",
+                status_code=413,
+                session=session,
+                heading="That answer is too long",
+                message="Please shorten it and send it again.",
+            )
+        participant_id = None
+        if _plausible(token):
+            participant_id = self.store.participant(
+                session.id, keys.token_hash(self._key(), session.id, token)
+            )
+        if participant_id is None:
+            # No cookie (or one from before a reset): join first, then answer again.
+            return RedirectResponse(f"/j/{code}", status_code=303)
+        form = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)
+        return self._record(session, participant_id, form)
+
     def _join(self, session_id: int, token: str) -> int:
         return self.store.join(session_id, keys.token_hash(self._key(), session_id, token))
-
-    def _participant(self, session_id: int, request: Request) -> int | None:
-        token = request.cookies.get(COOKIE)
-        if not token or len(token) > 64:
-            return None
-        return self.store.participant(session_id, keys.token_hash(self._key(), session_id, token))
 
     def _key(self) -> bytes:
         if self._server_key is None:
@@ -254,6 +259,11 @@ class ParticipantPages:
             httponly=True,
             samesite="lax",
         )
+
+
+def _plausible(token: str | None) -> bool:
+    """A cookie token worth looking up: present and of a sane length."""
+    return bool(token) and len(token) <= 64
 
 
 async def _limited_body(request: Request) -> bytes | None:
