@@ -144,3 +144,36 @@ def test_every_kind_draws_a_figure_or_says_it_has_none(deck):
             assert figure is None
         else:
             assert figure.data, activity.kind
+
+
+FIELD_NAMES = ["choice", "point", "text", "s0", "s1", "word0", "word1", "rank0", "rank1", "rank2"]
+HOSTILE_TEXT = st.one_of(
+    st.text(max_size=60),
+    st.sampled_from(["-1", "99999999999999999999", "1e3", "０", "²", " 1", "<script>", "\x00"]),
+)
+
+
+@pytest.mark.parametrize("activity_id", ANSWERABLE)
+@settings(max_examples=150, deadline=None)
+@given(form=st.dictionaries(st.sampled_from(FIELD_NAMES), st.lists(HOSTILE_TEXT, max_size=4)))
+def test_any_form_is_either_an_answer_or_a_polite_refusal(activity_id, form):
+    """Whatever a phone sends, the kind answers with a value or an AnswerError: never a crash."""
+    activity = _activity(DECK, activity_id)
+    module = kind_of(activity)
+    try:
+        value = module.parse_answer(activity, form)
+    except AnswerError as refusal:
+        assert str(refusal)
+        return
+    # What is accepted aggregates cleanly and round-trips through the form.
+    module.aggregate(activity, [value])
+    assert module.parse_answer(activity, module.form_fields(activity, value)) == value
+
+
+def test_a_deck_cannot_make_a_poll_unanswerable():
+    from workshop.decks import DeckError
+
+    data = small_deck_data()
+    data["activities"][1]["answerable"] = False
+    with pytest.raises(DeckError, match="answerable"):
+        parse_deck(data)

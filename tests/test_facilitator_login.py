@@ -83,3 +83,8 @@ def test_the_environment_passcode_is_stored_hashed(sqlite_store, monkeypatch):
     keys.adopt_environment_passcode(sqlite_store)
     assert keys.check_passcode(sqlite_store, "from-the-env")
     assert "from-the-env" not in sqlite_store.setting(keys.PASSCODE_SETTING)
+
+
+def test_a_cookie_with_odd_digits_is_simply_refused(sqlite_store):
+    key = keys.server_key(sqlite_store)
+    assert not keys.login_cookie_valid(key, "²³.abc")

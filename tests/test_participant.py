@@ -210,3 +210,15 @@ def test_the_script_and_stylesheet_are_served(room):
     assert "long poll" in client.get("/j/assets/tandem.js").text
     assert client.get("/j/assets/tandem.css").headers["content-type"].startswith("text/css")
     assert client.get("/j/assets/other.js").status_code == 404
+
+
+def test_odd_digits_in_the_long_poll_and_cookie_are_harmless(room):
+    store, session = room
+    client = phone(store)
+    state = client.get(f"/j/{session.row.join_code}/wait", params={"v": "²"}).json()
+    assert state["version"] == session.row.version
+    # An absurd cookie is replaced by a fresh token rather than looked up.
+    client.cookies.set(COOKIE, "9" * 80, path=f"/j/{session.row.join_code}")
+    response = client.get(f"/j/{session.row.join_code}", follow_redirects=False)
+    assert "You're in" in response.text
+    assert response.headers["set-cookie"].startswith(f"{COOKIE}=")

@@ -98,7 +98,7 @@ def login_cookie_valid(key: bytes, cookie: str | None, now: float | None = None)
     if not cookie or "." not in cookie:
         return False
     expires, signature = cookie.split(".", 1)
-    if not expires.isdigit() or int(expires) < (now or time.time()):
+    if not (expires.isascii() and expires.isdigit()) or int(expires) < (now or time.time()):
         return False
     expected = hmac.new(key, f"facilitator:{expires}".encode(), hashlib.sha256).hexdigest()
     return hmac.compare_digest(expected, signature)

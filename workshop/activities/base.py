@@ -19,7 +19,7 @@ Passing ("Prefer not to answer") is handled once, outside the kinds: a pass is n
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -47,8 +47,9 @@ class ActivitySpec(BaseModel):
     sensitive: bool = False
     content_note: str = Field(default="", max_length=400)
 
-    # Whether participants answer this kind at all (an info slide does not).
-    answerable: bool = True
+    # Whether participants answer this kind at all (an info slide does not). A property of the
+    # kind, not of the deck: a ClassVar, so a deck file cannot set it.
+    answerable: ClassVar[bool] = True
 
 
 def first(form: Form, name: str) -> str:
@@ -57,14 +58,26 @@ def first(form: Form, name: str) -> str:
     return values[0].strip() if values else ""
 
 
+def parse_index(raw: str, size: int) -> int | None:
+    """A position 0..size-1 written in plain ASCII digits, else None.
+
+    str.isdigit alone is not enough: it accepts "²" and other digits int() refuses.
+    """
+    if not raw or len(raw) > 3 or not (raw.isascii() and raw.isdigit()):
+        return None
+    index = int(raw)
+    return index if index < size else None
+
+
 def choice_index(form: Form, name: str, options: Sequence[str], missing: str) -> int:
     """The index of the option picked in a radio group; refuses anything else."""
     raw = first(form, name)
     if not raw:
         raise AnswerError(missing)
-    if not raw.isdigit() or int(raw) >= len(options):
+    index = parse_index(raw, len(options))
+    if index is None:
         raise AnswerError("That choice is not one of the options. Please pick again.")
-    return int(raw)
+    return index
 
 
 def one_per_row(form: Form, rows: Sequence[str], options: Sequence[str], what: str) -> list[int]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -13,7 +13,7 @@ from workshop.activities.base import ActivitySpec, AnswerError, Form
 class Spec(ActivitySpec):
     kind: Literal["info"] = "info"
     body: str = Field(default="", max_length=3000)
-    answerable: bool = False
+    answerable: ClassVar[bool] = False
 
 
 def parse_answer(spec: Spec, form: Form) -> Any:

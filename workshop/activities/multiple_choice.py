@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from workshop import charts
-from workshop.activities.base import ActivitySpec, AnswerError, Form
+from workshop.activities.base import ActivitySpec, AnswerError, Form, parse_index
 
 
 class Spec(ActivitySpec):
@@ -27,9 +27,10 @@ def parse_answer(spec: Spec, form: Form) -> list[int]:
     raw = [value.strip() for value in form.get("choice", [])]
     if not raw:
         raise AnswerError("Please tick at least one option, or pass.")
-    if any(not value.isdigit() or int(value) >= len(spec.options) for value in raw):
+    indices = [parse_index(value, len(spec.options)) for value in raw]
+    if None in indices:
         raise AnswerError("One of those choices is not an option. Please pick again.")
-    picked = sorted({int(value) for value in raw})
+    picked = sorted(set(indices))
     if spec.max_choices is not None and len(picked) > spec.max_choices:
         raise AnswerError(f"Please pick at most {spec.max_choices}.")
     return picked

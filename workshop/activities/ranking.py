@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from workshop import charts
-from workshop.activities.base import ActivitySpec, AnswerError, Form, first
+from workshop.activities.base import ActivitySpec, AnswerError, Form, first, parse_index
 
 
 class Spec(ActivitySpec):
@@ -21,10 +21,11 @@ def parse_answer(spec: Spec, form: Form) -> list[int]:
     size = len(spec.items)
     ranks = []
     for number in range(size):
-        raw = first(form, f"rank{number}")
-        if not raw.isdigit() or not 1 <= int(raw) <= size:
+        # Places are 1..size; parse_index counts from 0, hence the shift.
+        place = parse_index(first(form, f"rank{number}"), size + 1)
+        if not place:
             raise AnswerError("Please give every item a place, or pass.")
-        ranks.append(int(raw))
+        ranks.append(place)
     if len(set(ranks)) != size:
         raise AnswerError("Each place can be used once. Please give every item a different place.")
     return sorted(range(size), key=lambda item: ranks[item])

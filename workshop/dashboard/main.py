@@ -23,7 +23,7 @@ if not keys.login_cookie_valid(keys.server_key(store), st.context.cookies.get(CO
 
 def _session_id() -> int | None:
     raw = st.query_params.get("session", "")
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isascii() and raw.isdigit() else None
 
 
 def _public_url() -> str | None:

@@ -98,7 +98,12 @@ class ParticipantPages:
         row = await run_in_threadpool(self.store.session_by_code, code)
         if row is None:
             return JSONResponse({"gone": True}, status_code=404)
-        if known.isdigit() and int(known) == row.version and row.status == "live":
+        if (
+            known.isascii()
+            and known.isdigit()
+            and int(known) == row.version
+            and row.status == "live"
+        ):
             await self.waiters.wait(row.id, row.version, WAIT_SECONDS)
         session = await run_in_threadpool(live.load, self.store, row.id)
         assert session is not None
@@ -269,7 +274,7 @@ def _plausible(token: str | None) -> bool:
 async def _limited_body(request: Request) -> bytes | None:
     """The request body, or None if it is larger than any honest answer could be."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_FORM_BYTES:
+    if declared.isascii() and declared.isdigit() and int(declared) > MAX_FORM_BYTES:
         return None
     body = b""
     async for chunk in request.stream():
