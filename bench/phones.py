@@ -25,7 +25,7 @@ import httpx2
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.browser.conftest import Server  # noqa: E402
+from tests.servers import Server  # noqa: E402
 from workshop import live  # noqa: E402
 from workshop.decks import DECK_FOLDER, load_deck  # noqa: E402
 from workshop.store import Store  # noqa: E402
@@ -71,14 +71,9 @@ async def one_phone(
 
 async def run(arguments: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        server = Server(Path(folder))
-        url = arguments.database_url or f"sqlite:///{server.database}"
-        store = Store(url)
+        server = Server(Path(folder), database_url=arguments.database_url)
+        store = Store(server.database_url)
         store.migrate()
-        if arguments.database_url:
-            import os
-
-            os.environ["WORKSHOP_DATABASE_URL"] = url
         server.start()
         try:
             deck = load_deck(DECK_FOLDER / "codependency-to-interdependency-90.toml")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -100,8 +102,12 @@ def deck() -> Deck:
     return parse_deck(small_deck_data())
 
 
-def _postgres_store() -> Store:
-    """A store in a fresh PostgreSQL schema of its own, so tests never see each other's rows."""
+@contextlib.contextmanager
+def postgres_schema() -> Iterator[str]:
+    """The URL of a fresh PostgreSQL schema of its own, dropped afterwards.
+
+    Tests never see each other's rows, and several processes can share one schema.
+    """
     schema = f"tandem_test_{secrets.token_hex(4)}"
     admin = create_engine(POSTGRES_URL)
     try:
@@ -112,26 +118,26 @@ def _postgres_store() -> Store:
         if os.environ.get("CI"):
             raise  # in CI the PostgreSQL tests must run, never skip
         pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}: {error.orig}")
-    store = Store(POSTGRES_URL, schema=schema)
-    store.schema_to_drop = (admin, schema)  # type: ignore[attr-defined]
-    return store
+    try:
+        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(request: pytest.FixtureRequest, tmp_path) -> Store:
     """A migrated, empty store on each database the project supports."""
-    if request.param == "sqlite":
-        made = Store(f"sqlite:///{tmp_path / 'tandem.db'}")
-    else:
-        made = _postgres_store()
-    made.migrate()
-    yield made
-    made.close()
-    if hasattr(made, "schema_to_drop"):
-        admin, schema = made.schema_to_drop
-        with admin.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+    with contextlib.ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path / 'tandem.db'}"
+        else:
+            url = stack.enter_context(postgres_schema())
+        made = Store(url)
+        made.migrate()
+        yield made
+        made.close()
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from playwright.sync_api import expect, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS, Server  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
 from tests.browser.room import (  # noqa: E402
     choose,
     click,
@@ -26,6 +26,7 @@ from tests.browser.room import (  # noqa: E402
     start_session,
     url_from_qr_code,
 )
+from tests.servers import Server  # noqa: E402
 
 
 def main(output: Path) -> None:

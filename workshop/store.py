@@ -164,7 +164,7 @@ def database_url() -> str:
     return os.environ.get("WORKSHOP_DATABASE_URL") or f"sqlite:///{DEFAULT_DATABASE}"
 
 
-def _make_engine(url: str, schema: str | None) -> Engine:
+def _make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
@@ -179,18 +179,18 @@ def _make_engine(url: str, schema: str | None) -> Engine:
             cursor.close()
 
         return engine
-    connect_args = {"options": f"-csearch_path={schema}"} if schema else {}
-    return create_engine(url, pool_size=10, max_overflow=20, connect_args=connect_args)
+    # A schema of its own goes in the URL: ...?options=-csearch_path%3Dname
+    return create_engine(url, pool_size=10, max_overflow=20)
 
 
 class Store:
     """The database: one per process, shared by the dashboard and the participant routes."""
 
-    def __init__(self, url: str | None = None, *, schema: str | None = None) -> None:
+    def __init__(self, url: str | None = None) -> None:
         self.url = url or database_url()
         if self.url.startswith("sqlite:///"):
             Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        self.engine = _make_engine(self.url, schema)
+        self.engine = _make_engine(self.url)
         # SQLite has one writer at a time. Queueing this process's writers on a lock is fair
         # and quick; leaving it to SQLite's busy handler makes them sleep and retry, which
         # under a room of phones gave multi-second tails. PostgreSQL needs no such help.

@@ -10,7 +10,8 @@ from urllib.parse import urljoin
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import PASSCODE, PHONE, PROJECTOR
+from tests.browser.conftest import PHONE, PROJECTOR
+from tests.servers import PASSCODE
 
 TIMEOUT = 30_000
 # A first page load after a restart imports plotly and pandas: give assertions the same patience.
