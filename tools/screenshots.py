@@ -18,9 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
 from tests.browser.room import (  # noqa: E402
     choose,
-    click,
     every_phone_shows,
     facilitator_logs_in,
+    next_activity,
     open_screen,
     phones_join,
     start_session,
@@ -45,9 +45,9 @@ def main(output: Path) -> None:
             screen.screenshot(path=output / "projector-join.png")
             phones[0].screenshot(path=output / "phone-joined.png")
 
-            click(control, "next")
-            click(control, "next")
-            click(control, "next")  # check-in scale
+            next_activity(control, "Welcome and group agreements")
+            next_activity(control, "Ready to begin?")
+            next_activity(control, "Check-in: how are you arriving?")
             every_phone_shows(phones, "Check-in: how are you arriving?")
             phones[0].get_by_label("Sunny spells").check()
             phones[0].screenshot(path=output / "phone-question.png")
@@ -63,8 +63,8 @@ def main(output: Path) -> None:
             control.wait_for_timeout(2500)
             control.screenshot(path=output / "control.png")
 
-            click(control, "next")  # knowledge check
-            click(control, "next")  # word cloud
+            next_activity(control, "What do we already know? (before)")
+            next_activity(control, "Good support feels like...")
             every_phone_shows(phones, "Good support feels like...")
             words = ["Listened to", "calm", "Respect", "calm", "trust", "patience"]
             for phone, word in zip(phones, words, strict=True):

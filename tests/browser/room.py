@@ -45,6 +45,12 @@ def click(page: Page, key: str) -> None:
     button.click()
 
 
+def next_activity(page: Page, title: str) -> None:
+    """Press Next and wait, as a facilitator does, until the control view shows `title`."""
+    click(page, "next")
+    expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
+
+
 def open_screen(page: Page, base: str, session_id: int) -> Page:
     screen = page.context.new_page()
     screen.set_default_timeout(TIMEOUT)

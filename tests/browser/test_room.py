@@ -8,9 +8,9 @@ from playwright.sync_api import expect
 from tests.browser.room import (
     bar_labels,
     choose,
-    click,
     every_phone_shows,
     facilitator_logs_in,
+    next_activity,
     open_screen,
     phones_join,
     start_session,
@@ -31,9 +31,9 @@ def test_a_live_workshop_from_qr_code_to_chart(server, browser):
     phones = phones_join(browser, join_url, 3)
     expect(screen.get_by_text("3 joined")).to_be_visible()
 
-    click(control, "next")  # welcome and agreements: an info slide
+    next_activity(control, "Welcome and group agreements")  # an info slide
     every_phone_shows(phones, "Welcome and group agreements")
-    click(control, "next")  # "Ready to begin?": a single choice
+    next_activity(control, "Ready to begin?")  # a single choice
     every_phone_shows(phones, "Ready to begin?")
     expect(screen.get_by_text("Ready to begin?")).to_be_visible()
 
@@ -48,8 +48,9 @@ def test_a_live_workshop_from_qr_code_to_chart(server, browser):
     phones[0].reload()
     expect(phones[0].get_by_text("What the room said")).to_be_visible()
 
-    for _ in range(3):  # check-in, knowledge check, then the word cloud
-        click(control, "next")
+    next_activity(control, "Check-in: how are you arriving?")
+    next_activity(control, "What do we already know? (before)")
+    next_activity(control, "Good support feels like...")
     every_phone_shows(phones, "Good support feels like...")
     for phone, word in zip(phones, ["Calm", "calm!", "Trust"], strict=True):
         phone.get_by_label("Your word").fill(word)
@@ -71,8 +72,8 @@ def test_a_server_restart_loses_no_answer_and_no_phone_rescans(server, browser):
     session_id = start_session(control, threshold=2)
     screen = open_screen(control, server.url, session_id)
     phones = phones_join(browser, url_from_qr_code(screen), 2)
-    click(control, "next")
-    click(control, "next")
+    next_activity(control, "Welcome and group agreements")
+    next_activity(control, "Ready to begin?")
     every_phone_shows(phones, "Ready to begin?")
     choose(phones[0], "Ready")
     choose(phones[1], "I have a question")
@@ -91,7 +92,7 @@ def test_a_server_restart_loses_no_answer_and_no_phone_rescans(server, browser):
 
     # The facilitator's login survives too; the phones follow the next step by themselves.
     control.reload()
-    click(control, "next")
+    next_activity(control, "Check-in: how are you arriving?")
     every_phone_shows(phones, "Check-in: how are you arriving?")
     phones[0].get_by_label("Sunny spells").check()
     phones[0].get_by_role("button", name="Send").click()
