@@ -154,3 +154,13 @@ def test_deleting_a_session_takes_its_answers_with_it(store, deck):
         connection.execute(sessions.delete().where(sessions.c.id == session.id))
     with store.engine.connect() as connection:
         assert connection.execute(select(answers)).all() == []
+
+
+def test_remembered_activity_states_follow_the_version(store, deck):
+    session = live.start_session(store, deck)
+    version = store.versions([session.id])[session.id]
+    assert store.activity_states(session.id, version)["colour"].status == "waiting"
+    live.go_to(store, session.id, 1)
+    version = store.versions([session.id])[session.id]
+    assert store.activity_states(session.id, version)["colour"].status == "open"
+    assert live.load(store, session.id).state("colour").status == "open"

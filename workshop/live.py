@@ -124,7 +124,7 @@ def load_by_code(store: Store, join_code: str) -> Live | None:
 
 
 def _live(store: Store, row: SessionRow) -> Live:
-    return Live(row, _deck(row.deck_json), store.activity_states(row.id))
+    return Live(row, _deck(row.deck_json), store.activity_states(row.id, row.version))
 
 
 def _require_live(store: Store, session_id: int) -> Live:

@@ -195,6 +195,9 @@ class Store:
         # and quick; leaving it to SQLite's busy handler makes them sleep and retry, which
         # under a room of phones gave multi-second tails. PostgreSQL needs no such help.
         self._write_lock = threading.Lock() if self.dialect == "sqlite" else None
+        # Activity states only change together with the session's version (see `apply`), so
+        # they can be remembered per version: every phone's page view needs them.
+        self._states_by_version: dict[tuple[int, int], dict[str, ActivityState]] = {}
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[Any]:
@@ -319,7 +322,22 @@ class Store:
             )
             return {row.id: row.version for row in rows}
 
-    def activity_states(self, session_id: int) -> dict[str, ActivityState]:
+    def activity_states(
+        self, session_id: int, version: int | None = None
+    ) -> dict[str, ActivityState]:
+        """Each activity's state; pass the session's current version to use the memo."""
+        if version is None:
+            return self._read_activity_states(session_id)
+        key = (session_id, version)
+        states = self._states_by_version.get(key)
+        if states is None:
+            states = self._read_activity_states(session_id)
+            if len(self._states_by_version) > 1000:
+                self._states_by_version.clear()
+            self._states_by_version[key] = states
+        return dict(states)
+
+    def _read_activity_states(self, session_id: int) -> dict[str, ActivityState]:
         with self.engine.connect() as connection:
             rows = connection.execute(
                 select(activity_states).where(activity_states.c.session_id == session_id)
