@@ -3,8 +3,8 @@
 A phone's long poll parks here with the state version it knows. It is woken at once by an action
 in this process (`wake`, safe to call from Streamlit's script threads), or within about a second
 by `watch`, which reads the versions of the sessions that have waiters with one query: so an
-action taken in another app process sharing the database reaches these phones too. The cost is
-one query a second per process, whatever the number of phones.
+action taken in another app process sharing the database reaches these phones too, within half
+a second. The cost is two small queries a second per process, whatever the number of phones.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from collections.abc import Callable
 from starlette.concurrency import run_in_threadpool
 
 from workshop.store import Store
+
+WATCH_INTERVAL = 0.5
 
 
 class Waiters:
@@ -74,8 +76,8 @@ class Waiters:
             else:
                 self._wake_now(session_id)  # the session is gone: let its phones find out
 
-    async def watch(self, store: Store, interval: float = 1.0) -> None:
-        """Run `check` about once a second until cancelled."""
+    async def watch(self, store: Store, interval: float = WATCH_INTERVAL) -> None:
+        """Run `check` every `interval` seconds until cancelled."""
         self._loop = asyncio.get_running_loop()
         while True:
             await asyncio.sleep(interval)
