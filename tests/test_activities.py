@@ -177,3 +177,12 @@ def test_a_deck_cannot_make_a_poll_unanswerable():
     data["activities"][1]["answerable"] = False
     with pytest.raises(DeckError, match="answerable"):
         parse_deck(data)
+
+
+def test_vignettes_have_short_projector_labels():
+    from workshop.activities.scenario_sort import Vignette
+
+    assert Vignette(text="One two three four five six seven", label="").short_label == (
+        "One two three four five six …"
+    )
+    assert Vignette(text="A long story", label="Story").short_label == "Story"

@@ -86,3 +86,9 @@ def test_listeners_hear_every_action(sqlite_store, deck):
     finally:
         live._listeners.remove(heard.append)
     assert heard == [session.id, session.id]
+
+
+def test_moving_on_stops_the_discussion_timer(sqlite_store, deck):
+    session = live.start_session(sqlite_store, deck)
+    live.start_timer(sqlite_store, session.id, 120)
+    assert live.next_activity(sqlite_store, session.id).timer_remaining() is None

@@ -51,9 +51,10 @@ def bars(
     *,
     highlight: int | None = None,
     number_format: str = "{:d}",
+    texts: Sequence[str] | None = None,
     colours: Sequence[str] | None = None,
 ) -> go.Figure:
-    """Horizontal bars, first label at the top; `highlight` marks a correct answer."""
+    """Horizontal bars, first label at the top; `texts` replace the numbers beside the bars."""
     colours = list(colours or [PALETTE[0]] * len(labels))
     if highlight is not None:
         colours = [PALETTE[2] if i == highlight else "#BFBFBF" for i in range(len(labels))]
@@ -63,7 +64,7 @@ def bars(
             y=[wrap(label) for label in labels],
             orientation="h",
             marker_color=colours,
-            text=[number_format.format(value) for value in values],
+            text=list(texts) if texts is not None else [number_format.format(v) for v in values],
             textposition="outside",
             cliponaxis=False,
         )
@@ -129,10 +130,18 @@ def stacked_rows(
     figure.update_layout(barmode="stack" if not diverging else "overlay", bargap=0.35)
     figure.update_yaxes(autorange="reversed", automargin=True)
     figure.update_xaxes(visible=False)
-    _layout(figure, height=max(360, 120 * len(rows) + 120))
+    # Six statements must still fit under the title on a 1080-pixel projector.
+    _layout(figure, height=min(720, max(360, 95 * len(rows) + 110)))
     figure.update_layout(
         showlegend=True,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "font": {"size": 22}},
+        legend={
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.02,
+            "x": 0,
+            "font": {"size": 22},
+            "traceorder": "normal",
+        },
         margin={"t": 80},
     )
     return figure

@@ -137,11 +137,15 @@ def _require_live(store: Store, session_id: int) -> Live:
 
 
 def go_to(store: Store, session_id: int, index: int) -> Live:
-    """Show activity `index` (-1 for the join slide); one never opened before opens now."""
+    """Show activity `index` (-1 for the join slide); one never opened before opens now.
+
+    A running discussion timer belongs to the activity it was started on, so it stops here.
+    """
     live = _require_live(store, session_id)
     if not -1 <= index < len(live.deck.activities):
         raise LiveError("There is no activity there.")
-    store.apply(session_id, "advance", session_changes={"current_index": index})
+    changes = {"current_index": index, "timer_started_at": None, "timer_seconds": None}
+    store.apply(session_id, "advance", session_changes=changes)
     if index >= 0:
         activity = live.deck.activities[index]
         if activity.answerable and live.state(activity.id).status == "waiting":

@@ -58,9 +58,9 @@ def figure(spec: Spec, data: dict[str, Any], revealed: bool):
     # Longer bar = ranked higher: the bar shows places ahead of last, so the top item leads.
     size = len(spec.items)
     return charts.bars(
-        [f"{item}  (mean place {mean:.1f})" for item, mean in ordered],
+        [item for item, _ in ordered],
         [size + 1 - mean for _, mean in ordered],
-        number_format="",
+        texts=[f"mean place {mean:.1f}" for _, mean in ordered],
     )
 
 

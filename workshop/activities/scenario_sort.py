@@ -22,7 +22,16 @@ class Vignette(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     text: str = Field(min_length=1, max_length=500)
+    # A few words naming the story on the projector ("Sam cancels plans"); phones show the text.
+    label: str = Field(default="", max_length=40)
     explanation: str = Field(default="", max_length=600)
+
+    @property
+    def short_label(self) -> str:
+        if self.label:
+            return self.label
+        words = self.text.split()
+        return " ".join(words[:6]) + (" …" if len(words) > 6 else "")
 
 
 class Spec(ActivitySpec):
@@ -52,12 +61,16 @@ def revealed_notes(spec: Spec, revealed: bool) -> list[str]:
     """Explanations of each vignette, shown once the facilitator reveals them."""
     if not revealed:
         return []
-    return [vignette.explanation for vignette in spec.vignettes if vignette.explanation]
+    return [
+        f"{vignette.short_label} — {vignette.explanation}"
+        for vignette in spec.vignettes
+        if vignette.explanation
+    ]
 
 
 def figure(spec: Spec, data: dict[str, Any], revealed: bool):
-    texts = [vignette.text for vignette in spec.vignettes]
-    return charts.stacked_rows(texts, spec.categories, data["rows"])
+    labels = [vignette.short_label for vignette in spec.vignettes]
+    return charts.stacked_rows(labels, spec.categories, data["rows"])
 
 
 def form_fields(spec: Spec, value: list[int]) -> dict[str, list[str]]:
