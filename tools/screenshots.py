@@ -37,6 +37,10 @@ def main(output: Path) -> None:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         try:
             control = facilitator_logs_in(browser, server.url)
+            control.get_by_text("Preview the activities as phones will see them").click()
+            expect(
+                control.frame_locator("iframe").get_by_text("Welcome and group agreements")
+            ).to_be_visible()
             control.screenshot(path=output / "library.png")
             session_id = start_session(control, threshold=3)
             screen = open_screen(control, server.url, session_id)

@@ -53,3 +53,41 @@ def test_a_broken_deck_is_shown_with_its_problems(sqlite_store, tmp_path: Path):
     app.run(timeout=20)
     assert "broken.toml, activity 'q', field 'points': Field required" in app.error[0].value
     assert "No usable deck" in app.warning[0].value
+
+
+def test_each_activity_can_be_previewed_as_a_phone_shows_it(sqlite_store):
+    app = AppTest.from_function(library_script, args=(sqlite_store.url, str(DECK_FOLDER)))
+    app.run(timeout=20)
+    app.selectbox(key="preview_activity").set_value(2).run(timeout=20)  # the check-in scale
+    [frame] = app.get("iframe")
+    html = frame.proto.srcdoc
+    assert "Check-in: how are you arriving?" in html
+    assert 'name="point"' in html and "Sunny spells" in html
+    assert "Prefer not to answer" in html
+    assert 'font: 18px/1.45 system-ui, -apple-system, "Segoe UI"' in html  # the CSS, intact
+    assert any("scale · 4 min" in caption.value for caption in app.caption)
+    assert "Invite one or two volunteers" in app.text[0].value
+
+
+def test_the_preview_escapes_deck_text():
+    from workshop.decks import parse_deck
+    from workshop.participant.render import phone_preview
+
+    deck = parse_deck(
+        {
+            "id": "x",
+            "title": "X",
+            "activities": [
+                {
+                    "id": "a",
+                    "kind": "single_choice",
+                    "title": "<script>alert(1)</script>",
+                    "minutes": 1,
+                    "options": ["<b>yes</b>", "no"],
+                }
+            ],
+        }
+    )
+    html = phone_preview(deck.activities[0], deck.title)
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;b&gt;yes&lt;/b&gt;" in html

@@ -7,7 +7,8 @@ from pathlib import Path
 import streamlit as st
 
 from workshop import live
-from workshop.decks import DECK_FOLDER, list_decks
+from workshop.decks import DECK_FOLDER, Deck, list_decks
+from workshop.participant.render import phone_preview
 from workshop.store import Store
 
 
@@ -47,6 +48,8 @@ def render(store: Store, deck_folder: Path = DECK_FOLDER) -> int | None:
         width="stretch",
     )
 
+    _activity_preview(deck)
+
     threshold = st.number_input(
         "Show results once this many people have answered",
         min_value=1,
@@ -69,3 +72,25 @@ def render(store: Store, deck_folder: Path = DECK_FOLDER) -> int | None:
             if st.button(label, key=f"resume-{row.id}"):
                 started = row.id
     return started
+
+
+def _activity_preview(deck: Deck) -> None:
+    """One activity at a time, as the phones will see it, beside the facilitator's notes."""
+    with st.expander("Preview the activities as phones will see them"):
+        index = st.selectbox(
+            "Activity",
+            options=list(range(len(deck.activities))),
+            format_func=lambda number: f"{number + 1}. {deck.activities[number].title}",
+            key="preview_activity",
+        )
+        activity = deck.activities[index]
+        phone, notes = st.columns([1, 1], gap="large")
+        with phone:
+            st.iframe(phone_preview(activity, deck.title), width=390, height=640)
+        with notes:
+            kind = activity.kind.replace("_", " ")
+            private = " · private until closed" if activity.sensitive else ""
+            st.caption(f"{kind} · {activity.minutes:g} min{private}")
+            if activity.notes:
+                st.markdown("**Facilitator notes**")
+                st.text(activity.notes)

@@ -30,6 +30,21 @@ SECURITY_HEADERS = {
 }
 
 
+def phone_preview(activity: Any, deck_title: str) -> str:
+    """A self-contained HTML page: the activity exactly as a phone will show it (for previews).
+
+    Every deck string goes through Jinja's autoescaping, as on the real page; only our own
+    stylesheet is inserted as it is.
+    """
+    return environment.get_template("preview.html").render(
+        stylesheet=(HERE / "static" / "tandem.css").read_text(encoding="utf-8"),
+        deck_title=deck_title,
+        activity=activity,
+        form={},
+        kind_template=f"activities/{activity.kind}.html",
+    )
+
+
 def page(template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     html = environment.get_template(template).render(asset_version=ASSET_VERSION, **context)
     return HTMLResponse(html, status_code=status_code, headers=SECURITY_HEADERS)
