@@ -222,3 +222,16 @@ def test_odd_digits_in_the_long_poll_and_cookie_are_harmless(room):
     response = client.get(f"/j/{session.row.join_code}", follow_redirects=False)
     assert "You're in" in response.text
     assert response.headers["set-cookie"].startswith(f"{COOKIE}=")
+
+
+def test_a_phone_sees_its_own_answer_counted_at_once(room):
+    store, session = room  # threshold 2
+    live.go_to(store, session.id, 1)
+    first, second = phone(store), phone(store)
+    _join(first, session)
+    _join(second, session)
+    page = first.post(f"/j/{session.row.join_code}", data={"activity": "colour", "choice": "1"})
+    assert "Results appear once 2 people" in page.text
+    page = second.post(f"/j/{session.row.join_code}", data={"activity": "colour", "choice": "1"})
+    assert "What the room said" in page.text  # the cached result above is not reused
+    assert "What the room said" in first.get(f"/j/{session.row.join_code}").text

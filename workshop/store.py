@@ -483,6 +483,16 @@ class Store:
             )
             return [_answer(row) for row in rows]
 
+    def answer_count(self, session_id: int, activity_id: str) -> int:
+        """How many people answered one activity (passes included): one indexed count."""
+        with self.engine.connect() as connection:
+            return connection.scalar(
+                select(func.count())
+                .select_from(answers)
+                .where(answers.c.session_id == session_id)
+                .where(answers.c.activity_id == activity_id)
+            )
+
     def answer_counts(self, session_id: int) -> dict[str, int]:
         """How many people answered each activity (passes included), in one GROUP BY."""
         with self.engine.connect() as connection:

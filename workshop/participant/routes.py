@@ -13,6 +13,7 @@ agent. Every page works with JavaScript off; the script only saves a reload.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -23,14 +24,17 @@ from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import BaseRoute, Route
 
 from workshop import keys, live
-from workshop.activities import AnswerError, kind_of
+from workshop.activities import ActivitySpec, AnswerError, kind_of
 from workshop.moderation import first_status
 from workshop.participant.render import SECURITY_HEADERS, page
 from workshop.participant.waiting import Waiters
-from workshop.results import result_for
+from workshop.results import Result, result_for
 from workshop.store import Store
 
 COOKIE = "tandem"
+# A result shown on phones may be this old. After a reveal every phone reloads at once; without
+# this, each would read and aggregate every answer again.
+RESULT_SECONDS = 1.0
 COOKIE_LIFETIME = 12 * 3600
 MAX_FORM_BYTES = 16 * 1024
 WAIT_SECONDS = 25.0
@@ -47,6 +51,7 @@ class ParticipantPages:
         self.store = store
         self.waiters = waiters
         self._server_key: bytes | None = None
+        self._results: dict[tuple[int, str, int, int], tuple[float, Result]] = {}
 
     def routes(self) -> list[BaseRoute]:
         return [
@@ -184,10 +189,7 @@ class ParticipantPages:
             return page("waiting.html", **context)
         state = session.state(activity.id)
         mine = self.store.answer_of(session.id, activity.id, participant_id)
-        result = None
-        if activity.answerable:
-            answers = self.store.answers_for(session.id, activity.id)
-            result = result_for(activity, answers, state, session.row.threshold)
+        result = self._result(session, activity) if activity.answerable else None
         if form is None and mine is not None and not mine.passed:
             form = kind_of(activity).form_fields(activity, mine.value)
         show_form = (
@@ -206,6 +208,26 @@ class ParticipantPages:
             kind_template=f"activities/{activity.kind}.html",
             **context,
         )
+
+    def _result(self, session: live.Live, activity: ActivitySpec) -> Result:
+        """The activity's result, shared by phones for up to RESULT_SECONDS.
+
+        The key holds the session's version (close, reveal) and the number of answers (a new
+        answer, such as the phone's own), so neither is ever hidden; a changed answer shows
+        within a second.
+        """
+        count = self.store.answer_count(session.id, activity.id)
+        key = (session.id, activity.id, session.row.version, count)
+        now = time.monotonic()
+        cached = self._results.get(key)
+        if cached and now - cached[0] < RESULT_SECONDS:
+            return cached[1]
+        answers = self.store.answers_for(session.id, activity.id)
+        result = result_for(activity, answers, session.state(activity.id), session.row.threshold)
+        if len(self._results) > 1000:
+            self._results.clear()
+        self._results[key] = (now, result)
+        return result
 
     def _record(
         self, session: live.Live, participant_id: int, form: dict[str, list[str]]
