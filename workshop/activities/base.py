@@ -107,6 +107,17 @@ def per_row_counts(values: Sequence[Sequence[int]], rows: int, size: int) -> lis
     return [counts([value[row] for value in values], size) for row in range(rows)]
 
 
+def rows_as_lines(
+    rows: Sequence[str], choices: Sequence[str], tallies: Sequence[Sequence[int]]
+) -> list[dict[str, Any]]:
+    """Summary lines for kinds with one question per row: "row: choice", count, share."""
+    lines = []
+    for row, tally in zip(rows, tallies, strict=True):
+        for line in as_lines(choices, tally):
+            lines.append({**line, "label": f"{row}: {line['label']}"})
+    return lines
+
+
 def as_lines(labels: Sequence[str], tally: Sequence[int]) -> list[dict[str, Any]]:
     """Summary lines: a label, its count and its share of the total."""
     total = sum(tally) or 1

@@ -14,10 +14,10 @@ from workshop import charts
 from workshop.activities.base import (
     ActivitySpec,
     Form,
-    as_lines,
     one_per_row,
     per_row_counts,
     rows_as_fields,
+    rows_as_lines,
 )
 
 CHOICES = ["True", "False", "Unsure"]
@@ -54,11 +54,7 @@ def aggregate(spec: Spec, values: list[list[int]]) -> dict[str, Any]:
 
 
 def summary(spec: Spec, data: dict[str, Any], revealed: bool) -> list[dict[str, Any]]:
-    lines = []
-    for statement, tally in zip(spec.statements, data["rows"], strict=True):
-        for line in as_lines(CHOICES, tally):
-            lines.append({**line, "label": f"{statement.text}: {line['label']}"})
-    return lines
+    return rows_as_lines([statement.text for statement in spec.statements], CHOICES, data["rows"])
 
 
 def revealed_notes(spec: Spec, revealed: bool) -> list[str]:

@@ -11,10 +11,10 @@ from workshop import charts
 from workshop.activities.base import (
     ActivitySpec,
     Form,
-    as_lines,
     one_per_row,
     per_row_counts,
     rows_as_fields,
+    rows_as_lines,
 )
 
 
@@ -50,11 +50,9 @@ def aggregate(spec: Spec, values: list[list[int]]) -> dict[str, Any]:
 
 
 def summary(spec: Spec, data: dict[str, Any], revealed: bool) -> list[dict[str, Any]]:
-    lines = []
-    for vignette, tally in zip(spec.vignettes, data["rows"], strict=True):
-        for line in as_lines(spec.categories, tally):
-            lines.append({**line, "label": f"{vignette.text}: {line['label']}"})
-    return lines
+    return rows_as_lines(
+        [vignette.text for vignette in spec.vignettes], spec.categories, data["rows"]
+    )
 
 
 def revealed_notes(spec: Spec, revealed: bool) -> list[str]:

@@ -26,18 +26,18 @@ from starlette.routing import BaseRoute, Route
 from workshop import keys, live
 from workshop.activities import ActivitySpec, AnswerError, kind_of
 from workshop.moderation import first_status
-from workshop.participant.render import SECURITY_HEADERS, page
+from workshop.participant.render import page
 from workshop.participant.waiting import Waiters
 from workshop.results import Result, result_for
 from workshop.store import Store
 
 COOKIE = "tandem"
-# A result shown on phones may be this old. After a reveal every phone reloads at once; without
-# this, each would read and aggregate every answer again.
-RESULT_SECONDS = 1.0
 COOKIE_LIFETIME = 12 * 3600
 MAX_FORM_BYTES = 16 * 1024
 WAIT_SECONDS = 25.0
+# A result shown on phones may be this old. After a reveal every phone reloads at once; without
+# this, each would read and aggregate every answer again.
+RESULT_SECONDS = 1.0
 ASSETS = {
     "tandem.css": ("text/css", Path(__file__).parent / "static" / "tandem.css"),
     "tandem.js": ("text/javascript", Path(__file__).parent / "static" / "tandem.js"),
@@ -127,10 +127,8 @@ class ParticipantPages:
 
     def _show(self, code: str, token: str | None, change: str | None) -> Response:
         session = live.load_by_code(self.store, code)
-        if session is None:
-            return self._unknown(code)
-        if session.ended:
-            return page("ended.html", session=session)
+        if session is None or session.ended:
+            return self._not_running(code, session)
         new_cookie = not _plausible(token)
         if new_cookie:
             token = keys.new_token()
@@ -142,10 +140,8 @@ class ParticipantPages:
 
     def _answer(self, code: str, token: str | None, body: bytes | None) -> Response:
         session = live.load_by_code(self.store, code)
-        if session is None:
-            return self._unknown(code)
-        if session.ended:
-            return page("ended.html", session=session)
+        if session is None or session.ended:
+            return self._not_running(code, session)
         if body is None:
             return page(
                 "message.html",
@@ -272,7 +268,11 @@ class ParticipantPages:
 
     # Small helpers ----------------------------------------------------------------------------
 
-    def _unknown(self, code: str) -> Response:
+    @staticmethod
+    def _not_running(code: str, session: live.Live | None) -> Response:
+        """The page for a code that names no workshop, or one that has ended."""
+        if session is not None:
+            return page("ended.html", session=session)
         message = f"There is no workshop with the code {code[:12]}. Please check the screen."
         return page("code.html", status_code=404, message=message)
 
@@ -304,6 +304,3 @@ async def _limited_body(request: Request) -> bytes | None:
         if len(body) > MAX_FORM_BYTES:
             return None
     return body
-
-
-__all__ = ["ParticipantPages", "SECURITY_HEADERS"]
