@@ -4,20 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from workshop import keys
-from workshop.dashboard import control, library, screen
-from workshop.facilitator_login import COOKIE
+from workshop.dashboard import control, gate, library, screen
 from workshop.join import public_url
 from workshop.runtime import shared_store
 
 st.set_page_config(page_title="Tandem", page_icon=":material/diversity_3:", layout="wide")
 store = shared_store()
 
-# The gate middleware already keeps other browsers out; this check also covers the websocket.
-if not keys.login_cookie_valid(keys.server_key(store), st.context.cookies.get(COOKIE)):
-    st.title("Tandem")
-    st.write("Please log in as the facilitator.")
-    st.markdown("[Log in](/facilitator/login)")
+if not gate.require_login(store, st.context.cookies):
     st.stop()
 
 
