@@ -29,7 +29,7 @@ class Server:
     """`streamlit run streamlit_app.py` on a loopback port, with its own database file."""
 
     def __init__(
-        self, folder: Path, *, database_url: str | None = None, passcode: str = PASSCODE
+        self, folder: Path, *, database_url: str | None = None, passcode: str | None = PASSCODE
     ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -44,8 +44,10 @@ class Server:
             **os.environ,
             "WORKSHOP_DATABASE_URL": self.database_url,
             "WORKSHOP_PUBLIC_URL": self.url,
-            "WORKSHOP_PASSCODE": self.passcode,
         }
+        environment.pop("WORKSHOP_PASSCODE", None)
+        if self.passcode is not None:
+            environment["WORKSHOP_PASSCODE"] = self.passcode
         command = [
             sys.executable,
             "-m",

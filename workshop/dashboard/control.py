@@ -170,9 +170,7 @@ def _current_activity(session: live.Live) -> None:
 
 def _timer_panel(store: Store, session: live.Live) -> None:
     remaining = session.timer_remaining()
-    if remaining is not None:
-        minutes, seconds = divmod(int(remaining), 60)
-        st.metric("Discussion timer", f"{minutes}:{seconds:02d}" if remaining else "Time")
+    _timer_metric(store, session.id)
     st.number_input(
         "Timer minutes", min_value=0.5, max_value=60.0, value=3.0, step=0.5, key="timer_minutes"
     )
@@ -194,6 +192,16 @@ def _timer_panel(store: Store, session: live.Live) -> None:
         args=(live.stop_timer, store, session.id),
         width="stretch",
     )
+
+
+@st.fragment(run_every=1)
+def _timer_metric(store: Store, session_id: int) -> None:
+    """The discussion timer as the projector shows it, counting down every second."""
+    session = live.load(store, session_id)
+    remaining = session.timer_remaining() if session else None
+    if remaining is not None:
+        minutes, seconds = divmod(int(remaining + 0.999), 60)
+        st.metric("Discussion timer", f"{minutes}:{seconds:02d}" if remaining > 0 else "Time")
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
