@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from workshop.cli import main
+from workshop.cli import build_parser, command_names, main
 
 
 def test_validate_passes_on_the_built_in_decks(capsys):
@@ -26,3 +26,11 @@ def test_init_creates_the_database(tmp_path: Path, monkeypatch, capsys):
     assert main(["init"]) == 0
     assert (tmp_path / "new.db").exists()
     assert "dashboard will ask for one" in capsys.readouterr().out
+
+
+def test_every_command_is_documented_in_the_readme():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    commands = command_names(build_parser())
+    assert commands == ["init", "passcode", "decks validate"]
+    for command in commands:
+        assert f"`workshop {command}" in readme, command

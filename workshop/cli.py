@@ -59,7 +59,7 @@ def _validate(arguments: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="workshop", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("init", help="create or migrate the database").set_defaults(run=_init)
@@ -71,7 +71,23 @@ def main(argv: list[str] | None = None) -> int:
     validate = deck_commands.add_parser("validate", help="check deck files")
     validate.add_argument("paths", nargs="*", help="deck files (default: every built-in deck)")
     validate.set_defaults(run=_validate)
-    arguments = parser.parse_args(argv)
+    return parser
+
+
+def command_names(parser: argparse.ArgumentParser) -> list[str]:
+    """Every leaf command, as typed after `workshop` ("init", "decks validate")."""
+    names = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, subparser in action.choices.items():
+                names.extend(
+                    f"{name} {inner}".strip() for inner in command_names(subparser) or [""]
+                )
+    return names
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = build_parser().parse_args(argv)
     return arguments.run(arguments)
 
 
