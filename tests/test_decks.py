@@ -43,7 +43,10 @@ def _problems(data: dict, file: str = "broken.toml") -> list[str]:
 def test_a_missing_field_names_file_activity_and_field():
     data = small_deck_data()
     del data["activities"][1]["options"]
-    assert _problems(data) == ["broken.toml, activity 'colour', field 'options': Field required"]
+    assert _problems(data) == [
+        "broken.toml, activity 'colour', field 'options': Field required "
+        "(hint: see the `single_choice` section of docs/decks.md)"
+    ]
 
 
 def test_an_unknown_kind_lists_the_known_ones():
@@ -57,9 +60,26 @@ def test_an_unknown_kind_lists_the_known_ones():
 def test_a_misspelt_field_is_refused_not_ignored():
     data = small_deck_data()
     data["activities"][4]["point"] = ["a", "b"]
+    problems = _problems(data)
+    assert problems[0] == (
+        "broken.toml, activity 'weather', field 'point': this field is not part of the deck "
+        "format (check its spelling) (hint: did you mean 'points'?)"
+    )
+
+
+def test_a_misspelt_kind_gets_a_suggestion():
+    data = small_deck_data()
+    data["activities"][1]["kind"] = "single-choice"
     [problem] = _problems(data)
-    assert "activity 'weather', field 'point'" in problem
-    assert "not part of the deck format" in problem
+    assert problem.endswith("(hint: did you mean 'single_choice'?)")
+
+
+def test_a_misspelt_deck_field_gets_a_suggestion():
+    data = small_deck_data()
+    data["titel"] = "Oops"
+    [problem] = _problems(data)
+    assert problem.startswith("broken.toml, field 'titel'")
+    assert problem.endswith("(hint: did you mean 'title'?)")
 
 
 def test_nested_fields_are_named_with_their_position():
@@ -74,13 +94,17 @@ def test_duplicate_activity_ids_are_refused():
     data["activities"][2]["id"] = "colour"
     [problem] = _problems(data)
     assert "two activities share the id 'colour'" in problem
+    assert "give every activity an id of its own" in problem
 
 
 def test_an_activity_without_an_id_is_named_by_its_position():
     data = small_deck_data()
     del data["activities"][0]["id"]
     [problem] = _problems(data)
-    assert problem == "broken.toml, activity 'number 1', field 'id': Field required"
+    assert problem == (
+        "broken.toml, activity 'number 1', field 'id': Field required "
+        "(hint: see the `info` section of docs/decks.md)"
+    )
 
 
 def test_toml_syntax_errors_name_the_file(tmp_path: Path):

@@ -6,6 +6,7 @@ with, so editing a file later never changes a workshop that already ran.
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,6 +69,7 @@ class Problem:
     activity: str | None
     field: str | None
     message: str
+    hint: str | None = None
 
     def __str__(self) -> str:
         where = [self.file]
@@ -75,7 +77,8 @@ class Problem:
             where.append(f"activity {self.activity!r}")
         if self.field:
             where.append(f"field {self.field!r}")
-        return f"{', '.join(where)}: {self.message}"
+        hint = f" (hint: {self.hint})" if self.hint else ""
+        return f"{', '.join(where)}: {self.message}{hint}"
 
 
 class DeckError(ValueError):
@@ -86,25 +89,57 @@ class DeckError(ValueError):
         super().__init__("\n".join(str(problem) for problem in problems))
 
 
-def _activity_name(raw: dict[str, Any], index: int) -> str:
+def _raw_activity(raw: dict[str, Any], index: int) -> dict[str, Any]:
     activities = raw.get("activities")
     if isinstance(activities, list) and index < len(activities):
         entry = activities[index]
-        if isinstance(entry, dict) and isinstance(entry.get("id"), str):
-            return entry["id"]
-    return f"number {index + 1}"
+        if isinstance(entry, dict):
+            return entry
+    return {}
+
+
+def _activity_name(raw: dict[str, Any], index: int) -> str:
+    entry = _raw_activity(raw, index)
+    return entry["id"] if isinstance(entry.get("id"), str) else f"number {index + 1}"
+
+
+def _fields_of(model: Any) -> list[str]:
+    return [field.alias or name for name, field in model.model_fields.items()]
+
+
+def _did_you_mean(word: str, choices: list[str]) -> str | None:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else None
+
+
+def _hint(error: Any, location: list[Any], kind: Any) -> str | None:
+    """Something an author can do about one problem."""
+    kind_help = f"see the `{kind}` section of docs/decks.md" if kind in KINDS else None
+    if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
+        return _did_you_mean(str(kind), sorted(KINDS)) or "see docs/decks.md for every kind"
+    if error["type"] == "extra_forbidden" and location:
+        allowed = _fields_of(KINDS[kind].Spec) if kind in KINDS else _fields_of(Deck)
+        return _did_you_mean(str(location[-1]), allowed) or kind_help
+    if error["type"] == "missing":
+        return kind_help or "see docs/decks.md"
+    if "duplicate" in error["type"] or "share the id" in error["msg"]:
+        return "give every activity an id of its own"
+    return kind_help
 
 
 def _problem_from(file: str, raw: dict[str, Any], error: Any) -> Problem:
     location = list(error["loc"])
     message = error["msg"]
     activity = None
+    kind = None
     if len(location) >= 2 and location[0] == "activities" and isinstance(location[1], int):
         activity = _activity_name(raw, location[1])
+        kind = _raw_activity(raw, location[1]).get("kind")
         location = location[2:]
         # The union adds the kind's name to the path: ('single_choice', 'options').
         if location and location[0] in KINDS:
             location = location[1:]
+    hint = _hint(error, location, kind)
     if error["type"] == "union_tag_invalid":
         message = f"unknown kind; use one of: {', '.join(sorted(KINDS))}"
         location = ["kind"]
@@ -114,7 +149,7 @@ def _problem_from(file: str, raw: dict[str, Any], error: Any) -> Problem:
     elif error["type"] == "extra_forbidden":
         message = "this field is not part of the deck format (check its spelling)"
     field = ".".join(str(part) for part in location) or None
-    return Problem(file, activity, field, message)
+    return Problem(file, activity, field, message.removeprefix("Value error, "), hint)
 
 
 def parse_deck(raw: dict[str, Any], file: str = "<deck>") -> Deck:
