@@ -145,7 +145,8 @@ def go_to(store: Store, session_id: int, index: int) -> Live:
     if not -1 <= index < len(live.deck.activities):
         raise LiveError("There is no activity there.")
     changes = {"current_index": index, "timer_started_at": None, "timer_seconds": None}
-    store.apply(session_id, "advance", session_changes=changes)
+    shown = live.deck.activities[index].id if index >= 0 else None  # logged for timing.py
+    store.apply(session_id, "advance", shown, session_changes=changes)
     if index >= 0:
         activity = live.deck.activities[index]
         if activity.answerable and live.state(activity.id).status == "waiting":

@@ -101,3 +101,17 @@ def test_timer_and_end_session(sqlite_store, session):
     app.button(key="end").click().run(timeout=20)
     assert sqlite_store.session(session.id).status == "ended"
     assert "has ended" in app.success[0].value
+
+
+def test_time_against_the_plan_is_shown(sqlite_store, session):
+    live.go_to(sqlite_store, session.id, 0)
+    live.go_to(sqlite_store, session.id, 1)
+    app = _app(sqlite_store, session.id)
+    [line] = [caption.value for caption in app.caption if caption.value.startswith("On this")]
+    assert line.startswith("On this activity 0:0")
+    # The 1-minute welcome was skipped at once: the room is a minute ahead.
+    assert line.endswith("of 2 min planned · the workshop is 1 min ahead of plan")
+    agenda = app.dataframe[0].value
+    assert list(agenda["Planned (min)"])[:2] == [1, 2]
+    assert list(agenda["Actual"])[0].startswith("0:0")
+    assert list(agenda["Actual"])[2] == ""

@@ -7,6 +7,7 @@ through workshop.live, which writes it to the database before the page shows it.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import streamlit as st
@@ -15,6 +16,7 @@ from workshop import live
 from workshop.moderation import APPROVED, FLAGGED, PENDING, REJECTED
 from workshop.results import result_for
 from workshop.store import Store
+from workshop.timing import describe_schedule, timing
 
 REFRESH_SECONDS = 2
 
@@ -213,6 +215,7 @@ def _live_panel(store: Store, session_id: int) -> None:
     answered = store.answer_counts(session_id)
     joined = store.participant_count(session_id)
     activity = session.current
+    _time_against_plan(session, store.events(session_id))
     columns = st.columns(3)
     columns[0].metric("Joined", joined)
     if activity is None or not activity.answerable:
@@ -234,6 +237,39 @@ def _live_panel(store: Store, session_id: int) -> None:
             st.text(note)
     else:
         st.caption(result.hidden_reason or "")
+
+
+def _minutes_and_seconds(seconds: float) -> str:
+    minutes, rest = divmod(int(seconds), 60)
+    return f"{minutes}:{rest:02d}"
+
+
+def _time_against_plan(session: live.Live, events: list) -> None:
+    """Time on this activity against its plan, and the whole room against the agenda."""
+    measured = timing(session.deck, events, time.time())
+    activity = session.current
+    if activity is not None and measured.current_seconds is not None:
+        st.caption(
+            f"On this activity {_minutes_and_seconds(measured.current_seconds)} "
+            f"of {activity.minutes:g} min planned · "
+            f"the workshop is {describe_schedule(measured.behind_seconds)}"
+        )
+    with st.expander("Agenda: planned and actual time"):
+        st.dataframe(
+            [
+                {
+                    "#": number,
+                    "Activity": item.title,
+                    "Planned (min)": item.minutes,
+                    "Actual": _minutes_and_seconds(measured.spent[item.id])
+                    if item.id in measured.spent
+                    else "",
+                }
+                for number, item in enumerate(session.deck.activities, start=1)
+            ],
+            hide_index=True,
+            width="stretch",
+        )
 
 
 def _moderation(store: Store, session_id: int, activity_id: str) -> None:
