@@ -5,14 +5,31 @@ from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from workshop import keys, live
-from workshop.store import answers, participants
+from workshop.store import SCHEMA_VERSION, answers, participants
 
 
 def test_migrate_twice_keeps_everything(store, deck):
     session = live.start_session(store, deck)
     store.migrate()
     assert store.session(session.id).join_code == session.row.join_code
-    assert store.setting("schema_version") == "1"
+    assert store.setting("schema_version") == str(SCHEMA_VERSION)
+
+
+def test_a_version_1_database_is_migrated_in_place(store, deck):
+    session = live.start_session(store, deck)
+    live.go_to(store, session.id, 1)
+    person = store.join(session.id, "p" * 64)
+    store.record_answer(session.id, "colour", person, passed=False, value=2)
+    # Turn the database back into what version 1 wrote: no rehearsal column.
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE sessions DROP COLUMN rehearsal")
+        connection.exec_driver_sql("UPDATE settings SET value = '1' WHERE key = 'schema_version'")
+    store.migrate()
+    assert store.setting("schema_version") == str(SCHEMA_VERSION)
+    row = store.session(session.id)
+    assert row.join_code == session.row.join_code and row.rehearsal is False
+    assert [answer.value for answer in store.answers_for(session.id, "colour")] == [2]
+    assert live.start_session(store, deck).row.rehearsal is False
 
 
 def test_a_session_keeps_a_snapshot_of_its_deck(store, deck):
@@ -164,3 +181,19 @@ def test_remembered_activity_states_follow_the_version(store, deck):
     version = store.versions([session.id])[session.id]
     assert store.activity_states(session.id, version)["colour"].status == "open"
     assert live.load(store, session.id).state("colour").status == "open"
+
+
+def test_rehearsals_can_be_left_out_of_listings(store, deck):
+    real = live.start_session(store, deck)
+    practice = live.start_session(store, deck, rehearsal=True)
+    assert practice.row.rehearsal
+    assert [row.id for row in store.sessions(include_rehearsals=False)] == [real.id]
+    assert {row.id for row in store.sessions()} == {real.id, practice.id}
+
+
+def test_seeded_answers_ignore_the_activity_state(store, deck):
+    session = live.start_session(store, deck, rehearsal=True)
+    person = store.join(session.id, "p" * 64)
+    rows = [{"activity_id": "colour", "participant_id": person, "passed": False, "value": 1}]
+    assert store.seed_answers(session.id, rows) == 1
+    assert [answer.value for answer in store.answers_for(session.id, "colour")] == [1]

@@ -90,7 +90,9 @@ def normalise_code(text: str) -> str:
     return "".join(character for character in text.upper() if character.isalnum())
 
 
-def start_session(store: Store, deck: Deck, threshold: int = DEFAULT_THRESHOLD) -> Live:
+def start_session(
+    store: Store, deck: Deck, threshold: int = DEFAULT_THRESHOLD, *, rehearsal: bool = False
+) -> Live:
     if not 1 <= threshold <= 50:
         raise LiveError("The response threshold must be between 1 and 50.")
     for _attempt in range(20):
@@ -102,6 +104,7 @@ def start_session(store: Store, deck: Deck, threshold: int = DEFAULT_THRESHOLD) 
                 deck_json=deck.to_json(),
                 threshold=threshold,
                 activity_ids=[activity.id for activity in deck.activities],
+                rehearsal=rehearsal,
             )
             break
         except IntegrityError:

@@ -22,6 +22,7 @@ _CONCERNS = [
     r"(he|she|they|partner|someone) (hits|hit|beats|beat|chokes|choked) me",
     r"(afraid|scared) (of|for) my (life|safety)",
     r"not safe at home",
+    r"(don't|do not|never) feel safe",
     r"abus(e|ed|ing|ive)",
 ]
 _CONCERN = re.compile(r"\b(" + "|".join(_CONCERNS) + r")\b", re.IGNORECASE)

@@ -32,13 +32,29 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    inspect,
     select,
     update,
 )
 from sqlalchemy.exc import IntegrityError
 
 DEFAULT_DATABASE = Path(__file__).resolve().parent.parent / "sessions" / "tandem.db"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+
+def _false(dialect: str) -> str:
+    return "0" if dialect == "sqlite" else "false"
+
+
+# How to bring a database written by an older Tandem up to date, one version at a time. A new
+# database is created whole from the tables below and starts at SCHEMA_VERSION.
+MIGRATIONS: dict[int, list[Any]] = {
+    2: [
+        lambda dialect: (
+            f"ALTER TABLE sessions ADD COLUMN rehearsal BOOLEAN NOT NULL DEFAULT {_false(dialect)}"
+        )
+    ],
+}
 
 metadata = MetaData()
 
@@ -65,6 +81,8 @@ sessions = Table(
     Column("ended_at", Float),
     Column("timer_started_at", Float),
     Column("timer_seconds", Integer),
+    # A practice run with simulated participants: kept out of reviews unless asked for.
+    Column("rehearsal", Boolean, nullable=False, default=False),
 )
 
 activity_states = Table(
@@ -125,6 +143,7 @@ class SessionRow:
     ended_at: float | None
     timer_started_at: float | None
     timer_seconds: int | None
+    rehearsal: bool = False
 
 
 @dataclass(frozen=True)
@@ -210,14 +229,18 @@ class Store:
         return self.engine.dialect.name
 
     def migrate(self) -> None:
-        """Create missing tables; later schema versions add their steps here."""
-        metadata.create_all(self.engine)
+        """Create a new database, or bring an older one up to date in place."""
         with self._writing() as connection:
+            existing = inspect(connection).has_table("sessions")
+            metadata.create_all(connection)
             current = connection.scalar(
                 select(settings.c.value).where(settings.c.key == "schema_version")
             )
-            if current is None:
-                self._put_setting(connection, "schema_version", str(SCHEMA_VERSION))
+            version = int(current) if current else (1 if existing else SCHEMA_VERSION)
+            for step in range(version + 1, SCHEMA_VERSION + 1):
+                for statement in MIGRATIONS[step]:
+                    connection.exec_driver_sql(statement(self.dialect))
+            self._put_setting(connection, "schema_version", str(SCHEMA_VERSION))
 
     def close(self) -> None:
         self.engine.dispose()
@@ -265,6 +288,7 @@ class Store:
         deck_json: str,
         threshold: int,
         activity_ids: Iterable[str],
+        rehearsal: bool = False,
     ) -> int:
         """Insert a live session and its activities; IntegrityError if the code is taken."""
         now = time.time()
@@ -280,6 +304,7 @@ class Store:
                     version=1,
                     threshold=threshold,
                     created_at=now,
+                    rehearsal=rehearsal,
                 )
             ).inserted_primary_key[0]
             connection.execute(
@@ -304,10 +329,14 @@ class Store:
             ).first()
         return SessionRow(**row._mapping) if row else None
 
-    def sessions(self, *, live_only: bool = False) -> list[SessionRow]:
+    def sessions(
+        self, *, live_only: bool = False, include_rehearsals: bool = True
+    ) -> list[SessionRow]:
         query = select(sessions).order_by(sessions.c.created_at.desc())
         if live_only:
             query = query.where(sessions.c.status == "live")
+        if not include_rehearsals:
+            query = query.where(sessions.c.rehearsal.is_(False))
         with self.engine.connect() as connection:
             return [SessionRow(**row._mapping) for row in connection.execute(query)]
 
@@ -461,6 +490,29 @@ class Store:
                     answers.insert().values(participant_id=participant_id, **key, **row)
                 )
         return True
+
+    def seed_answers(self, session_id: int, rows: Iterable[dict[str, Any]]) -> int:
+        """Rehearsals only: store simulated answers whatever the activities' state.
+
+        Each row holds activity_id, participant_id, passed, value and moderation.
+        """
+        prepared = [
+            {
+                "session_id": session_id,
+                "activity_id": row["activity_id"],
+                "participant_id": row["participant_id"],
+                "passed": row["passed"],
+                "value_json": None
+                if row["passed"]
+                else json.dumps(row["value"], ensure_ascii=False),
+                "moderation": row.get("moderation"),
+            }
+            for row in rows
+        ]
+        if prepared:
+            with self._writing() as connection:
+                connection.execute(answers.insert(), prepared)
+        return len(prepared)
 
     def answer_of(self, session_id: int, activity_id: str, participant_id: int) -> Answer | None:
         with self.engine.connect() as connection:

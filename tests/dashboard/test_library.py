@@ -91,3 +91,15 @@ def test_the_preview_escapes_deck_text():
     html = phone_preview(deck.activities[0], deck.title)
     assert "<script>alert(1)</script>" not in html
     assert "&lt;b&gt;yes&lt;/b&gt;" in html
+
+
+def test_a_rehearsal_starts_from_the_library(sqlite_store):
+    app = AppTest.from_function(library_script, args=(sqlite_store.url, str(DECK_FOLDER)))
+    app.run(timeout=20)
+    app.number_input(key="rehearsal_people").set_value(7)
+    app.button(key="rehearse").click().run(timeout=20)
+    [row] = sqlite_store.sessions()
+    assert row.rehearsal
+    assert sqlite_store.participant_count(row.id) == 7
+    assert app.session_state["opened"] == row.id
+    assert sqlite_store.sessions(include_rehearsals=False) == []

@@ -55,6 +55,8 @@ def render(store: Store, session_id: int | None, public_url: str | None) -> None
         st.warning(problem)
 
     st.title(session.row.title)
+    if session.row.rehearsal:
+        st.info("Rehearsal: the answers here come from simulated participants.")
     if session.ended:
         st.success("This session has ended. Its results stay in the database for review.")
         return

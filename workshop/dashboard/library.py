@@ -9,6 +9,7 @@ import streamlit as st
 from workshop import live
 from workshop.decks import DECK_FOLDER, Deck, list_decks
 from workshop.participant.render import phone_preview
+from workshop.rehearsal import start_rehearsal
 from workshop.store import Store
 
 
@@ -64,11 +65,24 @@ def render(store: Store, deck_folder: Path = DECK_FOLDER) -> int | None:
         st.success(f"Session started. Join code: {session.row.join_code}")
         started = session.id
 
+    with st.expander("Rehearse this deck before the group arrives"):
+        st.write(
+            "Simulated participants answer every activity, so you can step through every "
+            "chart, reveal and the moderation queue. Rehearsals are marked as such."
+        )
+        people = st.number_input(
+            "Simulated participants", min_value=1, max_value=200, value=12, key="rehearsal_people"
+        )
+        if st.button("Start rehearsal", key="rehearse"):
+            rehearsal = start_rehearsal(store, deck, int(people), int(threshold))
+            started = rehearsal.id
+
     running = store.sessions(live_only=True)
     if running:
         st.subheader("Live sessions")
         for row in running:
-            label = f"Open control view: {row.title} · code {row.join_code}"
+            practice = " (rehearsal)" if row.rehearsal else ""
+            label = f"Open control view: {row.title}{practice} · code {row.join_code}"
             if st.button(label, key=f"resume-{row.id}"):
                 started = row.id
     return started

@@ -1,0 +1,51 @@
+"""Rehearse a deck before the group arrives: simulated participants answer every activity.
+
+The facilitator then steps through the session as on the day and sees every chart, every
+reveal and the moderation queue (with one example of a flagged answer). Rehearsal sessions are
+marked as such and left out of reviews unless asked for.
+"""
+
+from __future__ import annotations
+
+import random
+
+from workshop import keys, live
+from workshop.activities import kind_of
+from workshop.decks import Deck
+from workshop.moderation import first_status
+from workshop.store import Store
+
+PASS_SHARE = 0.1
+FLAGGED_EXAMPLE = "Example of a flagged answer: I don't feel safe at home."
+
+
+def start_rehearsal(
+    store: Store, deck: Deck, people: int, threshold: int = live.DEFAULT_THRESHOLD, seed: int = 0
+) -> live.Live:
+    """A rehearsal session whose `people` simulated participants have answered everything."""
+    if not 1 <= people <= 200:
+        raise live.LiveError("A rehearsal has between 1 and 200 simulated participants.")
+    session = live.start_session(store, deck, threshold, rehearsal=True)
+    rng = random.Random(seed)
+    server_key = keys.server_key(store)
+    participants = [
+        store.join(session.id, keys.token_hash(server_key, session.id, keys.new_token()))
+        for _ in range(people)
+    ]
+    rows = []
+    for activity in deck.activities:
+        if not activity.answerable:
+            continue
+        for number, participant_id in enumerate(participants):
+            row = {"activity_id": activity.id, "participant_id": participant_id}
+            if number and rng.random() < PASS_SHARE:
+                rows.append({**row, "passed": True, "value": None})
+                continue
+            value = kind_of(activity).sample_answer(activity, rng)
+            moderation = None
+            if activity.kind == "open_text":
+                value = FLAGGED_EXAMPLE if number == 0 else value
+                moderation = first_status(value)
+            rows.append({**row, "passed": False, "value": value, "moderation": moderation})
+    store.seed_answers(session.id, rows)
+    return session
