@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from workshop.activities import ActivitySpec
 from workshop.decks import Deck
+from workshop.practice import Practice
 from workshop.store import ActivityState, SessionRow, Store
 
 # No 0/O, 1/I/L, 2/Z, 5/S or 8/B: a code read off a projector is typed right the first time.
@@ -91,10 +92,17 @@ def normalise_code(text: str) -> str:
 
 
 def start_session(
-    store: Store, deck: Deck, threshold: int = DEFAULT_THRESHOLD, *, rehearsal: bool = False
+    store: Store,
+    deck: Deck,
+    threshold: int = DEFAULT_THRESHOLD,
+    *,
+    rehearsal: bool = False,
+    practice: Practice | None = None,
 ) -> Live:
+    """Start a session on a snapshot of `deck`, with the practice's support resources filled in."""
     if not 1 <= threshold <= 50:
         raise LiveError("The response threshold must be between 1 and 50.")
+    deck = (practice or Practice()).fill(deck)
     for _attempt in range(20):
         try:
             session_id = store.create_session(

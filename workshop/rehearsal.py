@@ -13,6 +13,7 @@ from workshop import keys, live
 from workshop.activities import kind_of
 from workshop.decks import Deck
 from workshop.moderation import first_status
+from workshop.practice import Practice
 from workshop.store import Store
 
 PASS_SHARE = 0.1
@@ -20,12 +21,17 @@ FLAGGED_EXAMPLE = "Example of a flagged answer: I don't feel safe at home."
 
 
 def start_rehearsal(
-    store: Store, deck: Deck, people: int, threshold: int = live.DEFAULT_THRESHOLD, seed: int = 0
+    store: Store,
+    deck: Deck,
+    people: int,
+    threshold: int = live.DEFAULT_THRESHOLD,
+    practice: Practice | None = None,
+    seed: int = 0,
 ) -> live.Live:
     """A rehearsal session whose `people` simulated participants have answered everything."""
     if not 1 <= people <= 200:
         raise live.LiveError("A rehearsal has between 1 and 200 simulated participants.")
-    session = live.start_session(store, deck, threshold, rehearsal=True)
+    session = live.start_session(store, deck, threshold, rehearsal=True, practice=practice)
     rng = random.Random(seed)
     server_key = keys.server_key(store)
     participants = [

@@ -13,6 +13,11 @@ from workshop.activities.base import ActivitySpec, AnswerError, Form
 class Spec(ActivitySpec):
     kind: Literal["info"] = "info"
     body: str = Field(default="", max_length=3000)
+    # `support_resources = true` puts the practice's support resources (practice.toml) on the
+    # slide when a session starts; a deck may also list `resources` itself.
+    support_resources: bool = False
+    resources_heading: str = Field(default="Where to find support", max_length=80)
+    resources: list[str] = Field(default_factory=list, max_length=12)
     answerable: ClassVar[bool] = False
 
 

@@ -9,6 +9,7 @@ import streamlit as st
 from workshop import live
 from workshop.decks import DECK_FOLDER, Deck, list_decks
 from workshop.participant.render import phone_preview
+from workshop.practice import Practice, PracticeError, load_practice
 from workshop.rehearsal import start_rehearsal
 from workshop.store import Store
 
@@ -20,6 +21,11 @@ def render(store: Store, deck_folder: Path = DECK_FOLDER) -> int | None:
     broken = [listing for listing in listings if listing.error]
     for listing in broken:
         st.error(f"{listing.path.name} cannot be used:\n\n" + str(listing.error))
+    try:
+        practice = load_practice()
+    except PracticeError as error:
+        st.error(f"The practice settings cannot be used, so general wording is shown:\n\n{error}")
+        practice = Practice()
     decks = {listing.deck.id: listing.deck for listing in listings if listing.deck}
     if not decks:
         st.warning(f"No usable deck in {deck_folder}.")
@@ -61,7 +67,7 @@ def render(store: Store, deck_folder: Path = DECK_FOLDER) -> int | None:
     )
     started = None
     if st.button("Start session", key="start", type="primary"):
-        session = live.start_session(store, deck, int(threshold))
+        session = live.start_session(store, deck, int(threshold), practice=practice)
         st.success(f"Session started. Join code: {session.row.join_code}")
         started = session.id
 
@@ -74,7 +80,7 @@ def render(store: Store, deck_folder: Path = DECK_FOLDER) -> int | None:
             "Simulated participants", min_value=1, max_value=200, value=12, key="rehearsal_people"
         )
         if st.button("Start rehearsal", key="rehearse"):
-            rehearsal = start_rehearsal(store, deck, int(people), int(threshold))
+            rehearsal = start_rehearsal(store, deck, int(people), int(threshold), practice=practice)
             started = rehearsal.id
 
     running = store.sessions(live_only=True)

@@ -115,6 +115,13 @@ def _activity(store: Store, session: live.Live, public_url: str | None) -> None:
         body = getattr(activity, "body", "")
         for paragraph in body.split("\n\n") if body else []:
             st.html(f'<p class="tandem-prompt">{escape(paragraph)}</p>')
+        resources = getattr(activity, "resources", [])
+        if resources:
+            items = "".join(f"<li>{escape(resource)}</li>" for resource in resources)
+            heading = escape(getattr(activity, "resources_heading", ""))
+            st.html(
+                f'<p class="tandem-big"><b>{heading}</b></p><ul class="tandem-prompt">{items}</ul>'
+            )
         return
     state = session.state(activity.id)
     answers = store.answers_for(session.id, activity.id)
