@@ -26,7 +26,11 @@ def render(store: Store, deck_folder: Path = DECK_FOLDER) -> int | None:
     except PracticeError as error:
         st.error(f"The practice settings cannot be used, so general wording is shown:\n\n{error}")
         practice = Practice()
-    decks = {listing.deck.id: listing.deck for listing in listings if listing.deck}
+    # Full workshops first, short modules after.
+    usable = sorted(
+        (listing.deck for listing in listings if listing.deck), key=lambda d: -d.minutes
+    )
+    decks = {deck.id: deck for deck in usable}
     if not decks:
         st.warning(f"No usable deck in {deck_folder}.")
         return None
