@@ -103,3 +103,18 @@ def test_a_rehearsal_starts_from_the_library(sqlite_store):
     assert sqlite_store.participant_count(row.id) == 7
     assert app.session_state["opened"] == row.id
     assert sqlite_store.sessions(include_rehearsals=False) == []
+
+
+def test_the_library_opens_on_the_deck_last_used(sqlite_store):
+    from workshop import live
+    from workshop.decks import load_deck
+
+    boundaries = load_deck(DECK_FOLDER / "boundaries-30.toml")
+    live.start_session(sqlite_store, boundaries)
+    app = AppTest.from_function(library_script, args=(sqlite_store.url, str(DECK_FOLDER)))
+    app.run(timeout=20)
+    assert app.selectbox(key="deck").value == "boundaries-30"
+    labels = app.selectbox(key="deck").options
+    assert labels.index("From codependency to interdependency (60 min)") < labels.index(
+        "From codependency to interdependency (120 min)"
+    )

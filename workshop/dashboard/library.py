@@ -13,6 +13,9 @@ from workshop.practice import Practice, PracticeError, load_practice
 from workshop.rehearsal import start_rehearsal
 from workshop.store import Store
 
+# CURRICULUM.md's outline runs 90 minutes; the 60- and 120-minute variants adapt it.
+STANDARD_MINUTES = 90
+
 
 def render(store: Store, deck_folder: Path = DECK_FOLDER) -> int | None:
     """Draw the library; returns the id of a session to open (just started or resumed)."""
@@ -26,9 +29,10 @@ def render(store: Store, deck_folder: Path = DECK_FOLDER) -> int | None:
     except PracticeError as error:
         st.error(f"The practice settings cannot be used, so general wording is shown:\n\n{error}")
         practice = Practice()
-    # Full workshops first, short modules after.
+    # Variants of one workshop share a title: group them, shortest first.
     usable = sorted(
-        (listing.deck for listing in listings if listing.deck), key=lambda d: -d.minutes
+        (listing.deck for listing in listings if listing.deck),
+        key=lambda each: (each.title, each.minutes),
     )
     decks = {deck.id: deck for deck in usable}
     if not decks:
@@ -38,6 +42,7 @@ def render(store: Store, deck_folder: Path = DECK_FOLDER) -> int | None:
     deck_id = st.selectbox(
         "Deck",
         options=list(decks),
+        index=list(decks).index(_first_choice(store, usable)),
         format_func=lambda key: f"{decks[key].title} ({decks[key].minutes:g} min)",
         key="deck",
     )
@@ -96,6 +101,15 @@ def render(store: Store, deck_folder: Path = DECK_FOLDER) -> int | None:
             if st.button(label, key=f"resume-{row.id}"):
                 started = row.id
     return started
+
+
+def _first_choice(store: Store, decks: list[Deck]) -> str:
+    """The deck last used for a session, else the one nearest the standard length."""
+    known = {deck.id for deck in decks}
+    for row in store.sessions():
+        if row.deck_id in known:
+            return row.deck_id
+    return min(decks, key=lambda deck: abs(deck.minutes - STANDARD_MINUTES)).id
 
 
 def _activity_preview(deck: Deck) -> None:
