@@ -17,6 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from workshop.activities import KINDS, ActivitySpec
 
 DECK_FOLDER = Path(__file__).resolve().parent.parent / "exercises"
+# A practice's own decks live beside the built-ins, in a folder git leaves alone.
+CUSTOM_FOLDER_NAME = "custom"
 
 # A discriminated union over every kind module's Spec: the `kind` field picks the model.
 AnyActivity = Annotated[
@@ -180,13 +182,40 @@ class DeckListing:
     deck: Deck | None
     error: DeckError | None
 
+    @property
+    def built_in(self) -> bool:
+        return self.path.parent.name != CUSTOM_FOLDER_NAME
+
 
 def list_decks(folder: Path = DECK_FOLDER) -> list[DeckListing]:
-    """Every deck file in a folder, valid or not, sorted by file name."""
+    """Every deck file in a folder and its custom/ folder, valid or not, sorted by file name."""
     listings = []
-    for path in sorted(folder.glob("*.toml")):
+    paths = sorted(folder.glob("*.toml")) + sorted((folder / CUSTOM_FOLDER_NAME).glob("*.toml"))
+    for path in paths:
         try:
             listings.append(DeckListing(path, load_deck(path), None))
         except DeckError as error:
             listings.append(DeckListing(path, None, error))
     return listings
+
+
+def save_custom_deck(text: str, file_name: str, folder: Path = DECK_FOLDER) -> Deck:
+    """Validate an uploaded deck and keep it in custom/ as it was written.
+
+    Refuses a deck whose id belongs to a built-in deck: built-ins stay read-only.
+    """
+    name = Path(file_name).name
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise DeckError([Problem(name, None, None, f"not valid TOML: {error}")]) from None
+    deck = parse_deck(raw, name)
+    for listing in list_decks(folder):
+        if listing.built_in and listing.deck and listing.deck.id == deck.id:
+            message = f"the id {deck.id!r} belongs to a built-in deck"
+            hint = "give your copy an id of its own"
+            raise DeckError([Problem(name, None, "id", message, hint)])
+    custom = folder / CUSTOM_FOLDER_NAME
+    custom.mkdir(parents=True, exist_ok=True)
+    (custom / f"{deck.id}.toml").write_text(text, encoding="utf-8")
+    return deck

@@ -118,3 +118,64 @@ def test_the_library_opens_on_the_deck_last_used(sqlite_store):
     assert labels.index("From codependency to interdependency (60 min)") < labels.index(
         "From codependency to interdependency (120 min)"
     )
+
+
+SMALL_DECK = b"""id = "our-evening"
+title = "Our evening group"
+[[activities]]
+id = "hello"
+kind = "single_choice"
+title = "Hello"
+minutes = 3
+options = ["Fine", "Tired"]
+"""
+
+
+def _library_with_copies(sqlite_store, tmp_path):
+    import shutil
+
+    for path in DECK_FOLDER.glob("*.toml"):
+        shutil.copy(path, tmp_path / path.name)
+    app = AppTest.from_function(library_script, args=(sqlite_store.url, str(tmp_path)))
+    app.run(timeout=20)
+    return app
+
+
+def test_a_deck_file_can_be_added_and_is_kept(sqlite_store, tmp_path):
+    app = _library_with_copies(sqlite_store, tmp_path)
+    app.get("file_uploader")[0].set_value(("evening.toml", SMALL_DECK, "application/toml"))
+    app.run(timeout=20)
+    assert app.selectbox(key="deck").value == "our-evening"
+    assert "Added 'Our evening group'" in app.success[0].value
+    assert (tmp_path / "custom" / "our-evening.toml").read_bytes() == SMALL_DECK
+    assert any("Your practice's deck" in caption.value for caption in app.caption)
+    # A new page (a restart) still lists it.
+    again = AppTest.from_function(library_script, args=(sqlite_store.url, str(tmp_path)))
+    again.run(timeout=20)
+    assert "Our evening group (3 min)" in again.selectbox(key="deck").options
+
+
+def test_a_broken_upload_is_refused_with_its_problems(sqlite_store, tmp_path):
+    app = _library_with_copies(sqlite_store, tmp_path)
+    broken = SMALL_DECK.replace(b'options = ["Fine", "Tired"]', b'option = ["Fine"]')
+    app.get("file_uploader")[0].set_value(("evening.toml", broken, "application/toml"))
+    app.run(timeout=20)
+    message = app.error[0].value
+    assert "evening.toml was not added" in message
+    assert "evening.toml, activity 'hello', field 'options': Field required" in message
+    assert not (tmp_path / "custom").exists()
+
+
+def test_a_built_in_deck_cannot_be_overwritten_by_an_upload(sqlite_store, tmp_path):
+    app = _library_with_copies(sqlite_store, tmp_path)
+    impostor = SMALL_DECK.replace(b'id = "our-evening"', b'id = "boundaries-30"')
+    app.get("file_uploader")[0].set_value(("mine.toml", impostor, "application/toml"))
+    app.run(timeout=20)
+    assert "belongs to a built-in deck" in app.error[0].value
+    assert "Clear boundaries" in (tmp_path / "boundaries-30.toml").read_text("utf-8")
+
+
+def test_the_chosen_deck_can_be_downloaded(sqlite_store, tmp_path):
+    app = _library_with_copies(sqlite_store, tmp_path)
+    [download] = app.get("download_button")
+    assert "codependency-to-interdependency-90.toml" in download.proto.label

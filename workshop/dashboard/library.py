@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from workshop import live
-from workshop.decks import DECK_FOLDER, Deck, list_decks
+from workshop.decks import DECK_FOLDER, Deck, DeckError, DeckListing, list_decks, save_custom_deck
 from workshop.participant.render import phone_preview
 from workshop.practice import Practice, PracticeError, load_practice
 from workshop.rehearsal import start_rehearsal
@@ -39,6 +39,8 @@ def render(store: Store, deck_folder: Path = DECK_FOLDER) -> int | None:
         st.warning(f"No usable deck in {deck_folder}.")
         return None
 
+    if (chosen := st.session_state.pop("select_deck", None)) in decks:
+        st.session_state["deck"] = chosen  # a deck just added: show it
     deck_id = st.selectbox(
         "Deck",
         options=list(decks),
@@ -47,8 +49,13 @@ def render(store: Store, deck_folder: Path = DECK_FOLDER) -> int | None:
         key="deck",
     )
     deck = decks[deck_id]
+    listing = next(item for item in listings if item.deck and item.deck.id == deck_id)
     if deck.description:
         st.write(deck.description)
+    st.caption(
+        ("Built-in deck (read-only)" if listing.built_in else "Your practice's deck")
+        + f" · {listing.path.name}"
+    )
     st.dataframe(
         [
             {
@@ -92,6 +99,8 @@ def render(store: Store, deck_folder: Path = DECK_FOLDER) -> int | None:
             rehearsal = start_rehearsal(store, deck, int(people), int(threshold), practice=practice)
             started = rehearsal.id
 
+    _deck_files(listing, deck_folder)
+
     running = store.sessions(live_only=True)
     if running:
         st.subheader("Live sessions")
@@ -101,6 +110,40 @@ def render(store: Store, deck_folder: Path = DECK_FOLDER) -> int | None:
             if st.button(label, key=f"resume-{row.id}"):
                 started = row.id
     return started
+
+
+def _deck_files(listing: DeckListing, deck_folder: Path) -> None:
+    """Download the chosen deck's TOML; upload a deck of the practice's own."""
+    with st.expander("Deck files: download, or add your own"):
+        st.download_button(
+            f"Download {listing.path.name}",
+            data=listing.path.read_bytes(),
+            file_name=listing.path.name,
+            mime="application/toml",
+            key="download_deck",
+        )
+        uploaded = st.file_uploader(
+            "Add a deck file (.toml); docs/decks.md describes the format",
+            type=["toml"],
+            key="upload_deck",
+        )
+        if added := st.session_state.pop("added_deck", None):
+            st.success(f"Added {added!r}: it is now chosen above.")
+        # Each upload is handled once, however often the page reruns while it is attached.
+        if uploaded is None or st.session_state.get("handled_upload") == uploaded.file_id:
+            return
+        st.session_state["handled_upload"] = uploaded.file_id
+        try:
+            text = uploaded.getvalue().decode("utf-8")
+            saved = save_custom_deck(text, uploaded.name, deck_folder)
+        except UnicodeDecodeError:
+            st.error(f"{uploaded.name} is not a text file.")
+        except DeckError as error:
+            st.error(f"{uploaded.name} was not added:\n\n{error}")
+        else:
+            st.session_state["added_deck"] = saved.title
+            st.session_state["select_deck"] = saved.id
+            st.rerun()
 
 
 def _first_choice(store: Store, decks: list[Deck]) -> str:
