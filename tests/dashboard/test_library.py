@@ -179,3 +179,13 @@ def test_the_chosen_deck_can_be_downloaded(sqlite_store, tmp_path):
     app = _library_with_copies(sqlite_store, tmp_path)
     [download] = app.get("download_button")
     assert "codependency-to-interdependency-90.toml" in download.proto.label
+
+
+def test_the_preview_shows_the_practice_resources(sqlite_store, tmp_path, monkeypatch):
+    path = tmp_path / "practice.toml"
+    path.write_text('[support]\nresources = ["Ask at reception"]\n', "utf-8")
+    monkeypatch.setenv("WORKSHOP_PRACTICE_FILE", str(path))
+    app = AppTest.from_function(library_script, args=(sqlite_store.url, str(DECK_FOLDER)))
+    app.run(timeout=20)
+    app.selectbox(key="preview_activity").set_value(17).run(timeout=20)  # the support slide
+    assert "Ask at reception" in app.get("iframe")[0].proto.srcdoc

@@ -71,7 +71,7 @@ def render(store: Store, deck_folder: Path = DECK_FOLDER) -> int | None:
         width="stretch",
     )
 
-    _activity_preview(deck)
+    _activity_preview(practice.fill(deck))  # as phones will see it, resources included
 
     threshold = st.number_input(
         "Show results once this many people have answered",
@@ -105,8 +105,8 @@ def render(store: Store, deck_folder: Path = DECK_FOLDER) -> int | None:
     if running:
         st.subheader("Live sessions")
         for row in running:
-            practice = " (rehearsal)" if row.rehearsal else ""
-            label = f"Open control view: {row.title}{practice} · code {row.join_code}"
+            marker = " (rehearsal)" if row.rehearsal else ""
+            label = f"Open control view: {row.title}{marker} · code {row.join_code}"
             if st.button(label, key=f"resume-{row.id}"):
                 started = row.id
     return started
