@@ -197,3 +197,15 @@ def test_seeded_answers_ignore_the_activity_state(store, deck):
     rows = [{"activity_id": "colour", "participant_id": person, "passed": False, "value": 1}]
     assert store.seed_answers(session.id, rows) == 1
     assert [answer.value for answer in store.answers_for(session.id, "colour")] == [1]
+
+
+def test_decks_are_listed_by_their_latest_use(store, deck):
+    import time
+
+    other = deck.model_copy(update={"id": "other-deck"})
+    live.start_session(store, deck)
+    time.sleep(0.01)
+    live.start_session(store, other)
+    time.sleep(0.01)
+    live.start_session(store, deck)
+    assert store.deck_ids_by_recency() == ["every-kind", "other-deck"]

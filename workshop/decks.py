@@ -124,7 +124,7 @@ def _hint(error: Any, location: list[Any], kind: Any) -> str | None:
         return _did_you_mean(str(location[-1]), allowed) or kind_help
     if error["type"] == "missing":
         return kind_help or "see docs/decks.md"
-    if "duplicate" in error["type"] or "share the id" in error["msg"]:
+    if "share the id" in error["msg"]:
         return "give every activity an id of its own"
     return kind_help
 

@@ -12,7 +12,7 @@ import json
 import os
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,7 +48,7 @@ def _false(dialect: str) -> str:
 
 # How to bring a database written by an older Tandem up to date, one version at a time. A new
 # database is created whole from the tables below and starts at SCHEMA_VERSION.
-MIGRATIONS: dict[int, list[Any]] = {
+MIGRATIONS: dict[int, list[Callable[[str], str]]] = {
     2: [
         lambda dialect: (
             f"ALTER TABLE sessions ADD COLUMN rehearsal BOOLEAN NOT NULL DEFAULT {_false(dialect)}"
@@ -210,9 +210,9 @@ class Store:
         if self.url.startswith("sqlite:///"):
             Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         self.engine = _make_engine(self.url)
-        # SQLite has one writer at a time. Queueing this process's writers on a lock is fair
-        # and quick; leaving it to SQLite's busy handler makes them sleep and retry, which
-        # under a room of phones gave multi-second tails. PostgreSQL needs no such help.
+        # SQLite has one writer at a time. Queueing this process's writers on a lock is fair;
+        # left to SQLite's busy handler they would sleep and retry. A precaution (see
+        # docs/decisions.md): PostgreSQL needs no such help.
         self._write_lock = threading.Lock() if self.dialect == "sqlite" else None
         # Activity states only change together with the session's version (see `apply`), so
         # they can be remembered per version: every phone's page view needs them.
@@ -340,6 +340,15 @@ class Store:
         with self.engine.connect() as connection:
             return [SessionRow(**row._mapping) for row in connection.execute(query)]
 
+    def deck_ids_by_recency(self) -> list[str]:
+        """Each deck used for a session, the most recently used first (one GROUP BY)."""
+        latest = func.max(sessions.c.created_at)
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(sessions.c.deck_id).group_by(sessions.c.deck_id).order_by(latest.desc())
+            )
+            return [row.deck_id for row in rows]
+
     def versions(self, session_ids: Iterable[int]) -> dict[int, int]:
         """The state version of each session: what waiting phones compare against."""
         ids = list(session_ids)
@@ -463,11 +472,7 @@ class Store:
 
         Returns False (and stores nothing) when the activity is not open any more.
         """
-        row = {
-            "passed": passed,
-            "value_json": None if passed else json.dumps(value, ensure_ascii=False),
-            "moderation": moderation,
-        }
+        row = _stored_answer(passed, value, moderation)
         key = {"session_id": session_id, "activity_id": activity_id}
         with self._writing() as connection:
             status = connection.scalar(
@@ -501,11 +506,7 @@ class Store:
                 "session_id": session_id,
                 "activity_id": row["activity_id"],
                 "participant_id": row["participant_id"],
-                "passed": row["passed"],
-                "value_json": None
-                if row["passed"]
-                else json.dumps(row["value"], ensure_ascii=False),
-                "moderation": row.get("moderation"),
+                **_stored_answer(row["passed"], row["value"], row.get("moderation")),
             }
             for row in rows
         ]
@@ -577,6 +578,15 @@ class Store:
                 .where(answers.c.id == answer_id)
                 .values(moderation=decision)
             )
+
+
+def _stored_answer(passed: bool, value: Any, moderation: str | None) -> dict[str, Any]:
+    """An answer's columns as stored: a pass keeps no value."""
+    return {
+        "passed": passed,
+        "value_json": None if passed else json.dumps(value, ensure_ascii=False),
+        "moderation": moderation,
+    }
 
 
 def _answer(row: Any) -> Answer:

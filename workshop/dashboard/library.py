@@ -149,9 +149,9 @@ def _deck_files(listing: DeckListing, deck_folder: Path) -> None:
 def _first_choice(store: Store, decks: list[Deck]) -> str:
     """The deck last used for a session, else the one nearest the standard length."""
     known = {deck.id for deck in decks}
-    for row in store.sessions():
-        if row.deck_id in known:
-            return row.deck_id
+    for deck_id in store.deck_ids_by_recency():
+        if deck_id in known:
+            return deck_id
     return min(decks, key=lambda deck: abs(deck.minutes - STANDARD_MINUTES)).id
 
 

@@ -104,8 +104,8 @@ def _activity(store: Store, session: live.Live, public_url: str | None) -> None:
     with heading:
         number = session.row.current_index + 1
         total = len(session.deck.activities)
-        practice = " · rehearsal" if session.row.rehearsal else ""
-        st.html(f'<p class="tandem-eyebrow">{number} / {total}{practice}</p>')
+        marker = " · rehearsal" if session.row.rehearsal else ""
+        st.html(f'<p class="tandem-eyebrow">{number} / {total}{marker}</p>')
         st.html(f'<p class="tandem-title">{escape(activity.title)}</p>')
         if activity.prompt:
             st.html(f'<p class="tandem-prompt">{escape(activity.prompt)}</p>')
