@@ -23,8 +23,7 @@ store = shared_store()
 waiters = shared_waiters()
 
 
-def _welcome() -> str:
-    port = int(st.get_option("server.port"))
+def _welcome(port: int) -> str:
     phones = public_url(port)
     lines = [
         "",
@@ -40,9 +39,10 @@ def _welcome() -> str:
 async def lifespan(_app):
     # Phones parked on this process also hear about actions taken in other processes.
     stop = start_watching(waiters, store)
+    port = int(st.get_option("server.port"))
     # 44 ms less on every kept-alive request: see workshop/serving.py.
-    nodelay_on_listeners(int(st.get_option("server.port")))
-    print(_welcome(), flush=True)
+    nodelay_on_listeners(port)
+    print(_welcome(port), flush=True)
     yield
     stop()
 

@@ -28,3 +28,16 @@ def test_the_listener_on_our_port_gets_tcp_nodelay_and_passes_it_on():
 
 def test_no_listener_on_the_port_changes_nothing():
     assert nodelay_on_listeners(1) == 0
+
+
+def test_looking_through_descriptors_leaks_none(tmp_path):
+    import os
+
+    opened = (tmp_path / "not-a-socket.txt").open("w")  # a descriptor that is not a socket
+    try:
+        before = len(os.listdir("/proc/self/fd"))
+        for _ in range(5):
+            nodelay_on_listeners(1)
+        assert len(os.listdir("/proc/self/fd")) == before
+    finally:
+        opened.close()

@@ -34,9 +34,14 @@ def nodelay_on_listeners(port: int) -> int:
     changed = 0
     for descriptor in _open_descriptors():
         try:
-            probe = socket.socket(fileno=os.dup(descriptor))
+            duplicate = os.dup(descriptor)
         except OSError:
-            continue  # closed meanwhile, or not a socket
+            continue  # closed meanwhile
+        try:
+            probe = socket.socket(fileno=duplicate)
+        except OSError:
+            os.close(duplicate)  # not a socket: give the duplicate back
+            continue
         with probe, contextlib.suppress(OSError):
             if probe.family not in (socket.AF_INET, socket.AF_INET6):
                 continue
