@@ -6,18 +6,22 @@ with, so editing a file later never changes a workshop that already ran.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Union
 
+import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from workshop.activities import KINDS, ActivitySpec
 
 DECK_FOLDER = Path(__file__).resolve().parent.parent / "exercises"
-# A practice's own decks live beside the built-ins, in a folder git leaves alone.
+# A practice's own decks live beside the built-ins, in a folder git leaves alone, unless
+# WORKSHOP_CUSTOM_DECKS names another (a shared drive, say).
 CUSTOM_FOLDER_NAME = "custom"
 
 # A discriminated union over every kind module's Spec: the `kind` field picks the model.
@@ -72,6 +76,9 @@ class Problem:
     field: str | None
     message: str
     hint: str | None = None
+    # Where the activity sits in the deck (0 is the first), for the editor to put the message
+    # beside the right form; not part of the text.
+    activity_index: int | None = dataclasses.field(default=None, compare=False)
 
     def __str__(self) -> str:
         where = [self.file]
@@ -109,7 +116,7 @@ def _fields_of(model: Any) -> list[str]:
     return [field.alias or name for name, field in model.model_fields.items()]
 
 
-def _did_you_mean(word: str, choices: list[str]) -> str | None:
+def did_you_mean(word: str, choices: list[str]) -> str | None:
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f"did you mean {close[0]!r}?" if close else None
 
@@ -118,10 +125,10 @@ def _hint(error: Any, location: list[Any], kind: Any) -> str | None:
     """Something an author can do about one problem."""
     kind_help = f"see the `{kind}` section of docs/decks.md" if kind in KINDS else None
     if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
-        return _did_you_mean(str(kind), sorted(KINDS)) or "see docs/decks.md for every kind"
+        return did_you_mean(str(kind), sorted(KINDS)) or "see docs/decks.md for every kind"
     if error["type"] == "extra_forbidden" and location:
         allowed = _fields_of(KINDS[kind].Spec) if kind in KINDS else _fields_of(Deck)
-        return _did_you_mean(str(location[-1]), allowed) or kind_help
+        return did_you_mean(str(location[-1]), allowed) or kind_help
     if error["type"] == "missing":
         return kind_help or "see docs/decks.md"
     if "share the id" in error["msg"]:
@@ -133,8 +140,10 @@ def _problem_from(file: str, raw: dict[str, Any], error: Any) -> Problem:
     location = list(error["loc"])
     message = error["msg"]
     activity = None
+    activity_index = None
     kind = None
     if len(location) >= 2 and location[0] == "activities" and isinstance(location[1], int):
+        activity_index = location[1]
         activity = _activity_name(raw, location[1])
         kind = _raw_activity(raw, location[1]).get("kind")
         location = location[2:]
@@ -150,8 +159,34 @@ def _problem_from(file: str, raw: dict[str, Any], error: Any) -> Problem:
         location = ["kind"]
     elif error["type"] == "extra_forbidden":
         message = "this field is not part of the deck format (check its spelling)"
-    field = ".".join(str(part) for part in location) or None
-    return Problem(file, activity, field, message.removeprefix("Value error, "), hint)
+    else:
+        message = _plain_message(error)
+    field_name = ".".join(str(part) for part in location) or None
+    message = message.removeprefix("Value error, ")
+    return Problem(file, activity, field_name, message, hint, activity_index)
+
+
+def _plain_message(error: Any) -> str:
+    """Pydantic's message for the common cases, said the way a deck author thinks of them."""
+    context = error.get("ctx") or {}
+    kind = error["type"]
+    if kind == "string_too_short" and context.get("min_length") == 1:
+        return "cannot be empty"
+    if kind == "string_too_long":
+        return f"is too long: at most {context['max_length']} characters"
+    if kind == "too_short":
+        return f"needs at least {context['min_length']} (has {context['actual_length']})"
+    if kind == "too_long":
+        return f"has {context['actual_length']}; at most {context['max_length']} are allowed"
+    if kind == "string_pattern_mismatch":
+        return "use lowercase letters, digits and hyphens only, starting with a letter or digit"
+    if kind == "greater_than":
+        return f"must be more than {context['gt']:g}"
+    if kind == "less_than_equal":
+        return f"must be at most {context['le']:g}"
+    if kind == "greater_than_equal":
+        return f"must be at least {context['ge']:g}"
+    return error["msg"]
 
 
 def parse_deck(raw: dict[str, Any], file: str = "<deck>") -> Deck:
@@ -181,21 +216,27 @@ class DeckListing:
     path: Path
     deck: Deck | None
     error: DeckError | None
+    built_in: bool
 
-    @property
-    def built_in(self) -> bool:
-        return self.path.parent.name != CUSTOM_FOLDER_NAME
+
+def custom_folder(folder: Path = DECK_FOLDER) -> Path:
+    """Where the practice's own decks are kept: WORKSHOP_CUSTOM_DECKS, else custom/ in folder."""
+    configured = os.environ.get("WORKSHOP_CUSTOM_DECKS", "").strip()
+    return Path(configured) if configured else folder / CUSTOM_FOLDER_NAME
 
 
 def list_decks(folder: Path = DECK_FOLDER) -> list[DeckListing]:
-    """Every deck file in a folder and its custom/ folder, valid or not, sorted by file name."""
+    """Every built-in deck, then every deck of the practice's own, valid or not, by file name."""
     listings = []
-    paths = sorted(folder.glob("*.toml")) + sorted((folder / CUSTOM_FOLDER_NAME).glob("*.toml"))
-    for path in paths:
-        try:
-            listings.append(DeckListing(path, load_deck(path), None))
-        except DeckError as error:
-            listings.append(DeckListing(path, None, error))
+    for built_in, paths in (
+        (True, sorted(folder.glob("*.toml"))),
+        (False, sorted(custom_folder(folder).glob("*.toml"))),
+    ):
+        for path in paths:
+            try:
+                listings.append(DeckListing(path, load_deck(path), None, built_in))
+            except DeckError as error:
+                listings.append(DeckListing(path, None, error, built_in))
     return listings
 
 
@@ -215,7 +256,29 @@ def save_custom_deck(text: str, file_name: str, folder: Path = DECK_FOLDER) -> D
             message = f"the id {deck.id!r} belongs to a built-in deck"
             hint = "give your copy an id of its own"
             raise DeckError([Problem(name, None, "id", message, hint)])
-    custom = folder / CUSTOM_FOLDER_NAME
+    custom = custom_folder(folder)
     custom.mkdir(parents=True, exist_ok=True)
     (custom / f"{deck.id}.toml").write_text(text, encoding="utf-8")
     return deck
+
+
+def deck_to_toml(deck: Deck) -> str:
+    """The deck as a TOML file an author can read: fields left at their default are left out."""
+    activities = []
+    for activity in deck.activities:
+        written = activity.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+        # `kind` is its Spec's default, so exclude_defaults drops it: every table needs it.
+        activities.append({"id": activity.id, "kind": activity.kind, **written})
+    head = deck.model_dump(mode="json", exclude_defaults=True, exclude={"activities"})
+    return tomli_w.dumps(_whole_numbers({**head, "activities": activities}), multiline_strings=True)
+
+
+def _whole_numbers(value: Any) -> Any:
+    """5.0 minutes written as 5: what an author would type."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _whole_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_whole_numbers(item) for item in value]
+    return value
