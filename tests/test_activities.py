@@ -186,3 +186,17 @@ def test_vignettes_have_short_projector_labels():
         "One two three four five six …"
     )
     assert Vignette(text="A long story", label="Story").short_label == "Story"
+
+
+def test_a_scaled_figure_shrinks_its_type_and_height_for_a_preview():
+    from workshop import charts
+
+    figure = charts.bars(["Yes", "No"], [3, 1])
+    words = charts.word_cloud([("calm", 3), ("safe", 1)])
+    sizes = list(words.data[0].textfont.size)
+    height = figure.layout.height
+    charts.scaled(figure, 0.5)
+    assert figure.layout.height == round(height * 0.5)
+    assert figure.layout.font.size == charts.FONT_SIZE * 0.5
+    charts.scaled(words, 0.5)
+    assert list(words.data[0].textfont.size) == [size * 0.5 for size in sizes]

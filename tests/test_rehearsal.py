@@ -1,6 +1,6 @@
 from workshop import live
 from workshop.moderation import FLAGGED, PENDING
-from workshop.rehearsal import start_rehearsal
+from workshop.rehearsal import sample_result, start_rehearsal
 from workshop.results import result_for
 
 
@@ -41,3 +41,14 @@ def test_rehearsals_are_reproducible(sqlite_store, deck):
         for session in (first, second)
     ]
     assert values[0] == values[1]
+
+
+def test_the_editor_preview_shows_every_kind_with_made_up_answers(deck):
+    for activity in deck.activities:
+        result = sample_result(activity, people=12)
+        if not activity.answerable:
+            assert not result.visible and result.respondents == 0
+            continue
+        assert result.visible, activity.id  # closed and revealed: private ones too
+        assert result.respondents == 12 and result.answered >= 1
+        assert result.summary(), activity.id

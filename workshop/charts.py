@@ -32,6 +32,33 @@ def _layout(figure: go.Figure, height: int) -> go.Figure:
     return figure
 
 
+def scaled(figure: go.Figure, factor: float) -> go.Figure:
+    """The figure with its height, margins and type multiplied by `factor` (for previews)."""
+    if factor == 1:
+        return figure
+    layout = figure.layout
+    figure.update_layout(
+        height=round((layout.height or 450) * factor),
+        font_size=(layout.font.size or FONT_SIZE) * factor,
+        margin={side: (getattr(layout.margin, side) or 0) * factor for side in "lrtb"},
+    )
+    if layout.uniformtext.minsize:
+        figure.update_layout(uniformtext_minsize=layout.uniformtext.minsize * factor)
+    for annotation in layout.annotations:
+        if annotation.font.size:
+            annotation.font.size *= factor
+    for trace in figure.data:
+        font = getattr(trace, "textfont", None)
+        if font is None or font.size is None:
+            continue
+        # A word cloud sizes each word on its own: a list of sizes.
+        if isinstance(font.size, int | float):
+            font.size *= factor
+        else:
+            font.size = [size * factor for size in font.size]
+    return figure
+
+
 def wrap(text: str, width: int = 28) -> str:
     """Break a long label onto several lines for an axis (plotly uses <br>)."""
     words, lines, line = text.split(), [], ""

@@ -8,13 +8,15 @@ marked as such and left out of reviews unless asked for.
 from __future__ import annotations
 
 import random
+from typing import Any
 
 from workshop import keys, live
-from workshop.activities import kind_of
+from workshop.activities import ActivitySpec, kind_of
 from workshop.decks import Deck
 from workshop.moderation import first_status
 from workshop.practice import Practice
-from workshop.store import Store
+from workshop.results import Result, result_for
+from workshop.store import ActivityState, Answer, Store
 
 PASS_SHARE = 0.1
 FLAGGED_EXAMPLE = "Example of a flagged answer: I don't feel safe at home."
@@ -44,10 +46,10 @@ def start_rehearsal(
             continue
         for number, participant_id in enumerate(participants):
             row = {"activity_id": activity.id, "participant_id": participant_id}
-            if number and rng.random() < PASS_SHARE:
+            passed, value = _made_up_answer(activity, number, rng)
+            if passed:
                 rows.append({**row, "passed": True, "value": None})
                 continue
-            value = kind_of(activity).sample_answer(activity, rng)
             moderation = None
             if activity.kind == "open_text":
                 value = FLAGGED_EXAMPLE if number == 0 else value
@@ -55,3 +57,22 @@ def start_rehearsal(
             rows.append({**row, "passed": False, "value": value, "moderation": moderation})
     store.seed_answers(session.id, rows)
     return session
+
+
+def sample_result(activity: ActivitySpec, people: int = 12, seed: int = 0) -> Result:
+    """What the projector shows once `people` made-up participants have answered and the
+    activity is closed and revealed: the deck editor's preview. Nothing is stored."""
+    rng = random.Random(seed)
+    answers = []
+    if activity.answerable:
+        for number in range(people):
+            passed, value = _made_up_answer(activity, number, rng)
+            answers.append(Answer(passed=passed, value=value, moderation=None))
+    return result_for(activity, answers, ActivityState("closed", revealed=True), threshold=1)
+
+
+def _made_up_answer(activity: ActivitySpec, number: int, rng: random.Random) -> tuple[bool, Any]:
+    """(passed, value) for simulated participant `number`; the first one never passes."""
+    if number and rng.random() < PASS_SHARE:
+        return True, None
+    return False, kind_of(activity).sample_answer(activity, rng)

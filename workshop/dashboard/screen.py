@@ -8,25 +8,31 @@ latecomers.
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 import streamlit as st
 
-from workshop import live
+from workshop import charts, live
+from workshop.activities import ActivitySpec
 from workshop.dashboard.control import pick_session
 from workshop.join import join_url, qr_png, short_url
-from workshop.results import result_for
+from workshop.results import Result, result_for
 from workshop.store import Store
 
 REFRESH_SECONDS = 1
 
-# Our own fixed stylesheet (no participant text ever goes near unsafe HTML).
-STYLE = """
+# Our own fixed stylesheets (no participant text ever goes near unsafe HTML): the projector
+# hides the dashboard's chrome; its type is sized for a wall and scaled down for previews.
+CHROME_STYLE = """
 <style>
 header[data-testid="stHeader"], [data-testid="stSidebar"], footer,
 [data-testid="stSidebarCollapsedControl"], [data-testid="stToolbar"] { display: none !important; }
 .block-container, [data-testid="stMainBlockContainer"] { padding-top: 1.5rem !important;
   max-width: 100% !important; padding-left: 3rem !important; padding-right: 3rem !important; }
+</style>
+"""
+TEXT_STYLE = """
 .tandem-title { font-size: 64px; font-weight: 750; line-height: 1.1; margin: 0 0 0.6rem; }
 .tandem-prompt { font-size: 38px; line-height: 1.3; color: #333; margin: 0 0 1rem; }
 .tandem-eyebrow { font-size: 26px; color: #666; margin: 0; }
@@ -43,12 +49,17 @@ header[data-testid="stHeader"], [data-testid="stSidebar"], footer,
   padding: 0.6rem 1rem; margin: 0.5rem 0; }
 .tandem-card { font-size: 34px; background: #f6f6f8; border-radius: 14px; padding: 1rem 1.4rem;
   margin: 0 0 1rem; white-space: pre-wrap; }
-</style>
 """
 
 
+def text_style(scale: float = 1.0) -> str:
+    """The projector's type as a <style> element, every size multiplied by `scale`."""
+    sized = re.sub(r"(\d+)px", lambda match: f"{round(int(match.group(1)) * scale)}px", TEXT_STYLE)
+    return f"<style>{sized}</style>"
+
+
 def render(store: Store, session_id: int | None, public_url: str | None) -> None:
-    st.html(STYLE)
+    st.html(CHROME_STYLE + text_style())
     _live_screen(store, session_id, public_url)
 
 
@@ -105,12 +116,38 @@ def _activity(store: Store, session: live.Live, public_url: str | None) -> None:
         number = session.row.current_index + 1
         total = len(session.deck.activities)
         marker = " · rehearsal" if session.row.rehearsal else ""
-        st.html(f'<p class="tandem-eyebrow">{number} / {total}{marker}</p>')
-        st.html(f'<p class="tandem-title">{escape(activity.title)}</p>')
-        if activity.prompt:
-            st.html(f'<p class="tandem-prompt">{escape(activity.prompt)}</p>')
-        if activity.content_note:
-            st.html(f'<p class="tandem-note">{escape(activity.content_note)}</p>')
+        activity_heading(activity, f"{number} / {total}{marker}")
+    if not activity.answerable:
+        activity_body(activity, None)
+        return
+    state = session.state(activity.id)
+    answers = store.answers_for(session.id, activity.id)
+    result = result_for(activity, answers, state, session.row.threshold)
+    activity_body(activity, result, still_open=state.status == "open")
+
+
+def activity_heading(activity: ActivitySpec, eyebrow: str) -> None:
+    """Where the room is, the activity's title, its prompt and its content note."""
+    st.html(f'<p class="tandem-eyebrow">{escape(eyebrow)}</p>')
+    st.html(f'<p class="tandem-title">{escape(activity.title)}</p>')
+    if activity.prompt:
+        st.html(f'<p class="tandem-prompt">{escape(activity.prompt)}</p>')
+    if activity.content_note:
+        st.html(f'<p class="tandem-note">{escape(activity.content_note)}</p>')
+
+
+def activity_body(
+    activity: ActivitySpec,
+    result: Result | None,
+    *,
+    still_open: bool = False,
+    chart_key: str = "screen-chart",
+    scale: float = 1.0,
+) -> None:
+    """An info slide's text, or the room's result: chart, approved cards and revealed notes.
+
+    `scale` shrinks the chart with the type, for a preview of the projector in the dashboard.
+    """
     if not activity.answerable:
         body = getattr(activity, "body", "")
         for paragraph in body.split("\n\n") if body else []:
@@ -123,18 +160,16 @@ def _activity(store: Store, session: live.Live, public_url: str | None) -> None:
                 f'<p class="tandem-big"><b>{heading}</b></p><ul class="tandem-prompt">{items}</ul>'
             )
         return
-    state = session.state(activity.id)
-    answers = store.answers_for(session.id, activity.id)
-    result = result_for(activity, answers, state, session.row.threshold)
+    assert result is not None
     if not result.visible:
-        counted = f"{result.respondents} answered so far. " if state.status == "open" else ""
+        counted = f"{result.respondents} answered so far. " if still_open else ""
         st.html(f'<p class="tandem-wait">{counted}{escape(result.hidden_reason or "")}</p>')
         return
     figure = result.figure()
     if figure is not None:
         st.plotly_chart(
-            figure,
-            key="screen-chart",
+            charts.scaled(figure, scale),
+            key=chart_key,
             theme=None,  # Streamlit's theme would shrink the projector's type
             config={"displayModeBar": False, "staticPlot": True},
         )
