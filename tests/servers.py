@@ -36,6 +36,8 @@ class Server:
         self.database = folder / "tandem.db"
         self.database_url = database_url or f"sqlite:///{self.database}"
         self.passcode = passcode
+        # Decks written in the editor stay in the test's folder, never in exercises/custom/.
+        self.custom_decks = folder / "decks"
         self.log = folder / f"server-{self.port}.log"
         self.process: subprocess.Popen | None = None
 
@@ -44,6 +46,7 @@ class Server:
             **os.environ,
             "WORKSHOP_DATABASE_URL": self.database_url,
             "WORKSHOP_PUBLIC_URL": self.url,
+            "WORKSHOP_CUSTOM_DECKS": str(self.custom_decks),
         }
         environment.pop("WORKSHOP_PASSCODE", None)
         if self.passcode is not None:

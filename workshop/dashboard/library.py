@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
@@ -15,10 +16,19 @@ from workshop.store import Store
 
 # CURRICULUM.md's outline runs 90 minutes; the 60- and 120-minute variants adapt it.
 STANDARD_MINUTES = 90
+# Set to a deck's id to show that deck next time the library is drawn (one just added).
+SELECT_DECK = "select_deck"
 
 
-def render(store: Store, deck_folder: Path = DECK_FOLDER) -> int | None:
-    """Draw the library; returns the id of a session to open (just started or resumed)."""
+def render(
+    store: Store,
+    deck_folder: Path = DECK_FOLDER,
+    on_edit: Callable[[str], None] | None = None,
+) -> int | None:
+    """Draw the library; returns the id of a session to open (just started or resumed).
+
+    `on_edit` opens the deck editor on "copy:<deck id>" or "edit:<deck id>".
+    """
     st.title("Workshop library")
     listings = list_decks(deck_folder)
     broken = [listing for listing in listings if listing.error]
@@ -39,7 +49,7 @@ def render(store: Store, deck_folder: Path = DECK_FOLDER) -> int | None:
         st.warning(f"No usable deck in {deck_folder}.")
         return None
 
-    if (chosen := st.session_state.pop("select_deck", None)) in decks:
+    if (chosen := st.session_state.pop(SELECT_DECK, None)) in decks:
         st.session_state["deck"] = chosen  # a deck just added: show it
     deck_id = st.selectbox(
         "Deck",
@@ -56,6 +66,12 @@ def render(store: Store, deck_folder: Path = DECK_FOLDER) -> int | None:
         ("Built-in deck (read-only)" if listing.built_in else "Your practice's deck")
         + f" · {listing.path.name}"
     )
+    if on_edit is not None:
+        copy_column, edit_column = st.columns(2)
+        if copy_column.button("Edit a copy in the deck editor", key="edit_copy"):
+            on_edit(f"copy:{deck.id}")
+        if not listing.built_in and edit_column.button("Change it in the deck editor", key="edit"):
+            on_edit(f"edit:{deck.id}")
     st.dataframe(
         [
             {
@@ -142,7 +158,7 @@ def _deck_files(listing: DeckListing, deck_folder: Path) -> None:
             st.error(f"{uploaded.name} was not added:\n\n{error}")
         else:
             st.session_state["added_deck"] = saved.title
-            st.session_state["select_deck"] = saved.id
+            st.session_state[SELECT_DECK] = saved.id
             st.rerun()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from workshop.dashboard import control, gate, library, screen
+from workshop.dashboard import control, editor, gate, library, screen
 from workshop.join import public_url
 from workshop.runtime import shared_store
 
@@ -25,9 +25,21 @@ def _public_url() -> str | None:
 
 
 def library_page() -> None:
-    started = library.render(store)
+    started = library.render(store, on_edit=edit_deck)
     if started is not None:
         st.switch_page(control_page, query_params={"session": str(started)})
+
+
+def edit_deck(request: str) -> None:
+    st.session_state[editor.REQUEST] = request
+    st.switch_page(editor_page)
+
+
+def editor_page_body() -> None:
+    chosen = editor.render()
+    if chosen is not None:
+        st.session_state[library.SELECT_DECK] = chosen
+        st.switch_page(library_page_entry)
 
 
 def control_page_body() -> None:
@@ -41,14 +53,15 @@ def screen_page_body() -> None:
 control_page = st.Page(
     control_page_body, title="Control", icon=":material/tune:", url_path="control"
 )
+library_page_entry = st.Page(
+    library_page, title="Library", icon=":material/library_books:", url_path="library", default=True
+)
+editor_page = st.Page(
+    editor_page_body, title="Deck editor", icon=":material/edit_note:", url_path="editor"
+)
 pages = [
-    st.Page(
-        library_page,
-        title="Library",
-        icon=":material/library_books:",
-        url_path="library",
-        default=True,
-    ),
+    library_page_entry,
+    editor_page,
     control_page,
     st.Page(screen_page_body, title="Screen", icon=":material/co_present:", url_path="screen"),
 ]

@@ -1,0 +1,286 @@
+"""The deck editor, driven through AppTest: what the page shows and what it writes to disk."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from workshop.decks import DECK_FOLDER, load_deck
+
+TIMEOUT = 30
+
+
+def editor_script(deck_folder: str) -> None:
+    from pathlib import Path
+
+    import streamlit as st
+
+    from workshop.dashboard import editor
+
+    chosen = editor.render(Path(deck_folder))
+    if chosen is not None:
+        st.session_state["run_deck"] = chosen
+
+
+@pytest.fixture
+def deck_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "exercises"
+    folder.mkdir()
+    for path in DECK_FOLDER.glob("*.toml"):
+        shutil.copy(path, folder)
+    return folder
+
+
+@pytest.fixture
+def app(deck_folder: Path) -> AppTest:
+    app = AppTest.from_function(editor_script, args=(str(deck_folder),))
+    app.run(timeout=TIMEOUT)
+    assert not app.exception
+    return app
+
+
+class Editor:
+    """Finds the editor's widgets the way the page names them: by draft generation and the
+    activity's key, which the test reads from the draft like the page does."""
+
+    def __init__(self, app: AppTest) -> None:
+        self.app = app
+
+    @property
+    def draft(self):
+        return self.app.session_state["editor_draft"]
+
+    @property
+    def prefix(self) -> str:
+        return f"editor-{self.app.session_state['editor_generation']}"
+
+    def open(self, choice: str) -> None:
+        self.app.selectbox(key="editor_start").set_value(choice)
+        self.run(self.app.button(key="editor_open").click())
+
+    def run(self, _=None) -> None:
+        self.app.run(timeout=TIMEOUT)
+        assert not self.app.exception, self.app.exception
+
+    def field(self, number: int, name: str) -> str:
+        """The widget key of a field of activity `number` (1 is the first)."""
+        return f"{self.prefix}-{self.draft.activities[number - 1].key}-{name}"
+
+    def add(self, kind: str) -> int:
+        self.app.selectbox(key=f"{self.prefix}-new-kind").set_value(kind)
+        self.run(self.app.button(key=f"{self.prefix}-add").click())
+        return len(self.draft.activities)
+
+    def pick(self, number: int) -> None:
+        key = f"{self.prefix}-pick-{self.draft.activities[number - 1].key}"
+        self.run(self.app.button(key=key).click())
+
+    def type(self, number: int, name: str, text: str) -> None:
+        key = self.field(number, name)
+        widgets = [widget for widget in self.app.text_area if widget.key == key]
+        (widgets[0] if widgets else self.app.text_input(key=key)).input(text)
+
+    def save(self) -> None:
+        self.run(self.app.button(key="editor_save").click())
+
+    def errors(self) -> list[str]:
+        return [error.value for error in self.app.error]
+
+
+def test_the_editor_starts_empty_and_offers_every_deck(app):
+    assert "Start a new deck" in app.info[0].value
+    options = app.selectbox(key="editor_start").options
+    assert options[0] == "A new, empty deck"
+    assert "A copy of Clear boundaries (30 min) · built-in" in options
+    assert not any(option.startswith("Change your deck") for option in options)
+
+
+def test_a_five_activity_deck_is_built_saved_and_ready_to_run(app, deck_folder):
+    editor = Editor(app)
+    editor.open("new")
+    app.text_input(key=f"{editor.prefix}-title").input("Tuesday evening group")
+
+    welcome = editor.add("info")
+    editor.type(welcome, "title", "Welcome")
+    editor.type(welcome, "body", "Glad you came.\n\nYou can pass on anything.")
+
+    question = editor.add("single_choice")
+    editor.type(question, "title", "How do you feel about asking for help?")
+    editor.run()
+    # A question without options: the problem is shown beside the options, and no preview yet.
+    assert "needs at least 2 (has 0)" in editor.errors()
+    assert any("preview appears once" in caption.value for caption in app.caption)
+    editor.type(question, "options", "Easy\nHard\n\nDepends on who")
+    editor.run()
+    assert "needs at least 2 (has 0)" not in editor.errors()
+    # The preview: the phone's form, and the projector with made-up answers.
+    [phone] = app.get("iframe")
+    assert "How do you feel about asking for help?" in phone.proto.srcdoc
+    assert "Depends on who" in phone.proto.srcdoc
+    assert len(app.get("plotly_chart")) == 1
+
+    words = editor.add("word_cloud")
+    editor.type(words, "title", "One word for support")
+    scale = editor.add("scale")
+    editor.type(scale, "title", "How clear were today's ideas?")
+    closing = editor.add("open_text")
+    editor.type(closing, "title", "One small step")
+    app.number_input(key=editor.field(closing, "minutes")).set_value(6)
+    app.checkbox(key=editor.field(closing, "sensitive")).check()
+    editor.save()
+
+    assert "Saved 'Tuesday evening group'" in app.success[0].value
+    deck = load_deck(deck_folder / "custom" / "tuesday-evening-group.toml")
+    assert [activity.kind for activity in deck.activities] == [
+        "info",
+        "single_choice",
+        "word_cloud",
+        "scale",
+        "open_text",
+    ]
+    assert deck.activities[0].body == "Glad you came.\n\nYou can pass on anything."
+    assert deck.activities[1].options == ["Easy", "Hard", "Depends on who"]
+    assert deck.activities[4].minutes == 6 and deck.activities[4].sensitive
+    assert deck.minutes == 3 + 5 + 5 + 5 + 6
+    editor.run(app.button(key="editor_run").click())
+    assert app.session_state["run_deck"] == "tuesday-evening-group"
+
+
+def test_a_built_in_deck_is_copied_and_the_original_left_alone(app, deck_folder):
+    original = (deck_folder / "boundaries-30.toml").read_text("utf-8")
+    editor = Editor(app)
+    editor.open("copy:boundaries-30")
+    assert app.text_input(key=f"{editor.prefix}-title").value == "Clear boundaries (copy)"
+    assert app.text_input(key=f"{editor.prefix}-id").value == "boundaries-30-copy"
+    assert app.button(key="editor_run").disabled  # nothing saved to run yet
+    editor.type(1, "title", "Welcome, everyone")
+    editor.save()
+    copy = load_deck(deck_folder / "custom" / "boundaries-30-copy.toml")
+    assert copy.activities[0].title == "Welcome, everyone"
+    assert len(copy.activities) == len(load_deck(deck_folder / "boundaries-30.toml").activities)
+    assert (deck_folder / "boundaries-30.toml").read_text("utf-8") == original
+
+
+def test_a_built_in_id_is_refused_beside_the_save_button(app, deck_folder):
+    editor = Editor(app)
+    editor.open("copy:boundaries-30")
+    app.text_input(key=f"{editor.prefix}-id").input("boundaries-30")
+    editor.save()
+    assert any("belongs to a built-in deck" in error for error in editor.errors())
+    assert not (deck_folder / "custom").exists()
+
+
+def test_activities_are_reordered_and_deleted(app, deck_folder):
+    editor = Editor(app)
+    editor.open("copy:boundaries-30")
+    titles = lambda: [activity.fields["title"] for activity in editor.draft.activities]  # noqa: E731
+    first, second, third = titles()[:3]
+    editor.pick(2)
+    editor.run(app.button(key=f"{editor.prefix}-up").click())
+    assert titles()[:3] == [second, first, third]
+    assert app.button(key=f"{editor.prefix}-up").disabled  # it is first now, and still chosen
+    editor.run(app.button(key=f"{editor.prefix}-delete").click())
+    assert titles()[:2] == [first, third]
+    editor.save()
+    saved = load_deck(deck_folder / "custom" / "boundaries-30-copy.toml")
+    assert [activity.title for activity in saved.activities] == titles()
+
+
+def test_statements_are_added_and_removed_row_by_row(app):
+    editor = Editor(app)
+    editor.open("new")
+    app.text_input(key=f"{editor.prefix}-title").input("Reflection")
+    battery = editor.add("battery")
+    editor.run(app.button(key=editor.field(battery, "statements-add")).click())
+    editor.run(app.button(key=editor.field(battery, "statements-add")).click())
+    app.text_input(key=editor.field(battery, "statements-0-text")).input("I ask for help.")
+    app.text_input(key=editor.field(battery, "statements-1-text")).input("I say yes too fast.")
+    app.text_input(key=editor.field(battery, "statements-1-construct")).input("self-sacrificing")
+    editor.run()
+    # The first statement has no construct: the message sits beside that very field.
+    assert editor.errors() == ["cannot be empty"]
+    editor.run(app.button(key=editor.field(battery, "statements-0-remove")).click())
+    statements = editor.draft.activities[0].fields["statements"]
+    assert statements == [{"text": "I say yes too fast.", "construct": "self-sacrificing"}]
+    # Drawn afresh after the removal, the first row shows the statement that is now first.
+    assert app.text_input(key=editor.field(battery, "statements-0-text")).value == (
+        "I say yes too fast."
+    )
+    assert editor.errors() == []
+
+
+def test_duplicate_activity_ids_are_pointed_out(app):
+    editor = Editor(app)
+    editor.open("new")
+    editor.add("info")
+    second = editor.add("info")
+    app.text_input(key=editor.field(second, "id")).input("info")
+    editor.run()
+    assert "Another activity in this deck has the same id." in editor.errors()
+
+
+def test_a_deck_file_with_problems_opens_to_be_mended(app, deck_folder):
+    broken = (
+        b'id = "mend"\ntitle = "Mend me"\n[[activities]]\nid = "q"\nkind = "single_choice"\n'
+        b'title = "Q"\nminutes = 2\noptons = ["A", "B"]\n'
+    )
+    app.get("file_uploader")[0].set_value(("mend.toml", broken, "application/toml"))
+    editor = Editor(app)
+    editor.run()
+    assert "did you mean 'options'?" in app.warning[0].value
+    assert "needs at least 2 (has 0)" in editor.errors()
+    editor.type(1, "options", "A\nB")
+    editor.save()
+    assert load_deck(deck_folder / "custom" / "mend.toml").activities[0].options == ["A", "B"]
+    [download] = app.get("download_button")
+    assert not download.proto.disabled
+
+
+def test_your_own_deck_is_changed_in_place_and_reopens_after_a_restart(app, deck_folder):
+    editor = Editor(app)
+    editor.open("copy:boundaries-30")
+    editor.save()
+    again = AppTest.from_function(editor_script, args=(str(deck_folder),))
+    again.run(timeout=TIMEOUT)
+    reopened = Editor(again)
+    reopened.open("edit:boundaries-30-copy")
+    assert not again.button(key="editor_run").disabled  # saved and unchanged: ready to run
+    again.text_input(key=f"{reopened.prefix}-title").input("Boundaries, second draft")
+    reopened.run()
+    assert again.button(key="editor_run").disabled  # unsaved changes are not run
+    reopened.save()
+    assert load_deck(deck_folder / "custom" / "boundaries-30-copy.toml").title == (
+        "Boundaries, second draft"
+    )
+    assert len(list((deck_folder / "custom").glob("*.toml"))) == 1
+
+
+def test_the_library_asks_the_editor_to_open_a_deck(sqlite_store, deck_folder):
+    def library_script(database_url: str, folder: str) -> None:
+        from pathlib import Path
+
+        import streamlit as st
+
+        from workshop.dashboard import library
+        from workshop.store import Store
+
+        def on_edit(request: str) -> None:
+            st.session_state["editor_request"] = request
+
+        library.render(Store(database_url), Path(folder), on_edit=on_edit)
+
+    library = AppTest.from_function(library_script, args=(sqlite_store.url, str(deck_folder)))
+    library.run(timeout=TIMEOUT)
+    library.button(key="edit_copy").click().run(timeout=TIMEOUT)
+    request = library.session_state["editor_request"]
+    assert request == "copy:codependency-to-interdependency-90"
+
+    app = AppTest.from_function(editor_script, args=(str(deck_folder),))
+    app.session_state["editor_request"] = request
+    app.run(timeout=TIMEOUT)
+    editor = Editor(app)
+    assert len(editor.draft.activities) == 18
+    assert app.text_input(key=f"{editor.prefix}-title").value == (
+        "From codependency to interdependency (copy)"
+    )

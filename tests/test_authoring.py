@@ -1,0 +1,259 @@
+import shutil
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import small_deck_data
+from workshop import authoring
+from workshop.activities import KINDS, ActivitySpec
+from workshop.authoring import Draft
+from workshop.decks import (
+    DECK_FOLDER,
+    DeckError,
+    custom_folder,
+    deck_to_toml,
+    list_decks,
+    load_deck,
+    parse_deck,
+)
+
+
+@pytest.fixture
+def deck_folder(tmp_path: Path) -> Path:
+    """The built-in decks in a folder of their own, so saving never touches exercises/."""
+    folder = tmp_path / "exercises"
+    folder.mkdir()
+    for path in DECK_FOLDER.glob("*.toml"):
+        shutil.copy(path, folder)
+    return folder
+
+
+def built_in(deck_id: str):
+    return load_deck(DECK_FOLDER / f"{deck_id}.toml")
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_every_field_of_every_kind_has_a_form_field_with_a_label(kind):
+    spec = KINDS[kind].Spec
+    written = {info.alias or name for name, info in spec.model_fields.items()} - {"id", "kind"}
+    if not spec.answerable:
+        written.discard("sensitive")
+    fields = authoring.form_fields(kind)
+    assert {field.name for field in fields} == written
+    for field in fields:
+        assert field.name in authoring.LABELS, f"{kind}.{field.name} needs a label"
+        for part in field.row_fields:
+            assert part.name in authoring.LABELS, f"{kind}.{field.name}.{part.name}"
+
+
+def test_form_fields_take_their_shape_and_limits_from_the_spec():
+    single = {field.name: field for field in authoring.form_fields("single_choice")}
+    assert [field.name for field in authoring.form_fields("single_choice")][:3] == [
+        "title",
+        "prompt",
+        "options",
+    ]
+    assert single["options"].shape == "lines" and single["options"].max_items == 12
+    assert single["title"].shape == "line"
+    assert single["notes"].shape == "text"
+    assert single["sensitive"].shape == "flag"
+    minutes = single["minutes"]
+    assert (minutes.shape, minutes.minimum, minutes.maximum, minutes.whole) == (
+        "number",
+        0,
+        120,
+        False,
+    )
+    limit = {field.name: field for field in authoring.form_fields("multiple_choice")}["max_choices"]
+    assert (limit.whole, limit.optional, limit.minimum, limit.default) == (True, True, 1, None)
+    statements = {field.name: field for field in authoring.form_fields("battery")}["statements"]
+    assert statements.shape == "rows" and statements.row_name == "statement"
+    assert [part.name for part in statements.row_fields] == ["text", "construct"]
+    knowledge = {field.name: field for field in authoring.form_fields("knowledge_check")}
+    answer = knowledge["statements"].row_fields[1]
+    assert (answer.name, answer.shape) == ("answer", "flag")
+    assert "sensitive" not in {field.name for field in authoring.form_fields("info")}
+
+
+def test_a_new_activity_of_each_kind_gets_an_id_of_its_own_and_plain_defaults():
+    draft = Draft(title="Every kind")
+    for kind in sorted(KINDS):
+        draft.add(kind)
+        draft.add(kind)
+    ids = [activity.fields["id"] for activity in draft.activities]
+    assert len(set(ids)) == len(ids)
+    assert ids[:2] == ["battery", "battery-2"]
+    scale = next(activity for activity in draft.activities if activity.kind == "scale")
+    assert authoring.activity_spec(scale.fields) is not None  # previewable at once
+    choice = next(activity for activity in draft.activities if activity.kind == "single_choice")
+    assert choice.fields["title"] == "New single choice" and choice.fields["options"] == []
+
+
+def test_problems_point_at_the_activity_and_field_they_concern():
+    draft = Draft(title="Check")
+    draft.add("info")
+    draft.add("single_choice")
+    draft.activities[1].fields["options"] = ["Only one"]
+    draft.activities[1].fields["minutes"] = 0
+    deck, problems = draft.check()
+    assert deck is None
+    found = {(problem.activity_index, problem.field): problem.message for problem in problems}
+    assert found == {
+        (1, "options"): "needs at least 2 (has 1)",
+        (1, "minutes"): "must be more than 0",
+    }
+
+
+def test_a_complete_draft_is_a_deck_and_its_id_comes_from_the_title():
+    draft = Draft(title="Our boundaries evening!")
+    draft.add("info")
+    draft.add("single_choice")
+    draft.activities[1].fields["options"] = ["Yes", "No"]
+    deck, problems = draft.check()
+    assert problems == []
+    assert deck.id == "our-boundaries-evening"
+    assert [activity.kind for activity in deck.activities] == ["info", "single_choice"]
+    assert deck.minutes == draft.minutes == 3 + 5
+
+
+def test_an_empty_deck_needs_a_title_and_an_activity():
+    _, problems = Draft().check()
+    assert {(problem.field, problem.message) for problem in problems} >= {
+        ("title", "cannot be empty"),
+        ("activities", "needs at least 1 (has 0)"),
+    }
+
+
+@pytest.mark.parametrize("path", sorted(DECK_FOLDER.glob("*.toml")), ids=lambda path: path.stem)
+def test_a_copy_of_a_built_in_deck_keeps_every_activity(path):
+    original = load_deck(path)
+    draft = Draft.from_deck(original, copy=True, taken={original.id})
+    deck, problems = draft.check()
+    assert problems == []
+    assert deck.id == f"{original.id}-copy" and deck.title == f"{original.title} (copy)"
+    assert deck.activities == original.activities
+    assert draft.editing is None and draft.unsaved
+
+
+def test_moving_deleting_and_renewing_activities():
+    draft = Draft(title="Order")
+    for kind in ("info", "scale", "word_cloud"):
+        draft.add(kind)
+    order = lambda: [activity.kind for activity in draft.activities]  # noqa: E731
+    assert draft.move(2, -1) == 1
+    assert order() == ["info", "word_cloud", "scale"]
+    assert draft.move(0, -1) == 0  # the first stays first
+    draft.delete(0)
+    assert order() == ["word_cloud", "scale"]
+    key = draft.activities[1].key
+    draft.renew(1)
+    assert draft.activities[1].key != key
+    assert draft.activities[1].key not in {activity.key for activity in draft.activities[:1]}
+
+
+def test_saving_writes_a_deck_file_the_library_lists(deck_folder):
+    draft = Draft.from_deck(built_in("boundaries-30"), copy=True, taken={"boundaries-30"})
+    draft.title = "Boundaries, our way"
+    saved = authoring.save(draft, deck_folder)
+    path = custom_folder(deck_folder) / "boundaries-30-copy.toml"
+    assert load_deck(path) == saved
+    listing = next(item for item in list_decks(deck_folder) if item.path == path)
+    assert not listing.built_in and listing.deck.title == "Boundaries, our way"
+    assert draft.editing == "boundaries-30-copy" and not draft.unsaved
+    # The built-in file is untouched.
+    assert built_in("boundaries-30").title == "Clear boundaries"
+
+
+def test_saving_never_overwrites_a_built_in_or_another_deck(deck_folder):
+    draft = Draft.from_deck(built_in("boundaries-30"), copy=True)
+    draft.id = "boundaries-30"
+    with pytest.raises(DeckError, match="belongs to a built-in deck"):
+        authoring.save(draft, deck_folder)
+    draft.id = "ours"
+    authoring.save(draft, deck_folder)
+    other = Draft.from_deck(built_in("boundaries-30"), copy=True)
+    other.id = "ours"
+    with pytest.raises(DeckError, match="one of your decks already has the id 'ours'"):
+        authoring.save(other, deck_folder)
+    # The deck opened from that file may replace it.
+    reopened = Draft.from_deck(load_deck(custom_folder(deck_folder) / "ours.toml"), copy=False)
+    assert not reopened.unsaved
+    reopened.title = "Ours, revised"
+    assert reopened.unsaved
+    authoring.save(reopened, deck_folder)
+    assert load_deck(custom_folder(deck_folder) / "ours.toml").title == "Ours, revised"
+
+
+def test_an_invalid_draft_is_not_saved(deck_folder):
+    draft = Draft(title="Half done")
+    draft.add("single_choice")
+    with pytest.raises(DeckError, match="options"):
+        authoring.save(draft, deck_folder)
+    assert not custom_folder(deck_folder).exists()
+
+
+def test_a_deck_file_with_problems_opens_so_it_can_be_mended():
+    text = (
+        'id = "mend"\ntitle = "Mend me"\n[[activities]]\nid = "q"\nkind = "single_choice"\n'
+        'title = "Q"\nminutes = 2\noptons = ["A", "B"]\n'
+    )
+    draft, left_out = Draft.from_toml(text, "mend.toml")
+    [problem] = left_out
+    assert str(problem) == (
+        "mend.toml, activity 'q', field 'optons': left out: this field is not part of the "
+        "deck format (hint: did you mean 'options'?)"
+    )
+    _, problems = draft.check()
+    assert [(problem.activity_index, problem.field) for problem in problems] == [(0, "options")]
+    draft.activities[0].fields["options"] = ["A", "B"]
+    assert draft.check()[1] == []
+
+
+def test_a_file_that_cannot_be_opened_says_why():
+    with pytest.raises(DeckError, match="bad.toml: not valid TOML"):
+        Draft.from_toml("title = ", "bad.toml")
+    text = 'title = "T"\n[[activities]]\nid = "x"\nkind = "poll"\ntitle = "X"\nminutes = 1\n'
+    with pytest.raises(DeckError) as caught:
+        Draft.from_toml(text, "odd.toml")
+    assert str(caught.value).startswith("odd.toml, activity 'x', field 'kind': unknown kind 'poll'")
+
+
+@pytest.mark.parametrize("path", sorted(DECK_FOLDER.glob("*.toml")), ids=lambda path: path.stem)
+def test_a_deck_written_as_toml_reads_back_the_same(path):
+    deck = load_deck(path)
+    text = deck_to_toml(deck)
+    assert parse_deck(tomllib.loads(text)) == deck
+    assert "minutes = 5.0" not in text  # whole minutes as an author writes them
+
+
+def test_fields_left_at_their_default_are_left_out_of_the_file():
+    deck = parse_deck(small_deck_data())
+    written = tomllib.loads(deck_to_toml(deck))
+    hello = written["activities"][0]
+    assert hello == {
+        "id": "hello",
+        "kind": "info",
+        "title": "Hello",
+        "minutes": 1,
+        "body": "Welcome.",
+    }
+
+
+def test_the_practice_can_keep_its_decks_elsewhere(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKSHOP_CUSTOM_DECKS", str(tmp_path / "shared"))
+    assert custom_folder(DECK_FOLDER) == tmp_path / "shared"
+    draft = Draft.from_deck(built_in("boundaries-30"), copy=True)
+    authoring.save(draft, DECK_FOLDER)
+    assert (tmp_path / "shared" / "boundaries-30-copy.toml").exists()
+    listed = [listing for listing in list_decks(DECK_FOLDER) if not listing.built_in]
+    assert [listing.deck.id for listing in listed] == ["boundaries-30-copy"]
+
+
+def test_activity_spec_is_none_until_the_activity_is_valid():
+    fields = {"id": "q", "kind": "single_choice", "title": "Q", "minutes": 2, "options": []}
+    assert authoring.activity_spec(fields) is None
+    fields["options"] = ["A", "B"]
+    spec = authoring.activity_spec(fields)
+    assert isinstance(spec, ActivitySpec) and spec.options == ["A", "B"]
+    assert authoring.activity_spec({"kind": "nonsense"}) is None

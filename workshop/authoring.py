@@ -1,0 +1,405 @@
+"""Writing decks in the dashboard: a draft deck, the edits made to it, and the form each kind needs.
+
+A draft is plain TOML-shaped data that may be invalid while it is being written; `check` runs
+the same validation as a deck file, so the editor shows exactly the messages `workshop decks
+validate` prints. The form of each kind is read from its pydantic Spec, so a new kind gets an
+editor form without touching the editor.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+import types
+import typing
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import annotated_types
+from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
+
+from workshop.activities import KINDS, ActivitySpec
+from workshop.decks import (
+    DECK_FOLDER,
+    Deck,
+    DeckError,
+    Problem,
+    custom_folder,
+    deck_to_toml,
+    did_you_mean,
+    list_decks,
+    parse_deck,
+    save_custom_deck,
+)
+
+# What each field is called in the editor; a field missing here is named after itself.
+LABELS = {
+    "title": "Title",
+    "prompt": "Prompt (shown on the phones and the screen)",
+    "minutes": "Planned minutes",
+    "notes": "Facilitator notes (only you see these)",
+    "sensitive": "Private: results stay hidden until you close and reveal the activity",
+    "content_note": "Content note (shown before the question)",
+    "body": "Text of the slide (a blank line starts a new paragraph)",
+    "support_resources": "Add the practice's support resources (from practice.toml)",
+    "resources_heading": "Heading of the resources",
+    "resources": "Resources, one per line",
+    "options": "Options, one per line",
+    "max_choices": "At most this many choices (leave empty for no limit)",
+    "points": "Scale points, lowest first, one per line",
+    "scale": "Answer scale, lowest first, one per line",
+    "statements": "Statements",
+    "construct": "Construct it reflects (for your reading; never scored)",
+    "answer": "This statement is true",
+    "explanation": "Explanation, shown when you reveal the answers",
+    "max_words": "Words per person",
+    "max_length": "Longest answer, in characters",
+    "items": "Items to rank, one per line",
+    "categories": "Categories, one per line",
+    "vignettes": "Vignettes",
+    "text": "Text",
+    "label": "Short label for the screen (a few words)",
+}
+ROW_NAMES = {"statements": "statement", "vignettes": "vignette"}
+
+# Fields every kind shares, around the kind's own: what it says first, how it runs last.
+LEADING = ("title", "prompt")
+TRAILING = ("minutes", "sensitive", "content_note", "notes")
+# Longer than this and a text field gets a box of several lines.
+ONE_LINE = 300
+
+# Plain, reusable answer scales, so a new scale or battery can be previewed at once.
+STARTERS: dict[str, dict[str, Any]] = {
+    "scale": {"points": ["Not at all", "A little", "Somewhat", "Very much"]},
+    "battery": {"scale": ["Rarely", "Sometimes", "Often", "Almost always"]},
+}
+STARTER_MINUTES = {"info": 3, "battery": 8, "open_text": 8, "scenario_sort": 10}
+
+
+KIND_NAMES = {"info": "Information slide", "battery": "Statement battery"}
+
+
+def kind_name(kind: str) -> str:
+    """A kind as the editor names it: "single_choice" is "Single choice"."""
+    return KIND_NAMES.get(kind, kind.replace("_", " ").capitalize())
+
+
+def describe(kind: str) -> str:
+    """What a kind is for: the first line of its module's docstring."""
+    return (KINDS[kind].__doc__ or "").strip().splitlines()[0]
+
+
+def activity_spec(fields: dict[str, Any]) -> ActivitySpec | None:
+    """One draft activity as a deck would hold it, or None while it has problems."""
+    module = KINDS.get(fields.get("kind"))
+    if module is None:
+        return None
+    try:
+        return module.Spec.model_validate(_without_empty(fields))
+    except ValidationError:
+        return None
+
+
+def _without_empty(fields: dict[str, Any]) -> dict[str, Any]:
+    """An optional number left empty is written as no field at all."""
+    return {key: value for key, value in fields.items() if value is not None}
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One field of an activity as the editor asks for it.
+
+    `shape` is one of: line (short text), text (several lines), lines (a list of short texts,
+    one per line), rows (a list of small records, each with `row_fields`), number and flag.
+    """
+
+    name: str  # as written in the deck file
+    label: str
+    shape: str
+    default: Any = None
+    minimum: float | None = None
+    maximum: float | None = None
+    whole: bool = False
+    optional: bool = False
+    max_items: int | None = None
+    row_fields: tuple[FormField, ...] = ()
+
+    @property
+    def row_name(self) -> str:
+        return ROW_NAMES.get(self.name, "row")
+
+
+def form_fields(kind: str) -> list[FormField]:
+    """The fields the editor shows for one kind, in order (id and kind are handled apart)."""
+    spec = KINDS[kind].Spec
+    fields = {info.alias or name: info for name, info in spec.model_fields.items()}
+    own = [name for name in fields if name not in ActivitySpec.model_fields]
+    order = [*LEADING, *own, *TRAILING]
+    if not spec.answerable:
+        order.remove("sensitive")  # nobody answers an info slide, so nothing is private
+    return [_describe(name, fields[name]) for name in order]
+
+
+def _describe(name: str, info: FieldInfo) -> FormField:
+    limits: dict[str, float] = {}
+    for rule in info.metadata:
+        if isinstance(rule, annotated_types.Gt | annotated_types.Ge):
+            limits["minimum"] = rule.gt if isinstance(rule, annotated_types.Gt) else rule.ge
+        elif isinstance(rule, annotated_types.Le):
+            limits["maximum"] = rule.le
+        elif isinstance(rule, annotated_types.MaxLen):
+            limits["max_length"] = rule.max_length
+    default = None if info.is_required() else info.get_default(call_default_factory=True)
+    common = {"name": name, "label": LABELS.get(name, name.replace("_", " ").capitalize())}
+    annotation = info.annotation
+    arguments = typing.get_args(annotation)
+    optional = _is_optional(annotation)
+    if optional:
+        annotation = next(argument for argument in arguments if argument is not type(None))
+    if annotation is bool:
+        return FormField(**common, shape="flag", default=bool(default))
+    if annotation in (int, float):
+        return FormField(
+            **common,
+            shape="number",
+            default=default,
+            minimum=limits.get("minimum"),
+            maximum=limits.get("maximum"),
+            whole=annotation is int,
+            optional=optional,
+        )
+    if typing.get_origin(annotation) is list:
+        [item] = typing.get_args(annotation)
+        if isinstance(item, type) and issubclass(item, BaseModel):
+            rows = tuple(
+                _describe(row_info.alias or row_name, row_info)
+                for row_name, row_info in item.model_fields.items()
+            )
+            return FormField(
+                **common,
+                shape="rows",
+                default=[],
+                max_items=limits.get("max_length"),
+                row_fields=rows,
+            )
+        return FormField(
+            **common, shape="lines", default=default or [], max_items=limits.get("max_length")
+        )
+    short = limits.get("max_length", 0) <= ONE_LINE
+    return FormField(**common, shape="line" if short else "text", default=default or "")
+
+
+def _is_optional(annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    union = origin is typing.Union or origin is types.UnionType
+    return union and type(None) in typing.get_args(annotation)
+
+
+def blank_row(field: FormField) -> dict[str, Any]:
+    """A new, empty record for a rows field (a statement, a vignette)."""
+    return {row.name: row.default for row in field.row_fields}
+
+
+def slug(text: str) -> str:
+    """A deck or activity id from a title: "Clear boundaries!" becomes "clear-boundaries"."""
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return "-".join(words)[:48].strip("-")
+
+
+def unique_id(wanted: str, taken: set[str]) -> str:
+    """`wanted`, or `wanted-2`, `wanted-3`... whichever is still free."""
+    if wanted not in taken:
+        return wanted
+    number = 2
+    while f"{wanted}-{number}" in taken:
+        number += 1
+    return f"{wanted}-{number}"
+
+
+@dataclass
+class DraftActivity:
+    # The editor's handle on this activity: its widgets are named after it, so they follow the
+    # activity when it moves. A new key makes the editor draw the activity afresh from `fields`.
+    key: int
+    fields: dict[str, Any]
+
+    @property
+    def kind(self) -> str:
+        return self.fields["kind"]
+
+
+@dataclass
+class Draft:
+    """A deck being written: it may be incomplete or invalid until it is saved."""
+
+    id: str = ""
+    title: str = ""
+    description: str = ""
+    activities: list[DraftActivity] = dataclasses.field(default_factory=list)
+    # The id of the practice's own deck this draft was opened from: saving may replace that file
+    # and no other.
+    editing: str | None = None
+    # The deck as last saved or opened from the library, to tell whether there are unsaved edits.
+    saved: dict[str, Any] | None = None
+    next_key: int = 0
+
+    @classmethod
+    def from_deck(cls, deck: Deck, *, copy: bool, taken: Collection[str] = ()) -> Draft:
+        """A draft of a deck: to edit it in place, or as a copy under an id of its own."""
+        draft = cls(
+            id=unique_id(f"{deck.id}-copy", set(taken)) if copy else deck.id,
+            title=f"{deck.title} (copy)" if copy else deck.title,
+            description=deck.description,
+            editing=None if copy else deck.id,
+        )
+        for activity in deck.activities:
+            draft._append(activity.model_dump(mode="json", by_alias=True))
+        if not copy:
+            draft.saved = draft.raw()
+        return draft
+
+    @classmethod
+    def from_toml(cls, text: str, file_name: str) -> tuple[Draft, list[Problem]]:
+        """A draft of an uploaded file, even an invalid one, so it can be mended here.
+
+        Returns the fields the editor had to leave out (misspelt ones, with a hint). A file that
+        is not TOML, or has an activity of an unknown kind, cannot be opened and raises DeckError.
+        """
+        try:
+            raw = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise DeckError([Problem(file_name, None, None, f"not valid TOML: {error}")]) from None
+        draft = cls(
+            id=str(raw.get("id", "")),
+            title=str(raw.get("title", "")),
+            description=str(raw.get("description", "")),
+        )
+        left_out: list[Problem] = []
+        unknown: list[Problem] = []
+        entries = raw.get("activities")
+        for number, entry in enumerate(entries if isinstance(entries, list) else []):
+            entry = entry if isinstance(entry, dict) else {}
+            name = str(entry.get("id") or f"number {number + 1}")
+            kind = entry.get("kind")
+            if kind not in KINDS:
+                message = f"unknown kind {kind!r}; use one of: {', '.join(sorted(KINDS))}"
+                unknown.append(Problem(file_name, name, "kind", message))
+                continue
+            known = {"id", "kind", *(field.name for field in form_fields(kind))}
+            for field_name in sorted(set(entry) - known):
+                message = "left out: this field is not part of the deck format"
+                hint = did_you_mean(field_name, sorted(known))
+                left_out.append(Problem(file_name, name, field_name, message, hint))
+            draft._append({key: value for key, value in entry.items() if key in known})
+        if unknown:
+            raise DeckError(unknown)
+        return draft, left_out
+
+    def _append(self, fields: dict[str, Any]) -> int:
+        self.activities.append(DraftActivity(self._new_key(), fields))
+        return len(self.activities) - 1
+
+    def _new_key(self) -> int:
+        self.next_key += 1
+        return self.next_key
+
+    @property
+    def deck_id(self) -> str:
+        """The id the deck is saved under: the one typed, else one made from the title."""
+        return self.id.strip() or slug(self.title)
+
+    @property
+    def unsaved(self) -> bool:
+        return self.raw() != self.saved
+
+    @property
+    def minutes(self) -> float:
+        return sum(_number(activity.fields.get("minutes")) for activity in self.activities)
+
+    def add(self, kind: str) -> int:
+        """Add a new activity of `kind` at the end; returns its position."""
+        taken = {str(activity.fields.get("id")) for activity in self.activities}
+        name = kind.replace("_", " ")
+        fields: dict[str, Any] = {
+            "id": unique_id(kind.replace("_", "-"), taken),
+            "kind": kind,
+        }
+        for field in form_fields(kind):
+            fields[field.name] = field.default
+        fields["title"] = f"New {name}"
+        fields["minutes"] = STARTER_MINUTES.get(kind, 5)
+        fields.update(STARTERS.get(kind, {}))
+        return self._append(fields)
+
+    def move(self, index: int, offset: int) -> int:
+        """Move an activity up (-1) or down (+1); returns where it now is."""
+        target = min(max(index + offset, 0), len(self.activities) - 1)
+        activity = self.activities.pop(index)
+        self.activities.insert(target, activity)
+        return target
+
+    def delete(self, index: int) -> None:
+        del self.activities[index]
+
+    def renew(self, index: int) -> None:
+        """Give an activity a new key, so the editor draws it afresh from its fields."""
+        self.activities[index].key = self._new_key()
+
+    def raw(self) -> dict[str, Any]:
+        """The draft as a deck file would hold it (empty optional numbers left out)."""
+        return {
+            "id": self.deck_id,
+            "title": self.title.strip(),
+            "description": self.description.strip(),
+            "activities": [_without_empty(activity.fields) for activity in self.activities],
+        }
+
+    def check(self) -> tuple[Deck | None, list[Problem]]:
+        """The deck, if the draft is valid, and every problem with it."""
+        try:
+            return parse_deck(self.raw(), f"{self.deck_id or 'new-deck'}.toml"), []
+        except DeckError as error:
+            return None, error.problems
+
+    def duplicate_ids(self) -> set[str]:
+        """Activity ids used more than once (the deck check names them only once all else is
+        valid; the editor points at them at once)."""
+        seen: set[str] = set()
+        twice: set[str] = set()
+        for activity in self.activities:
+            activity_id = str(activity.fields.get("id", ""))
+            (twice if activity_id in seen else seen).add(activity_id)
+        return twice
+
+
+def save(draft: Draft, folder: Path = DECK_FOLDER) -> Deck:
+    """Validate the draft and write it among the practice's own decks.
+
+    Refuses what would overwrite a deck: a built-in one always, one of the practice's own
+    unless the draft was opened from it.
+    """
+    deck, problems = draft.check()
+    if deck is None:
+        raise DeckError(problems)
+    file_name = f"{deck.id}.toml"
+    if deck.id != draft.editing and (custom_folder(folder) / file_name).exists():
+        message = f"one of your decks already has the id {deck.id!r}"
+        hint = "choose another id, or open that deck in the editor to change it"
+        raise DeckError([Problem(file_name, None, "id", message, hint)])
+    saved = save_custom_deck(deck_to_toml(deck), file_name, folder)
+    draft.editing = saved.id
+    draft.saved = draft.raw()
+    return saved
+
+
+def taken_ids(folder: Path = DECK_FOLDER) -> set[str]:
+    """Every deck id in the library, built-in or the practice's own."""
+    return {listing.deck.id for listing in list_decks(folder) if listing.deck}
+
+
+def _number(value: Any) -> float:
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else 0

@@ -1,0 +1,431 @@
+"""The deck editor: write a deck of the practice's own, or a copy of a built-in one.
+
+Each activity is edited in a form made for its kind, beside a preview of what the phones will
+show; below, the projector with made-up answers. Problems appear beside the field they concern,
+with the same words `workshop decks validate` uses. Nothing is written until Save, and then
+only among the practice's own decks: built-in decks stay read-only.
+
+Widgets are named after the draft's generation and each activity's key, never its position, so
+a form follows its activity when it moves. Edits that change the shape of the draft (adding,
+moving, deleting) are applied after every field has been read, then the page is drawn again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from workshop import authoring
+from workshop.activities import KINDS
+from workshop.authoring import Draft, FormField
+from workshop.dashboard.screen import activity_body, activity_heading, text_style
+from workshop.decks import DECK_FOLDER, DeckError, DeckListing, Problem, deck_to_toml, list_decks
+from workshop.participant.render import phone_preview
+from workshop.rehearsal import sample_result
+
+DRAFT = "editor_draft"
+GENERATION = "editor_generation"
+SELECTED = "editor_selected"
+# Set by the library ("copy:<id>" or "edit:<id>") to open a deck here.
+REQUEST = "editor_request"
+NEW_DECK = "new"
+PREVIEW_PEOPLE = 12
+PROJECTOR_SCALE = 0.6
+
+Action = Callable[[], None]
+
+
+class ProblemSlots:
+    """Places beside the fields where their problems go, filled once the draft is checked."""
+
+    def __init__(self) -> None:
+        self.slots: dict[tuple[int | None, str], Any] = {}
+
+    def here(self, activity_index: int | None, field: str) -> None:
+        self.slots[(activity_index, field)] = st.empty()
+
+    def fill(self, problems: list[Problem]) -> None:
+        for problem in problems:
+            field = problem.field or ""
+            # A problem inside a list ("options.2") goes beside the whole list.
+            for place in (field, field.split(".")[0], ".".join(field.split(".")[:3])):
+                slot = self.slots.get((problem.activity_index, place))
+                if slot is not None:
+                    # The hints point at docs/decks.md; beside a form field the form is the doc.
+                    slot.error(problem.message, icon=":material/error:")
+                    break
+
+
+def render(deck_folder: Path = DECK_FOLDER) -> str | None:
+    """Draw the editor; returns the id of a saved deck the facilitator chose to run."""
+    st.title("Deck editor")
+    listings = list_decks(deck_folder)
+    _open_deck(listings)
+    draft: Draft | None = st.session_state.get(DRAFT)
+    if draft is None:
+        st.info("Start a new deck, or open a deck to copy it or to change it.")
+        return None
+    prefix = f"editor-{st.session_state[GENERATION]}"
+    toolbar = st.container()
+    slots = ProblemSlots()
+    _deck_fields(draft, prefix, slots)
+    st.divider()
+    agenda_column, form_column, phone_column = st.columns([1, 1.6, 1.1], gap="large")
+    with agenda_column:
+        index, action = _agenda(draft, prefix)
+    if index is not None:
+        with form_column:
+            action = _activity_form(draft, index, prefix, slots) or action
+    deck, problems = draft.check()
+    slots.fill(problems)
+    if index is not None:
+        with phone_column:
+            spec = _valid_activity(draft, index)
+            st.markdown("**On a phone**")
+            if spec is None:
+                st.caption("The preview appears once this activity's problems are fixed.")
+            else:
+                st.iframe(phone_preview(spec, draft.title), width="stretch", height=640)
+        _projector_preview(draft, index)
+    with toolbar:
+        run = _save_and_files(draft, deck, problems, deck_folder, prefix)
+    if action is not None:
+        action()
+        st.rerun()
+    return run
+
+
+def _open_deck(listings: list[DeckListing]) -> None:
+    """Start a new deck, open one (a copy of a built-in, or one of the practice's own to change),
+    or open a TOML file; whatever was being written is replaced."""
+    decks = {listing.deck.id: listing for listing in listings if listing.deck}
+    choices = {NEW_DECK: "A new, empty deck"}
+    for deck_id, listing in sorted(decks.items(), key=lambda item: item[1].deck.title):
+        deck = listing.deck
+        name = f"{deck.title} ({deck.minutes:g} min)"
+        if not listing.built_in:
+            choices[f"edit:{deck_id}"] = f"Change your deck: {name}"
+        choices[f"copy:{deck_id}"] = f"A copy of {name}" + (
+            " · built-in" if listing.built_in else ""
+        )
+    if (request := st.session_state.pop(REQUEST, None)) in choices:
+        _start(request, decks)
+    draft: Draft | None = st.session_state.get(DRAFT)
+    with st.expander("Start or open a deck", expanded=draft is None):
+        choice = st.selectbox(
+            "Start from", options=list(choices), format_func=choices.get, key="editor_start"
+        )
+        if draft is not None and draft.unsaved:
+            st.caption(
+                f"Opening replaces {draft.title or 'the deck'!r}, which has unsaved changes."
+            )
+        if st.button("Open in the editor", key="editor_open"):
+            _start(choice, decks)
+            st.rerun()
+        uploaded = st.file_uploader(
+            "Or open a deck file (.toml), even one with problems, to mend it here",
+            type=["toml"],
+            key="editor_upload",
+        )
+        # Each upload is opened once, however often the page reruns while it is attached.
+        if uploaded is not None and st.session_state.get("editor_uploaded") != uploaded.file_id:
+            st.session_state["editor_uploaded"] = uploaded.file_id
+            try:
+                opened, left_out = Draft.from_toml(
+                    uploaded.getvalue().decode("utf-8"), uploaded.name
+                )
+            except UnicodeDecodeError:
+                st.error(f"{uploaded.name} is not a text file.")
+            except DeckError as error:
+                st.error(f"{uploaded.name} cannot be opened:\n\n{error}")
+            else:
+                _replace_draft(opened)
+                st.session_state["editor_left_out"] = [str(problem) for problem in left_out]
+                st.rerun()
+    if left_out := st.session_state.pop("editor_left_out", None):
+        st.warning("Some fields were left out of the editor:\n\n" + "\n\n".join(left_out))
+
+
+def _start(choice: str, decks: dict[str, DeckListing]) -> None:
+    if choice == NEW_DECK:
+        _replace_draft(Draft())
+        return
+    how, deck_id = choice.split(":", 1)
+    deck = decks[deck_id].deck
+    assert deck is not None
+    _replace_draft(Draft.from_deck(deck, copy=how == "copy", taken=set(decks)))
+
+
+def _replace_draft(draft: Draft) -> None:
+    st.session_state[DRAFT] = draft
+    st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
+    st.session_state[SELECTED] = draft.activities[0].key if draft.activities else None
+
+
+def _deck_fields(draft: Draft, prefix: str, slots: ProblemSlots) -> None:
+    title_column, id_column = st.columns([2, 1])
+    with title_column:
+        draft.title = st.text_input("Deck title", value=draft.title, key=f"{prefix}-title")
+        slots.here(None, "title")
+    with id_column:
+        draft.id = st.text_input(
+            "Deck id (its file name)",
+            value=draft.id,
+            placeholder=authoring.slug(draft.title) or "made from the title",
+            help="Lowercase letters, digits and hyphens. Left empty, it is made from the title.",
+            key=f"{prefix}-id",
+        )
+        slots.here(None, "id")
+    draft.description = st.text_area(
+        "Description (shown in the library)",
+        value=draft.description,
+        height=80,
+        key=f"{prefix}-description",
+    )
+    slots.here(None, "description")
+    slots.here(None, "activities")
+
+
+def _agenda(draft: Draft, prefix: str) -> tuple[int | None, Action | None]:
+    """The activities in order, to pick one, move it or delete it; and a new one to add."""
+    action: Action | None = None
+    st.markdown(f"**Agenda** · {len(draft.activities)} activities · {draft.minutes:g} min")
+    keys = [activity.key for activity in draft.activities]
+    selected = st.session_state.get(SELECTED)
+    if selected not in keys:
+        selected = keys[0] if keys else None
+    for number, activity in enumerate(draft.activities, start=1):
+        title = str(activity.fields.get("title") or "(no title)")
+        minutes = activity.fields.get("minutes")
+        label = f"{number}. {title}" + (f" · {minutes:g} min" if _is_number(minutes) else "")
+        kind = "primary" if activity.key == selected else "secondary"
+        if st.button(label, key=f"{prefix}-pick-{activity.key}", type=kind, width="stretch"):
+            st.session_state[SELECTED] = activity.key
+            st.rerun()
+    index = keys.index(selected) if selected is not None else None
+    if index is not None:
+        up, down, delete = st.columns(3)
+        if up.button("Up", key=f"{prefix}-up", icon=":material/arrow_upward:", disabled=index == 0):
+            action = lambda: draft.move(index, -1)  # noqa: E731
+        last = index == len(keys) - 1
+        if down.button(
+            "Down", key=f"{prefix}-down", icon=":material/arrow_downward:", disabled=last
+        ):
+            action = lambda: draft.move(index, +1)  # noqa: E731
+        with delete.popover("Delete", icon=":material/delete:"):
+            st.write("Delete this activity from the deck?")
+            if st.button("Delete it", key=f"{prefix}-delete", type="primary"):
+                action = _delete(draft, index)
+    st.markdown("**Add an activity**")
+    kind = st.selectbox(
+        "Kind",
+        options=sorted(KINDS, key=authoring.kind_name),
+        format_func=authoring.kind_name,
+        key=f"{prefix}-new-kind",
+    )
+    st.caption(authoring.describe(kind))
+    if st.button("Add activity", key=f"{prefix}-add", icon=":material/add:"):
+
+        def add() -> None:
+            added = draft.add(kind)
+            st.session_state[SELECTED] = draft.activities[added].key
+
+        action = add
+    return index, action
+
+
+def _delete(draft: Draft, index: int) -> Action:
+    def delete() -> None:
+        draft.delete(index)
+        remaining = draft.activities
+        st.session_state[SELECTED] = (
+            remaining[min(index, len(remaining) - 1)].key if remaining else None
+        )
+
+    return delete
+
+
+def _activity_form(draft: Draft, index: int, prefix: str, slots: ProblemSlots) -> Action | None:
+    """The selected activity's fields; edits go straight into the draft."""
+    activity = draft.activities[index]
+    fields = activity.fields
+    key = f"{prefix}-{activity.key}"
+    st.markdown(f"**{authoring.kind_name(activity.kind)}** · {authoring.describe(activity.kind)}")
+    fields["id"] = st.text_input(
+        "Activity id",
+        value=str(fields.get("id", "")),
+        help="Keep it the same between sessions: the before/after comparison matches on it.",
+        key=f"{key}-id",
+    ).strip()
+    slots.here(index, "id")
+    if fields["id"] in draft.duplicate_ids():
+        st.error("Another activity in this deck has the same id.", icon=":material/error:")
+    action: Action | None = None
+    for field in authoring.form_fields(activity.kind):
+        if field.shape == "rows":
+            rows_action = _rows(draft, index, field, key, slots)
+            action = rows_action or action
+        else:
+            fields[field.name] = _input(field, fields.get(field.name), f"{key}-{field.name}")
+        slots.here(index, field.name)
+    return action
+
+
+def _input(field: FormField, value: Any, key: str) -> Any:
+    """One widget for one field, started from the draft's value; returns the value as typed."""
+    if field.shape == "flag":
+        return st.checkbox(field.label, value=bool(value), key=key)
+    if field.shape == "number":
+        number = value if _is_number(value) else field.default
+        if field.whole:
+            return st.number_input(
+                field.label,
+                value=None if number is None else int(number),
+                min_value=None if field.minimum is None else int(field.minimum),
+                max_value=None if field.maximum is None else int(field.maximum),
+                step=1,
+                key=key,
+            )
+        return st.number_input(
+            field.label,
+            value=None if number is None else float(number),
+            min_value=None if field.minimum is None else float(field.minimum),
+            max_value=None if field.maximum is None else float(field.maximum),
+            step=0.5,
+            format="%g",
+            key=key,
+        )
+    if field.shape == "lines":
+        lines = value if isinstance(value, list) else []
+        typed = st.text_area(
+            field.label,
+            value="\n".join(str(line) for line in lines),
+            height=68 + 24 * min(max(len(lines), 2), 8),
+            key=key,
+        )
+        return [line.strip() for line in typed.splitlines() if line.strip()]
+    text = value if isinstance(value, str) else ""
+    if field.shape == "text":
+        return st.text_area(field.label, value=text, key=key)
+    return st.text_input(field.label, value=text, key=key)
+
+
+def _rows(
+    draft: Draft, index: int, field: FormField, key: str, slots: ProblemSlots
+) -> Action | None:
+    """A list of small records (statements, vignettes): one bordered box each."""
+    fields = draft.activities[index].fields
+    rows = [row if isinstance(row, dict) else {} for row in fields.get(field.name) or []]
+    fields[field.name] = rows
+    action: Action | None = None
+    st.markdown(f"**{field.label}**")
+    for number, row in enumerate(rows):
+        with st.container(border=True):
+            st.caption(f"{field.row_name.capitalize()} {number + 1}")
+            # The first part (the text) across the box; short parts side by side under it.
+            first, *rest = field.row_fields
+            side_by_side = [part for part in rest if part.shape != "text"]
+            places = [st.container(), *st.columns(len(side_by_side) or 1)]
+            for part in field.row_fields:
+                if part is first:
+                    place = places[0]
+                elif part in side_by_side:
+                    place = places[1 + side_by_side.index(part)]
+                else:
+                    place = st.container()
+                with place:
+                    row_key = f"{key}-{field.name}-{number}-{part.name}"
+                    row[part.name] = _input(part, row.get(part.name), row_key)
+                    slots.here(index, f"{field.name}.{number}.{part.name}")
+            if st.button(
+                f"Remove {field.row_name} {number + 1}", key=f"{key}-{field.name}-{number}-remove"
+            ):
+                action = _change_rows(
+                    draft, index, lambda rows=rows, number=number: rows.pop(number)
+                )
+    full = field.max_items is not None and len(rows) >= field.max_items
+    if st.button(f"Add a {field.row_name}", key=f"{key}-{field.name}-add", disabled=full):
+        action = _change_rows(draft, index, lambda: rows.append(authoring.blank_row(field)))
+    return action
+
+
+def _change_rows(draft: Draft, index: int, change: Callable[[], Any]) -> Action:
+    """Rows are keyed by position: after one is added or removed, draw the activity afresh."""
+
+    def apply() -> None:
+        change()
+        draft.renew(index)
+        st.session_state[SELECTED] = draft.activities[index].key
+
+    return apply
+
+
+def _valid_activity(draft: Draft, index: int) -> Any:
+    """The selected activity as a deck would hold it, or None while it has problems."""
+    return authoring.activity_spec(draft.activities[index].fields)
+
+
+def _projector_preview(draft: Draft, index: int) -> None:
+    spec = _valid_activity(draft, index)
+    if spec is None:
+        return
+    heading = "On the projector"
+    if spec.answerable:
+        heading += f", once {PREVIEW_PEOPLE} made-up participants have answered"
+    st.markdown(f"**{heading}**")
+    st.html(text_style(PROJECTOR_SCALE))
+    with st.container(border=True):
+        activity_heading(spec, f"{index + 1} / {len(draft.activities)} · preview")
+        result = sample_result(spec, PREVIEW_PEOPLE) if spec.answerable else None
+        activity_body(spec, result, chart_key="editor-chart", scale=PROJECTOR_SCALE)
+
+
+def _save_and_files(
+    draft: Draft, deck: Any, problems: list[Problem], deck_folder: Path, prefix: str
+) -> str | None:
+    """Save, download, and the way to the library to run the deck; returns a deck to run."""
+    save_column, download_column, run_column = st.columns(3)
+    run = None
+    saved_message = st.session_state.pop("editor_saved", None)
+    with save_column:
+        if st.button("Save", key="editor_save", type="primary", icon=":material/save:"):
+            try:
+                saved = authoring.save(draft, deck_folder)
+            except DeckError as error:
+                st.error("Not saved:\n\n" + "\n\n".join(str(problem) for problem in error.problems))
+            else:
+                saved_message = f"Saved {saved.title!r} among your decks ({saved.id}.toml)."
+    with download_column:
+        st.download_button(
+            "Download the TOML file",
+            data=deck_to_toml(deck) if deck is not None else "",
+            file_name=f"{draft.deck_id or 'deck'}.toml",
+            mime="application/toml",
+            disabled=deck is None,
+            key=f"{prefix}-download",
+        )
+    with run_column:
+        can_run = draft.editing is not None and not draft.unsaved
+        if st.button(
+            "Run or rehearse it",
+            key="editor_run",
+            disabled=not can_run,
+            icon=":material/play_arrow:",
+        ):
+            run = draft.editing
+    if saved_message:
+        st.success(saved_message)
+    elif problems:
+        with st.expander(f"{len(problems)} problems to fix before saving"):
+            for problem in problems:
+                st.write(str(problem))
+    elif draft.unsaved:
+        st.caption("Unsaved changes.")
+    return run
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
