@@ -323,14 +323,13 @@ class Draft:
     def add(self, kind: str) -> int:
         """Add a new activity of `kind` at the end; returns its position."""
         taken = {str(activity.fields.get("id")) for activity in self.activities}
-        name = kind.replace("_", " ")
         fields: dict[str, Any] = {
             "id": unique_id(kind.replace("_", "-"), taken),
             "kind": kind,
         }
         for field in form_fields(kind):
             fields[field.name] = field.default
-        fields["title"] = f"New {name}"
+        fields["title"] = f"New {kind_name(kind).lower()}"
         fields["minutes"] = STARTER_MINUTES.get(kind, 5)
         fields.update(STARTERS.get(kind, {}))
         return self._append(fields)

@@ -39,6 +39,23 @@ def start_session(page: Page, threshold: int) -> int:
     return int(re.search(r"session=(\d+)", page.url).group(1))
 
 
+def choose_from(page: Page, label: str, option: str) -> None:
+    """Pick `option` in a select box.
+
+    A click that lands while Streamlit is still redrawing the page can be lost (the list opens
+    and is drawn closed again), so the click is repeated until the list is open.
+    """
+    box = page.get_by_role("combobox", name=label)
+    for _ in range(5):
+        box.click()
+        try:
+            expect(box).to_have_attribute("aria-expanded", "true", timeout=2_000)
+            break
+        except AssertionError:
+            continue
+    page.get_by_role("option", name=option, exact=True).click()
+
+
 def click(page: Page, key: str) -> None:
     button = page.locator(f".st-key-{key} button")
     expect(button).to_be_enabled()

@@ -108,6 +108,9 @@ def test_a_five_activity_deck_is_built_saved_and_ready_to_run(app, deck_folder):
     question = editor.add("single_choice")
     editor.type(question, "title", "How do you feel about asking for help?")
     editor.run()
+    # The agenda beside the form already shows the new title.
+    labels = [button.label for button in app.button]
+    assert "2. How do you feel about asking for help? · 5 min" in labels
     # A question without options: the problem is shown beside the options, and no preview yet.
     assert "needs at least 2 (has 0)" in editor.errors()
     assert any("preview appears once" in caption.value for caption in app.caption)

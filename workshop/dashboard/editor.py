@@ -74,11 +74,14 @@ def render(deck_folder: Path = DECK_FOLDER) -> str | None:
     _deck_fields(draft, prefix, slots)
     st.divider()
     agenda_column, form_column, phone_column = st.columns([1, 1.6, 1.1], gap="large")
-    with agenda_column:
-        index, action = _agenda(draft, prefix)
+    index = _selected_index(draft)
+    action: Action | None = None
+    # The form first, so the agenda beside it already shows what was just typed.
     if index is not None:
         with form_column:
-            action = _activity_form(draft, index, prefix, slots) or action
+            action = _activity_form(draft, index, prefix, slots)
+    with agenda_column:
+        action = _agenda(draft, index, prefix) or action
     deck, problems = draft.check()
     slots.fill(problems)
     if index is not None:
@@ -186,31 +189,36 @@ def _deck_fields(draft: Draft, prefix: str, slots: ProblemSlots) -> None:
         key=f"{prefix}-description",
     )
     slots.here(None, "description")
-    slots.here(None, "activities")
 
 
-def _agenda(draft: Draft, prefix: str) -> tuple[int | None, Action | None]:
+def _selected_index(draft: Draft) -> int | None:
+    """The position of the activity being edited: the one last picked, else the first."""
+    keys = [activity.key for activity in draft.activities]
+    selected = st.session_state.get(SELECTED)
+    if selected in keys:
+        return keys.index(selected)
+    return 0 if keys else None
+
+
+def _agenda(draft: Draft, index: int | None, prefix: str) -> Action | None:
     """The activities in order, to pick one, move it or delete it; and a new one to add."""
     action: Action | None = None
     st.markdown(f"**Agenda** · {len(draft.activities)} activities · {draft.minutes:g} min")
-    keys = [activity.key for activity in draft.activities]
-    selected = st.session_state.get(SELECTED)
-    if selected not in keys:
-        selected = keys[0] if keys else None
+    if not draft.activities:
+        st.info("No activities yet: add the first one below.")
     for number, activity in enumerate(draft.activities, start=1):
         title = str(activity.fields.get("title") or "(no title)")
         minutes = activity.fields.get("minutes")
         label = f"{number}. {title}" + (f" · {minutes:g} min" if _is_number(minutes) else "")
-        kind = "primary" if activity.key == selected else "secondary"
-        if st.button(label, key=f"{prefix}-pick-{activity.key}", type=kind, width="stretch"):
+        chosen = "primary" if number - 1 == index else "secondary"
+        if st.button(label, key=f"{prefix}-pick-{activity.key}", type=chosen, width="stretch"):
             st.session_state[SELECTED] = activity.key
             st.rerun()
-    index = keys.index(selected) if selected is not None else None
     if index is not None:
         up, down, delete = st.columns(3)
-        if up.button("Up", key=f"{prefix}-up", icon=":material/arrow_upward:", disabled=index == 0):
+        first, last = index == 0, index == len(draft.activities) - 1
+        if up.button("Up", key=f"{prefix}-up", icon=":material/arrow_upward:", disabled=first):
             action = lambda: draft.move(index, -1)  # noqa: E731
-        last = index == len(keys) - 1
         if down.button(
             "Down", key=f"{prefix}-down", icon=":material/arrow_downward:", disabled=last
         ):
@@ -234,7 +242,7 @@ def _agenda(draft: Draft, prefix: str) -> tuple[int | None, Action | None]:
             st.session_state[SELECTED] = draft.activities[added].key
 
         action = add
-    return index, action
+    return action
 
 
 def _delete(draft: Draft, index: int) -> Action:
@@ -419,7 +427,8 @@ def _save_and_files(
     if saved_message:
         st.success(saved_message)
     elif problems:
-        with st.expander(f"{len(problems)} problems to fix before saving"):
+        count = f"{len(problems)} problem" + ("s" if len(problems) > 1 else "")
+        with st.expander(f"{count} to fix before saving"):
             for problem in problems:
                 st.write(str(problem))
     elif draft.unsaved:
