@@ -9,6 +9,7 @@ editor form without touching the editor.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import tomllib
 import types
@@ -375,6 +376,34 @@ class Draft:
         return twice
 
 
+# One slot for the draft being written, so a reloaded page or a restart loses no work.
+AUTOSAVE_NAME = ".unsaved-draft.json"
+
+
+def autosave(draft: Draft, folder: Path = DECK_FOLDER) -> None:
+    """Keep the draft's unsaved edits on disk (written whole, then renamed into place)."""
+    path = custom_folder(folder) / AUTOSAVE_NAME
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    partial.write_text(json.dumps(dataclasses.asdict(draft)), encoding="utf-8")
+    partial.replace(path)
+
+
+def unsaved_draft(folder: Path = DECK_FOLDER) -> Draft | None:
+    """The draft last being written, if its edits were never saved."""
+    path = custom_folder(folder) / AUTOSAVE_NAME
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        activities = [DraftActivity(**activity) for activity in data.pop("activities")]
+        return Draft(**data, activities=activities)
+    except (OSError, ValueError, TypeError, KeyError):
+        return None  # none, or unreadable: there is nothing to offer back
+
+
+def forget_unsaved(folder: Path = DECK_FOLDER) -> None:
+    (custom_folder(folder) / AUTOSAVE_NAME).unlink(missing_ok=True)
+
+
 def save(draft: Draft, folder: Path = DECK_FOLDER) -> Deck:
     """Validate the draft and write it among the practice's own decks.
 
@@ -392,6 +421,7 @@ def save(draft: Draft, folder: Path = DECK_FOLDER) -> Deck:
     saved = save_custom_deck(deck_to_toml(deck), file_name, folder)
     draft.editing = saved.id
     draft.saved = draft.raw()
+    forget_unsaved(folder)
     return saved
 
 

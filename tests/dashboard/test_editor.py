@@ -72,6 +72,10 @@ class Editor:
         self.run(self.app.button(key=f"{self.prefix}-add").click())
         return len(self.draft.activities)
 
+    def agenda_icon(self, number: int) -> str:
+        key = f"{self.prefix}-pick-{self.draft.activities[number - 1].key}"
+        return self.app.button(key=key).proto.icon
+
     def pick(self, number: int) -> None:
         key = f"{self.prefix}-pick-{self.draft.activities[number - 1].key}"
         self.run(self.app.button(key=key).click())
@@ -114,9 +118,12 @@ def test_a_five_activity_deck_is_built_saved_and_ready_to_run(app, deck_folder):
     # A question without options: the problem is shown beside the options, and no preview yet.
     assert "needs at least 2 (has 0)" in editor.errors()
     assert any("preview appears once" in caption.value for caption in app.caption)
+    assert editor.agenda_icon(question) == ":material/warning:"
+    assert editor.agenda_icon(welcome) == ""
     editor.type(question, "options", "Easy\nHard\n\nDepends on who")
     editor.run()
     assert "needs at least 2 (has 0)" not in editor.errors()
+    assert editor.agenda_icon(question) == ""
     # The preview: the phone's form, and the projector with made-up answers.
     [phone] = app.get("iframe")
     assert "How do you feel about asking for help?" in phone.proto.srcdoc
@@ -171,7 +178,7 @@ def test_a_built_in_id_is_refused_beside_the_save_button(app, deck_folder):
     app.text_input(key=f"{editor.prefix}-id").input("boundaries-30")
     editor.save()
     assert any("belongs to a built-in deck" in error for error in editor.errors())
-    assert not (deck_folder / "custom").exists()
+    assert list((deck_folder / "custom").glob("*.toml")) == []
 
 
 def test_activities_are_reordered_and_deleted(app, deck_folder):
@@ -287,3 +294,25 @@ def test_the_library_asks_the_editor_to_open_a_deck(sqlite_store, deck_folder):
     assert app.text_input(key=f"{editor.prefix}-title").value == (
         "From codependency to interdependency (copy)"
     )
+
+
+def test_unsaved_work_survives_a_reloaded_page_until_it_is_saved(app, deck_folder):
+    editor = Editor(app)
+    editor.open("copy:boundaries-30")
+    editor.type(1, "title", "Welcome back")
+    editor.run()
+
+    reloaded = AppTest.from_function(editor_script, args=(str(deck_folder),))
+    reloaded.run(timeout=TIMEOUT)
+    assert "Unsaved changes to 'Clear boundaries (copy)' were kept" in reloaded.warning[0].value
+    reloaded.button(key="editor_restore").click().run(timeout=TIMEOUT)
+    carried_on = Editor(reloaded)
+    assert carried_on.draft.activities[0].fields["title"] == "Welcome back"
+    assert reloaded.text_input(key=carried_on.field(1, "title")).value == "Welcome back"
+    carried_on.save()
+
+    after_saving = AppTest.from_function(editor_script, args=(str(deck_folder),))
+    after_saving.run(timeout=TIMEOUT)
+    assert not after_saving.warning  # nothing left unsaved to offer
+    saved = load_deck(deck_folder / "custom" / "boundaries-30-copy.toml")
+    assert saved.activities[0].title == "Welcome back"

@@ -63,7 +63,7 @@ def render(deck_folder: Path = DECK_FOLDER) -> str | None:
     """Draw the editor; returns the id of a saved deck the facilitator chose to run."""
     st.title("Deck editor")
     listings = list_decks(deck_folder)
-    _open_deck(listings)
+    _open_deck(listings, deck_folder)
     draft: Draft | None = st.session_state.get(DRAFT)
     if draft is None:
         st.info("Start a new deck, or open a deck to copy it or to change it.")
@@ -80,14 +80,15 @@ def render(deck_folder: Path = DECK_FOLDER) -> str | None:
     if index is not None:
         with form_column:
             action = _activity_form(draft, index, prefix, slots)
-    with agenda_column:
-        action = _agenda(draft, index, prefix) or action
     deck, problems = draft.check()
     slots.fill(problems)
+    with agenda_column:
+        troubled = {problem.activity_index for problem in problems}
+        action = _agenda(draft, index, prefix, troubled) or action
     if index is not None:
         with phone_column:
             spec = _valid_activity(draft, index)
-            st.markdown("**On a phone**")
+            st.markdown("**On a phone** · [on the projector ↓](#projector-preview)")
             if spec is None:
                 st.caption("The preview appears once this activity's problems are fixed.")
             else:
@@ -97,11 +98,14 @@ def render(deck_folder: Path = DECK_FOLDER) -> str | None:
         run = _save_and_files(draft, deck, problems, deck_folder, prefix)
     if action is not None:
         action()
+    if draft.unsaved:
+        authoring.autosave(draft, deck_folder)
+    if action is not None:
         st.rerun()
     return run
 
 
-def _open_deck(listings: list[DeckListing]) -> None:
+def _open_deck(listings: list[DeckListing], deck_folder: Path) -> None:
     """Start a new deck, open one (a copy of a built-in, or one of the practice's own to change),
     or open a TOML file; whatever was being written is replaced."""
     decks = {listing.deck.id: listing for listing in listings if listing.deck}
@@ -117,6 +121,12 @@ def _open_deck(listings: list[DeckListing]) -> None:
     if (request := st.session_state.pop(REQUEST, None)) in choices:
         _start(request, decks)
     draft: Draft | None = st.session_state.get(DRAFT)
+    if draft is None and (unsaved := authoring.unsaved_draft(deck_folder)) is not None:
+        title = unsaved.title or "a deck without a title"
+        st.warning(f"Unsaved changes to {title!r} were kept from last time.")
+        if st.button("Carry on with it", key="editor_restore", type="primary"):
+            _replace_draft(unsaved)
+            st.rerun()
     with st.expander("Start or open a deck", expanded=draft is None):
         choice = st.selectbox(
             "Start from", options=list(choices), format_func=choices.get, key="editor_start"
@@ -200,8 +210,13 @@ def _selected_index(draft: Draft) -> int | None:
     return 0 if keys else None
 
 
-def _agenda(draft: Draft, index: int | None, prefix: str) -> Action | None:
-    """The activities in order, to pick one, move it or delete it; and a new one to add."""
+def _agenda(
+    draft: Draft, index: int | None, prefix: str, troubled: set[int | None]
+) -> Action | None:
+    """The activities in order, to pick one, move it or delete it; and a new one to add.
+
+    An activity with a problem carries a warning sign, so none is missed before saving.
+    """
     action: Action | None = None
     st.markdown(f"**Agenda** · {len(draft.activities)} activities · {draft.minutes:g} min")
     if not draft.activities:
@@ -211,7 +226,9 @@ def _agenda(draft: Draft, index: int | None, prefix: str) -> Action | None:
         minutes = activity.fields.get("minutes")
         label = f"{number}. {title}" + (f" · {minutes:g} min" if _is_number(minutes) else "")
         chosen = "primary" if number - 1 == index else "secondary"
-        if st.button(label, key=f"{prefix}-pick-{activity.key}", type=chosen, width="stretch"):
+        icon = ":material/warning:" if number - 1 in troubled else None
+        key = f"{prefix}-pick-{activity.key}"
+        if st.button(label, key=key, type=chosen, icon=icon, width="stretch"):
             st.session_state[SELECTED] = activity.key
             st.rerun()
     if index is not None:
@@ -383,7 +400,7 @@ def _projector_preview(draft: Draft, index: int) -> None:
     heading = "On the projector"
     if spec.answerable:
         heading += f", once {PREVIEW_PEOPLE} made-up participants have answered"
-    st.markdown(f"**{heading}**")
+    st.subheader(heading, anchor="projector-preview")
     st.html(text_style(PROJECTOR_SCALE))
     with st.container(border=True):
         activity_heading(spec, f"{index + 1} / {len(draft.activities)} · preview")
