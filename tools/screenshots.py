@@ -7,6 +7,7 @@ Projector at 1920x1080, phones at 390x844, all on 127.0.0.1.
 
 from __future__ import annotations
 
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -42,6 +43,9 @@ def main(output: Path) -> None:
                 control.frame_locator("iframe").get_by_text("Welcome and group agreements")
             ).to_be_visible()
             control.screenshot(path=output / "library.png")
+            _editor(control, output)
+            control.get_by_role("link", name="Library").click()
+            expect(control.get_by_text("Workshop library")).to_be_visible()
             session_id = start_session(control, threshold=3)
             screen = open_screen(control, server.url, session_id)
             phones = phones_join(browser, url_from_qr_code(screen), 6)
@@ -81,6 +85,21 @@ def main(output: Path) -> None:
             browser.close()
             server.stop()
     print(f"screenshots written to {output}")
+
+
+def _editor(control, output: Path) -> None:
+    """The deck editor on a copy of the built-in deck, at the check-in, previews included."""
+    control.get_by_role("button", name="Edit a copy in the deck editor").click()
+    control.get_by_role("button", name=re.compile(r"^3\. Check-in")).click()
+    expect(control.frame_locator("iframe").get_by_text("Sunny spells")).to_be_visible()
+    control.set_viewport_size({"width": 1920, "height": 1700})
+    expect(control.locator(".js-plotly-plot").first).to_be_visible()
+    control.wait_for_timeout(1500)
+    control.screenshot(path=output / "editor.png")
+    control.set_viewport_size({"width": 1920, "height": 1080})
+    control.get_by_role("link", name="on the projector ↓").click()
+    control.wait_for_timeout(1000)
+    control.screenshot(path=output / "editor-projector.png")
 
 
 if __name__ == "__main__":

@@ -316,3 +316,36 @@ def test_unsaved_work_survives_a_reloaded_page_until_it_is_saved(app, deck_folde
     assert not after_saving.warning  # nothing left unsaved to offer
     saved = load_deck(deck_folder / "custom" / "boundaries-30-copy.toml")
     assert saved.activities[0].title == "Welcome back"
+
+
+def test_a_deck_saved_in_the_editor_is_rehearsed_from_the_library(app, deck_folder, sqlite_store):
+    editor = Editor(app)
+    editor.open("new")
+    app.text_input(key=f"{editor.prefix}-title").input("Rehearse me")
+    question = editor.add("scale")
+    editor.type(question, "title", "How ready are you?")
+    editor.save()
+    editor.run(app.button(key="editor_run").click())
+    chosen = app.session_state["run_deck"]
+
+    def library_script(database_url: str, folder: str, chosen: str) -> None:
+        from pathlib import Path
+
+        import streamlit as st
+
+        from workshop.dashboard import library
+        from workshop.store import Store
+
+        st.session_state.setdefault(library.SELECT_DECK, chosen)  # as the editor hands it over
+        library.render(Store(database_url), Path(folder))
+
+    library = AppTest.from_function(
+        library_script, args=(sqlite_store.url, str(deck_folder), chosen)
+    )
+    library.run(timeout=TIMEOUT)
+    assert library.selectbox(key="deck").value == "rehearse-me"
+    library.number_input(key="rehearsal_people").set_value(6)
+    library.button(key="rehearse").click().run(timeout=TIMEOUT)
+    [row] = sqlite_store.sessions()
+    assert row.rehearsal and row.deck_id == "rehearse-me"
+    assert sqlite_store.answer_counts(row.id) == {"scale": 6}
