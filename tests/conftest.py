@@ -5,13 +5,15 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from workshop.decks import Deck, parse_deck
+from workshop.decks import DECK_FOLDER, Deck, parse_deck
 from workshop.store import Store
 
 POSTGRES_URL = os.environ.get(
@@ -146,3 +148,13 @@ def sqlite_store(tmp_path) -> Store:
     made.migrate()
     yield made
     made.close()
+
+
+@pytest.fixture
+def deck_folder(tmp_path: Path) -> Path:
+    """The built-in decks copied to a folder of their own: saving never touches exercises/."""
+    folder = tmp_path / "exercises"
+    folder.mkdir()
+    for path in DECK_FOLDER.glob("*.toml"):
+        shutil.copy(path, folder)
+    return folder

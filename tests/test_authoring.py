@@ -1,6 +1,4 @@
-import shutil
 import tomllib
-from pathlib import Path
 
 import pytest
 
@@ -17,16 +15,6 @@ from workshop.decks import (
     load_deck,
     parse_deck,
 )
-
-
-@pytest.fixture
-def deck_folder(tmp_path: Path) -> Path:
-    """The built-in decks in a folder of their own, so saving never touches exercises/."""
-    folder = tmp_path / "exercises"
-    folder.mkdir()
-    for path in DECK_FOLDER.glob("*.toml"):
-        shutil.copy(path, folder)
-    return folder
 
 
 def built_in(deck_id: str):

@@ -1,12 +1,11 @@
 """The deck editor, driven through AppTest: what the page shows and what it writes to disk."""
 
-import shutil
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from workshop.decks import DECK_FOLDER, load_deck
+from workshop.decks import load_deck
 
 TIMEOUT = 30
 
@@ -21,15 +20,6 @@ def editor_script(deck_folder: str) -> None:
     chosen = editor.render(Path(deck_folder))
     if chosen is not None:
         st.session_state["run_deck"] = chosen
-
-
-@pytest.fixture
-def deck_folder(tmp_path: Path) -> Path:
-    folder = tmp_path / "exercises"
-    folder.mkdir()
-    for path in DECK_FOLDER.glob("*.toml"):
-        shutil.copy(path, folder)
-    return folder
 
 
 @pytest.fixture

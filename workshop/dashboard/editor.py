@@ -305,22 +305,19 @@ def _input(field: FormField, value: Any, key: str) -> Any:
         return st.checkbox(field.label, value=bool(value), key=key)
     if field.shape == "number":
         number = value if _is_number(value) else field.default
-        if field.whole:
-            return st.number_input(
-                field.label,
-                value=None if number is None else int(number),
-                min_value=None if field.minimum is None else int(field.minimum),
-                max_value=None if field.maximum is None else int(field.maximum),
-                step=1,
-                key=key,
-            )
+        # Streamlit wants every number of one widget in one type: whole numbers stay int.
+        kind = int if field.whole else float
+
+        def typed(bound: float | None) -> float | None:
+            return None if bound is None else kind(bound)
+
         return st.number_input(
             field.label,
-            value=None if number is None else float(number),
-            min_value=None if field.minimum is None else float(field.minimum),
-            max_value=None if field.maximum is None else float(field.maximum),
-            step=0.5,
-            format="%g",
+            value=typed(number),
+            min_value=typed(field.minimum),
+            max_value=typed(field.maximum),
+            step=1 if field.whole else 0.5,
+            format="%d" if field.whole else "%g",
             key=key,
         )
     if field.shape == "lines":
