@@ -245,3 +245,23 @@ def test_activity_spec_is_none_until_the_activity_is_valid():
     spec = authoring.activity_spec(fields)
     assert isinstance(spec, ActivitySpec) and spec.options == ["A", "B"]
     assert authoring.activity_spec({"kind": "nonsense"}) is None
+
+
+def test_unsaved_work_is_kept_and_offered_back_until_saved(deck_folder):
+    draft = Draft.from_deck(built_in("boundaries-30"), copy=True)
+    draft.title = "Half written"
+    authoring.autosave(draft, deck_folder)
+    kept = authoring.unsaved_draft(deck_folder)
+    assert kept == draft and kept.unsaved
+    authoring.save(kept, deck_folder)
+    assert authoring.unsaved_draft(deck_folder) is None
+
+
+def test_an_unreadable_autosave_is_not_offered(deck_folder):
+    draft = Draft(title="From another version")
+    draft.add("info")
+    draft.activities[0].fields["kind"] = "poll"
+    authoring.autosave(draft, deck_folder)
+    assert authoring.unsaved_draft(deck_folder) is None
+    (custom_folder(deck_folder) / authoring.AUTOSAVE_NAME).write_text("{not json", "utf-8")
+    assert authoring.unsaved_draft(deck_folder) is None

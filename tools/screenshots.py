@@ -91,7 +91,8 @@ def _editor(control, output: Path) -> None:
     """The deck editor on a copy of the built-in deck, at the check-in, previews included."""
     control.get_by_role("button", name="Edit a copy in the deck editor").click()
     control.get_by_role("button", name=re.compile(r"^3\. Check-in")).click()
-    expect(control.frame_locator("iframe").get_by_text("Sunny spells")).to_be_visible()
+    answering = control.get_by_role("tabpanel", name="Answering").frame_locator("iframe")
+    expect(answering.get_by_text("Sunny spells")).to_be_visible()
     control.set_viewport_size({"width": 1920, "height": 1700})
     expect(control.locator(".js-plotly-plot").first).to_be_visible()
     control.wait_for_timeout(1500)

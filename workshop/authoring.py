@@ -395,6 +395,8 @@ def unsaved_draft(folder: Path = DECK_FOLDER) -> Draft | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         activities = [DraftActivity(**activity) for activity in data.pop("activities")]
+        if any(activity.kind not in KINDS for activity in activities):
+            return None  # written by a version with another kind: the editor has no form for it
         return Draft(**data, activities=activities)
     except (OSError, ValueError, TypeError, KeyError):
         return None  # none, or unreadable: there is nothing to offer back

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from workshop.activities import ActivitySpec
 from workshop.decks import Deck, Problem
 
 PRACTICE_FILE = Path(__file__).resolve().parent.parent / "practice.toml"
@@ -37,18 +38,19 @@ class Practice(BaseModel):
 
     def fill(self, deck: Deck) -> Deck:
         """The deck with this practice's resources on every slide that asks for them."""
-        activities = [
-            activity.model_copy(
-                update={
-                    "resources": list(self.support.resources),
-                    "resources_heading": self.support.heading,
-                }
-            )
-            if getattr(activity, "support_resources", False)
-            else activity
-            for activity in deck.activities
-        ]
+        activities = [self.fill_activity(activity) for activity in deck.activities]
         return deck.model_copy(update={"activities": activities})
+
+    def fill_activity(self, activity: ActivitySpec) -> ActivitySpec:
+        """The activity with this practice's resources, if it is a slide that asks for them."""
+        if not getattr(activity, "support_resources", False):
+            return activity
+        return activity.model_copy(
+            update={
+                "resources": list(self.support.resources),
+                "resources_heading": self.support.heading,
+            }
+        )
 
 
 class PracticeError(ValueError):

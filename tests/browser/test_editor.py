@@ -71,8 +71,11 @@ def test_a_deck_built_in_the_editor_runs_with_phones(server, browser):
     expect(beside_the_field.get_by_text("needs at least 2 (has 0)")).to_be_visible()
     type_into(control, "Options, one per line", "Calm\nTired\nCurious")
     expect(beside_the_field).to_have_count(0)
-    phone_preview = control.frame_locator("iframe")
-    expect(phone_preview.get_by_text("Curious")).to_be_visible()
+    answering = control.get_by_role("tabpanel", name="Answering").frame_locator("iframe")
+    expect(answering.get_by_text("Curious")).to_be_visible()
+    control.get_by_role("tab", name=re.compile("^After answering")).click()
+    answered = control.get_by_role("tabpanel", name=re.compile("^After answering"))
+    expect(answered.frame_locator("iframe").get_by_text("What the room said")).to_be_visible()
     expect(control.get_by_text("once 12 made-up participants have answered")).to_be_visible()
 
     add_activity(control, "Word cloud", 3)

@@ -115,9 +115,12 @@ def test_a_five_activity_deck_is_built_saved_and_ready_to_run(app, deck_folder):
     assert "needs at least 2 (has 0)" not in editor.errors()
     assert editor.agenda_icon(question) == ""
     # The preview: the phone's form, and the projector with made-up answers.
-    [phone] = app.get("iframe")
-    assert "How do you feel about asking for help?" in phone.proto.srcdoc
-    assert "Depends on who" in phone.proto.srcdoc
+    answering, answered = (frame.proto.srcdoc for frame in app.get("iframe"))
+    assert "How do you feel about asking for help?" in answering
+    assert "Depends on who" in answering and 'type="radio"' in answering
+    # After answering, the phone shows what the made-up room said: a count for every option.
+    assert "What the room said" in answered and 'type="radio"' not in answered
+    assert answered.count('class="count"') == 4  # three options and the passes
     assert len(app.get("plotly_chart")) == 1
 
     words = editor.add("word_cloud")
@@ -339,3 +342,18 @@ def test_a_deck_saved_in_the_editor_is_rehearsed_from_the_library(app, deck_fold
     [row] = sqlite_store.sessions()
     assert row.rehearsal and row.deck_id == "rehearse-me"
     assert sqlite_store.answer_counts(row.id) == {"scale": 6}
+
+
+def test_the_support_slide_is_previewed_with_the_practice_resources(app, tmp_path, monkeypatch):
+    practice = tmp_path / "practice.toml"
+    practice.write_text('[support]\nresources = ["Ask at reception"]\n', "utf-8")
+    monkeypatch.setenv("WORKSHOP_PRACTICE_FILE", str(practice))
+    editor = Editor(app)
+    editor.open("copy:boundaries-30")
+    fields = [activity.fields for activity in editor.draft.activities]
+    support = 1 + next(
+        number for number, each in enumerate(fields) if each.get("support_resources")
+    )
+    editor.pick(support)
+    assert "Ask at reception" in app.get("iframe")[0].proto.srcdoc
+    assert "Ask at reception" not in str(fields[support - 1])  # the deck itself is unchanged

@@ -19,11 +19,12 @@ from typing import Any
 import streamlit as st
 
 from workshop import authoring
-from workshop.activities import KINDS
+from workshop.activities import KINDS, ActivitySpec
 from workshop.authoring import Draft, FormField
 from workshop.dashboard.screen import activity_body, activity_heading, text_style
 from workshop.decks import DECK_FOLDER, DeckError, DeckListing, Problem, deck_to_toml, list_decks
 from workshop.participant.render import phone_preview
+from workshop.practice import Practice, PracticeError, load_practice
 from workshop.rehearsal import sample_result
 
 DRAFT = "editor_draft"
@@ -86,14 +87,13 @@ def render(deck_folder: Path = DECK_FOLDER) -> str | None:
         troubled = {problem.activity_index for problem in problems}
         action = _agenda(draft, index, prefix, troubled) or action
     if index is not None:
+        spec = authoring.activity_spec(draft.activities[index].fields)
+        if spec is not None:
+            spec = _practice().fill_activity(spec)  # the support slide as the room will see it
         with phone_column:
-            spec = _valid_activity(draft, index)
-            st.markdown("**On a phone** · [on the projector ↓](#projector-preview)")
-            if spec is None:
-                st.caption("The preview appears once this activity's problems are fixed.")
-            else:
-                st.iframe(phone_preview(spec, draft.title), width="stretch", height=640)
-        _projector_preview(draft, index)
+            _phone_preview(spec, draft.title)
+        if spec is not None:
+            _projector_preview(spec, f"{index + 1} / {len(draft.activities)} · preview")
     with toolbar:
         run = _save_and_files(draft, deck, problems, deck_folder, prefix)
     if action is not None:
@@ -385,22 +385,38 @@ def _change_rows(draft: Draft, index: int, change: Callable[[], Any]) -> Action:
     return apply
 
 
-def _valid_activity(draft: Draft, index: int) -> Any:
-    """The selected activity as a deck would hold it, or None while it has problems."""
-    return authoring.activity_spec(draft.activities[index].fields)
+def _practice() -> Practice:
+    try:
+        return load_practice()
+    except PracticeError:
+        return Practice()  # the library names the problem; the preview uses general wording
 
 
-def _projector_preview(draft: Draft, index: int) -> None:
-    spec = _valid_activity(draft, index)
+def _phone_preview(spec: ActivitySpec | None, deck_title: str) -> None:
+    """The activity on a phone: its form, and the room's result once answered."""
+    st.markdown("**On a phone** · [on the projector ↓](#projector-preview)")
     if spec is None:
+        st.caption("The preview appears once this activity's problems are fixed.")
         return
+    if not spec.answerable:
+        st.iframe(phone_preview(spec, deck_title), width="stretch", height=640)
+        return
+    answering, answered = st.tabs(["Answering", f"After answering ({PREVIEW_PEOPLE} made up)"])
+    with answering:
+        st.iframe(phone_preview(spec, deck_title), width="stretch", height=640)
+    with answered:
+        result = sample_result(spec, PREVIEW_PEOPLE)
+        st.iframe(phone_preview(spec, deck_title, result), width="stretch", height=640)
+
+
+def _projector_preview(spec: ActivitySpec, eyebrow: str) -> None:
     heading = "On the projector"
     if spec.answerable:
         heading += f", once {PREVIEW_PEOPLE} made-up participants have answered"
     st.subheader(heading, anchor="projector-preview")
     st.html(text_style(PROJECTOR_SCALE))
     with st.container(border=True):
-        activity_heading(spec, f"{index + 1} / {len(draft.activities)} · preview")
+        activity_heading(spec, eyebrow)
         result = sample_result(spec, PREVIEW_PEOPLE) if spec.answerable else None
         activity_body(spec, result, chart_key="editor-chart", scale=PROJECTOR_SCALE)
 

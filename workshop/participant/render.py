@@ -30,8 +30,9 @@ SECURITY_HEADERS = {
 }
 
 
-def phone_preview(activity: Any, deck_title: str) -> str:
-    """A self-contained HTML page: the activity exactly as a phone will show it (for previews).
+def phone_preview(activity: Any, deck_title: str, result: Any = None) -> str:
+    """A self-contained HTML page: the activity exactly as a phone will show it (for previews);
+    with a `result`, the page a phone shows after answering.
 
     Every deck string goes through Jinja's autoescaping, as on the real page; only our own
     stylesheet is inserted as it is.
@@ -40,6 +41,8 @@ def phone_preview(activity: Any, deck_title: str) -> str:
         stylesheet=(HERE / "static" / "tandem.css").read_text(encoding="utf-8"),
         deck_title=deck_title,
         activity=activity,
+        result=result,
+        mine=result is not None,
         form={},
         kind_template=f"activities/{activity.kind}.html",
     )
