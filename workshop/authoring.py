@@ -32,7 +32,6 @@ from workshop.decks import (
     custom_folder,
     deck_to_toml,
     did_you_mean,
-    list_decks,
     parse_deck,
     save_custom_deck,
 )
@@ -427,9 +426,16 @@ def save(draft: Draft, folder: Path = DECK_FOLDER) -> Deck:
     return saved
 
 
-def taken_ids(folder: Path = DECK_FOLDER) -> set[str]:
-    """Every deck id in the library, built-in or the practice's own."""
-    return {listing.deck.id for listing in list_decks(folder) if listing.deck}
+def delete(draft: Draft, folder: Path = DECK_FOLDER) -> None:
+    """Take the practice's deck the draft was opened from out of the library.
+
+    Only that file in the practice's folder; the draft stays, unsaved, so nothing is lost.
+    """
+    if draft.editing is None:
+        return
+    (custom_folder(folder) / f"{draft.editing}.toml").unlink(missing_ok=True)
+    draft.editing = None
+    draft.saved = None
 
 
 def _number(value: Any) -> float:

@@ -357,3 +357,19 @@ def test_the_support_slide_is_previewed_with_the_practice_resources(app, tmp_pat
     editor.pick(support)
     assert "Ask at reception" in app.get("iframe")[0].proto.srcdoc
     assert "Ask at reception" not in str(fields[support - 1])  # the deck itself is unchanged
+
+
+def test_your_own_deck_can_be_deleted_and_saved_back(app, deck_folder):
+    editor = Editor(app)
+    editor.open("copy:boundaries-30")
+    assert not any(button.key == "editor_delete_deck" for button in app.button)  # not saved yet
+    editor.save()
+    path = deck_folder / "custom" / "boundaries-30-copy.toml"
+    assert path.exists()
+    editor.run(app.button(key="editor_delete_deck").click())
+    assert not path.exists()
+    assert "Deleted boundaries-30-copy.toml" in app.success[0].value
+    assert app.button(key="editor_run").disabled  # nothing in the library to run
+    assert (deck_folder / "boundaries-30.toml").exists()  # the built-in is never touched
+    editor.save()  # the deck is still open: saving brings it back
+    assert load_deck(path).title == "Clear boundaries (copy)"

@@ -425,9 +425,9 @@ def _save_and_files(
     draft: Draft, deck: Any, problems: list[Problem], deck_folder: Path, prefix: str
 ) -> str | None:
     """Save, download, and the way to the library to run the deck; returns a deck to run."""
-    save_column, download_column, run_column = st.columns(3)
+    save_column, download_column, run_column, delete_column = st.columns(4)
     run = None
-    saved_message = st.session_state.pop("editor_saved", None)
+    saved_message = None
     with save_column:
         if st.button("Save", key="editor_save", type="primary", icon=":material/save:"):
             try:
@@ -445,6 +445,14 @@ def _save_and_files(
             disabled=deck is None,
             key=f"{prefix}-download",
         )
+    # Filled before the run button, which must know whether the deck is still in the library.
+    if draft.editing is not None:
+        with delete_column.popover("Delete from your decks", icon=":material/delete:"):
+            st.write("The deck leaves the library; it stays open here, and Save brings it back.")
+            if st.button("Delete it", key="editor_delete_deck", type="primary"):
+                deleted = draft.editing
+                authoring.delete(draft, deck_folder)
+                saved_message = f"Deleted {deleted}.toml from your decks."
     with run_column:
         can_run = draft.editing is not None and not draft.unsaved
         if st.button(
