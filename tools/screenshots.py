@@ -95,6 +95,7 @@ def _editor(control, output: Path) -> None:
     expect(answering.get_by_text("Sunny spells")).to_be_visible()
     control.set_viewport_size({"width": 1920, "height": 1700})
     expect(control.locator(".js-plotly-plot").first).to_be_visible()
+    control.get_by_role("heading", name="Deck editor").scroll_into_view_if_needed()
     control.wait_for_timeout(1500)
     control.screenshot(path=output / "editor.png")
     control.set_viewport_size({"width": 1920, "height": 1080})
