@@ -21,49 +21,6 @@ def built_in(deck_id: str):
     return load_deck(DECK_FOLDER / f"{deck_id}.toml")
 
 
-@pytest.mark.parametrize("kind", sorted(KINDS))
-def test_every_field_of_every_kind_has_a_form_field_with_a_label(kind):
-    spec = KINDS[kind].Spec
-    written = {info.alias or name for name, info in spec.model_fields.items()} - {"id", "kind"}
-    if not spec.answerable:
-        written.discard("sensitive")
-    fields = authoring.form_fields(kind)
-    assert {field.name for field in fields} == written
-    for field in fields:
-        assert field.name in authoring.LABELS, f"{kind}.{field.name} needs a label"
-        for part in field.row_fields:
-            assert part.name in authoring.LABELS, f"{kind}.{field.name}.{part.name}"
-
-
-def test_form_fields_take_their_shape_and_limits_from_the_spec():
-    single = {field.name: field for field in authoring.form_fields("single_choice")}
-    assert [field.name for field in authoring.form_fields("single_choice")][:3] == [
-        "title",
-        "prompt",
-        "options",
-    ]
-    assert single["options"].shape == "lines" and single["options"].max_items == 12
-    assert single["title"].shape == "line"
-    assert single["notes"].shape == "text"
-    assert single["sensitive"].shape == "flag"
-    minutes = single["minutes"]
-    assert (minutes.shape, minutes.minimum, minutes.maximum, minutes.whole) == (
-        "number",
-        0,
-        120,
-        False,
-    )
-    limit = {field.name: field for field in authoring.form_fields("multiple_choice")}["max_choices"]
-    assert (limit.whole, limit.optional, limit.minimum, limit.default) == (True, True, 1, None)
-    statements = {field.name: field for field in authoring.form_fields("battery")}["statements"]
-    assert statements.shape == "rows" and statements.row_name == "statement"
-    assert [part.name for part in statements.row_fields] == ["text", "construct"]
-    knowledge = {field.name: field for field in authoring.form_fields("knowledge_check")}
-    answer = knowledge["statements"].row_fields[1]
-    assert (answer.name, answer.shape) == ("answer", "flag")
-    assert "sensitive" not in {field.name for field in authoring.form_fields("info")}
-
-
 def test_a_new_activity_of_each_kind_gets_an_id_of_its_own_and_plain_defaults():
     draft = Draft(title="Every kind")
     for kind in sorted(KINDS):

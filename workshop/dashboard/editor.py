@@ -18,10 +18,11 @@ from typing import Any
 
 import streamlit as st
 
-from workshop import authoring
+from workshop import authoring, deck_forms
 from workshop.activities import KINDS, ActivitySpec
-from workshop.authoring import Draft, FormField
+from workshop.authoring import Draft
 from workshop.dashboard.screen import activity_body, activity_heading, text_style
+from workshop.deck_forms import FormField
 from workshop.decks import DECK_FOLDER, DeckError, DeckListing, Problem, deck_to_toml, list_decks
 from workshop.participant.render import phone_preview
 from workshop.practice import Practice, PracticeError, load_practice
@@ -247,11 +248,11 @@ def _agenda(
     st.markdown("**Add an activity**")
     kind = st.selectbox(
         "Kind",
-        options=sorted(KINDS, key=authoring.kind_name),
-        format_func=authoring.kind_name,
+        options=sorted(KINDS, key=deck_forms.kind_name),
+        format_func=deck_forms.kind_name,
         key=f"{prefix}-new-kind",
     )
-    st.caption(authoring.describe(kind))
+    st.caption(deck_forms.describe(kind))
     if st.button("Add activity", key=f"{prefix}-add", icon=":material/add:"):
 
         def add() -> None:
@@ -278,7 +279,7 @@ def _activity_form(draft: Draft, index: int, prefix: str, slots: ProblemSlots) -
     activity = draft.activities[index]
     fields = activity.fields
     key = f"{prefix}-{activity.key}"
-    st.markdown(f"**{authoring.kind_name(activity.kind)}** · {authoring.describe(activity.kind)}")
+    st.markdown(f"**{deck_forms.kind_name(activity.kind)}** · {deck_forms.describe(activity.kind)}")
     fields["id"] = st.text_input(
         "Activity id",
         value=str(fields.get("id", "")),
@@ -289,7 +290,7 @@ def _activity_form(draft: Draft, index: int, prefix: str, slots: ProblemSlots) -
     if fields["id"] in draft.duplicate_ids():
         st.error("Another activity in this deck has the same id.", icon=":material/error:")
     action: Action | None = None
-    for field in authoring.form_fields(activity.kind):
+    for field in deck_forms.form_fields(activity.kind):
         if field.shape == "rows":
             rows_action = _rows(draft, index, field, key, slots)
             action = rows_action or action
@@ -370,7 +371,7 @@ def _rows(
                 )
     full = field.max_items is not None and len(rows) >= field.max_items
     if st.button(f"Add a {field.row_name}", key=f"{key}-{field.name}-add", disabled=full):
-        action = _change_rows(draft, index, lambda: rows.append(authoring.blank_row(field)))
+        action = _change_rows(draft, index, lambda: rows.append(deck_forms.blank_row(field)))
     return action
 
 

@@ -1,0 +1,161 @@
+"""What the deck editor asks for each activity kind: its fields, their labels and shapes.
+
+Read from each kind's pydantic Spec (type, limits, defaults), so a new kind or a new field gets
+an editor form without touching the editor; a test fails if a field has no label.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from dataclasses import dataclass
+from typing import Any
+
+import annotated_types
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from workshop.activities import KINDS, ActivitySpec
+
+# What each field is called in the editor; a field missing here is named after itself.
+LABELS = {
+    "title": "Title",
+    "prompt": "Prompt (shown on the phones and the screen)",
+    "minutes": "Planned minutes",
+    "notes": "Facilitator notes (only you see these)",
+    "sensitive": "Private: results stay hidden until you close and reveal the activity",
+    "content_note": "Content note (shown before the question)",
+    "body": "Text of the slide (a blank line starts a new paragraph)",
+    "support_resources": "Add the practice's support resources (from practice.toml)",
+    "resources_heading": "Heading of the resources",
+    "resources": "Resources, one per line",
+    "options": "Options, one per line",
+    "max_choices": "At most this many choices (leave empty for no limit)",
+    "points": "Scale points, lowest first, one per line",
+    "scale": "Answer scale, lowest first, one per line",
+    "statements": "Statements",
+    "construct": "Construct it reflects (for your reading; never scored)",
+    "answer": "This statement is true",
+    "explanation": "Explanation, shown when you reveal the answers",
+    "max_words": "Words per person",
+    "max_length": "Longest answer, in characters",
+    "items": "Items to rank, one per line",
+    "categories": "Categories, one per line",
+    "vignettes": "Vignettes",
+    "text": "Text",
+    "label": "Short label for the screen (a few words)",
+}
+ROW_NAMES = {"statements": "statement", "vignettes": "vignette"}
+
+# Fields every kind shares, around the kind's own: what it says first, how it runs last.
+LEADING = ("title", "prompt")
+TRAILING = ("minutes", "sensitive", "content_note", "notes")
+# Longer than this and a text field gets a box of several lines.
+ONE_LINE = 300
+
+KIND_NAMES = {"info": "Information slide", "battery": "Statement battery"}
+
+
+def kind_name(kind: str) -> str:
+    """A kind as the editor names it: "single_choice" is "Single choice"."""
+    return KIND_NAMES.get(kind, kind.replace("_", " ").capitalize())
+
+
+def describe(kind: str) -> str:
+    """What a kind is for: the first line of its module's docstring."""
+    return (KINDS[kind].__doc__ or "").strip().splitlines()[0]
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One field of an activity as the editor asks for it.
+
+    `shape` is one of: line (short text), text (several lines), lines (a list of short texts,
+    one per line), rows (a list of small records, each with `row_fields`), number and flag.
+    """
+
+    name: str  # as written in the deck file
+    label: str
+    shape: str
+    default: Any = None
+    minimum: float | None = None
+    maximum: float | None = None
+    whole: bool = False
+    optional: bool = False
+    max_items: int | None = None
+    row_fields: tuple[FormField, ...] = ()
+
+    @property
+    def row_name(self) -> str:
+        return ROW_NAMES.get(self.name, "row")
+
+
+def form_fields(kind: str) -> list[FormField]:
+    """The fields the editor shows for one kind, in order (id and kind are handled apart)."""
+    spec = KINDS[kind].Spec
+    fields = {info.alias or name: info for name, info in spec.model_fields.items()}
+    own = [name for name in fields if name not in ActivitySpec.model_fields]
+    order = [*LEADING, *own, *TRAILING]
+    if not spec.answerable:
+        order.remove("sensitive")  # nobody answers an info slide, so nothing is private
+    return [_describe(name, fields[name]) for name in order]
+
+
+def _describe(name: str, info: FieldInfo) -> FormField:
+    limits: dict[str, float] = {}
+    for rule in info.metadata:
+        if isinstance(rule, annotated_types.Gt | annotated_types.Ge):
+            limits["minimum"] = rule.gt if isinstance(rule, annotated_types.Gt) else rule.ge
+        elif isinstance(rule, annotated_types.Le):
+            limits["maximum"] = rule.le
+        elif isinstance(rule, annotated_types.MaxLen):
+            limits["max_length"] = rule.max_length
+    default = None if info.is_required() else info.get_default(call_default_factory=True)
+    common = {"name": name, "label": LABELS.get(name, name.replace("_", " ").capitalize())}
+    annotation = info.annotation
+    arguments = typing.get_args(annotation)
+    optional = _is_optional(annotation)
+    if optional:
+        annotation = next(argument for argument in arguments if argument is not type(None))
+    if annotation is bool:
+        return FormField(**common, shape="flag", default=bool(default))
+    if annotation in (int, float):
+        return FormField(
+            **common,
+            shape="number",
+            default=default,
+            minimum=limits.get("minimum"),
+            maximum=limits.get("maximum"),
+            whole=annotation is int,
+            optional=optional,
+        )
+    if typing.get_origin(annotation) is list:
+        [item] = typing.get_args(annotation)
+        if isinstance(item, type) and issubclass(item, BaseModel):
+            rows = tuple(
+                _describe(row_info.alias or row_name, row_info)
+                for row_name, row_info in item.model_fields.items()
+            )
+            return FormField(
+                **common,
+                shape="rows",
+                default=[],
+                max_items=limits.get("max_length"),
+                row_fields=rows,
+            )
+        return FormField(
+            **common, shape="lines", default=default or [], max_items=limits.get("max_length")
+        )
+    short = limits.get("max_length", 0) <= ONE_LINE
+    return FormField(**common, shape="line" if short else "text", default=default or "")
+
+
+def _is_optional(annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    union = origin is typing.Union or origin is types.UnionType
+    return union and type(None) in typing.get_args(annotation)
+
+
+def blank_row(field: FormField) -> dict[str, Any]:
+    """A new, empty record for a rows field (a statement, a vignette)."""
+    return {row.name: row.default for row in field.row_fields}
