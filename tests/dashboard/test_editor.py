@@ -373,3 +373,20 @@ def test_your_own_deck_can_be_deleted_and_saved_back(app, deck_folder):
     assert (deck_folder / "boundaries-30.toml").exists()  # the built-in is never touched
     editor.save()  # the deck is still open: saving brings it back
     assert load_deck(path).title == "Clear boundaries (copy)"
+
+
+def test_a_deck_asked_for_from_the_library_never_drops_unsaved_work(app):
+    editor = Editor(app)
+    editor.open("new")
+    app.text_input(key=f"{editor.prefix}-title").input("Half written")
+    editor.run()
+    app.session_state["editor_request"] = "copy:boundaries-30"
+    editor.run()
+    assert "'Half written' has unsaved changes." in app.warning[0].value
+    assert editor.draft.title == "Half written"
+    editor.run(app.button(key="editor_keep").click())
+    assert editor.draft.title == "Half written" and not app.warning
+    app.session_state["editor_request"] = "copy:boundaries-30"
+    editor.run()
+    editor.run(app.button(key="editor_replace").click())
+    assert editor.draft.title == "Clear boundaries (copy)"

@@ -119,9 +119,24 @@ def _open_deck(listings: list[DeckListing], deck_folder: Path) -> None:
         choices[f"copy:{deck_id}"] = f"A copy of {name}" + (
             " · built-in" if listing.built_in else ""
         )
-    if (request := st.session_state.pop(REQUEST, None)) in choices:
-        _start(request, decks)
     draft: Draft | None = st.session_state.get(DRAFT)
+    request = st.session_state.get(REQUEST)
+    if request in choices:
+        if draft is None or not draft.unsaved:
+            st.session_state.pop(REQUEST)
+            _start(request, decks)
+            draft = st.session_state[DRAFT]
+        else:
+            # Asked for from the library while other work is unsaved: never drop it silently.
+            st.warning(f"{draft.title or 'The deck you are writing'!r} has unsaved changes.")
+            open_column, keep_column = st.columns(2)
+            if open_column.button(f"Open {choices[request]!r} instead", key="editor_replace"):
+                st.session_state.pop(REQUEST)
+                _start(request, decks)
+                st.rerun()
+            if keep_column.button("Keep writing", key="editor_keep"):
+                st.session_state.pop(REQUEST)
+                st.rerun()
     if draft is None and (unsaved := authoring.unsaved_draft(deck_folder)) is not None:
         title = unsaved.title or "a deck without a title"
         st.warning(f"Unsaved changes to {title!r} were kept from last time.")

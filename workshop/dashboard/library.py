@@ -16,7 +16,7 @@ from workshop.store import Store
 
 # CURRICULUM.md's outline runs 90 minutes; the 60- and 120-minute variants adapt it.
 STANDARD_MINUTES = 90
-# Set to a deck's id to show that deck next time the library is drawn (one just added).
+# Set to a deck's id to show that deck next time the library is drawn (one just added or saved).
 SELECT_DECK = "select_deck"
 
 
