@@ -194,7 +194,8 @@ def test_statements_are_added_and_removed_row_by_row(app):
     editor = Editor(app)
     editor.open("new")
     app.text_input(key=f"{editor.prefix}-title").input("Reflection")
-    battery = editor.add("battery")
+    editor.add("info")
+    battery = editor.add("battery")  # second: a changed row must not send the form to the first
     editor.run(app.button(key=editor.field(battery, "statements-add")).click())
     editor.run(app.button(key=editor.field(battery, "statements-add")).click())
     app.text_input(key=editor.field(battery, "statements-0-text")).input("I ask for help.")
@@ -204,7 +205,7 @@ def test_statements_are_added_and_removed_row_by_row(app):
     # The first statement has no construct: the message sits beside that very field.
     assert editor.errors() == ["cannot be empty"]
     editor.run(app.button(key=editor.field(battery, "statements-0-remove")).click())
-    statements = editor.draft.activities[0].fields["statements"]
+    statements = editor.draft.activities[1].fields["statements"]
     assert statements == [{"text": "I say yes too fast.", "construct": "self-sacrificing"}]
     # Drawn afresh after the removal, the first row shows the statement that is now first.
     assert app.text_input(key=editor.field(battery, "statements-0-text")).value == (

@@ -12,7 +12,6 @@ moving, deleting) are applied after every field has been read, then the page is 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +20,8 @@ import streamlit as st
 from workshop import authoring, deck_forms
 from workshop.activities import KINDS, ActivitySpec
 from workshop.authoring import Draft
+from workshop.dashboard.activity_form import Action, ProblemSlots, activity_form, is_number
 from workshop.dashboard.screen import activity_body, activity_heading, text_style
-from workshop.deck_forms import FormField
 from workshop.decks import DECK_FOLDER, DeckError, DeckListing, Problem, deck_to_toml, list_decks
 from workshop.participant.render import phone_preview
 from workshop.practice import Practice, PracticeError, load_practice
@@ -36,29 +35,6 @@ REQUEST = "editor_request"
 NEW_DECK = "new"
 PREVIEW_PEOPLE = 12
 PROJECTOR_SCALE = 0.6
-
-Action = Callable[[], None]
-
-
-class ProblemSlots:
-    """Places beside the fields where their problems go, filled once the draft is checked."""
-
-    def __init__(self) -> None:
-        self.slots: dict[tuple[int | None, str], Any] = {}
-
-    def here(self, activity_index: int | None, field: str) -> None:
-        self.slots[(activity_index, field)] = st.empty()
-
-    def fill(self, problems: list[Problem]) -> None:
-        for problem in problems:
-            field = problem.field or ""
-            # A problem inside a list ("options.2") goes beside the whole list.
-            for place in (field, field.split(".")[0], ".".join(field.split(".")[:3])):
-                slot = self.slots.get((problem.activity_index, place))
-                if slot is not None:
-                    # The hints point at docs/decks.md; beside a form field the form is the doc.
-                    slot.error(problem.message, icon=":material/error:")
-                    break
 
 
 def render(deck_folder: Path = DECK_FOLDER) -> str | None:
@@ -81,7 +57,7 @@ def render(deck_folder: Path = DECK_FOLDER) -> str | None:
     # The form first, so the agenda beside it already shows what was just typed.
     if index is not None:
         with form_column:
-            action = _activity_form(draft, index, prefix, slots)
+            action = _keeping_selection(draft, index, activity_form(draft, index, prefix, slots))
     deck, problems = draft.check()
     slots.fill(problems)
     with agenda_column:
@@ -226,6 +202,18 @@ def _selected_index(draft: Draft) -> int | None:
     return 0 if keys else None
 
 
+def _keeping_selection(draft: Draft, index: int, action: Action | None) -> Action | None:
+    """A form's action gives its activity a new key (to redraw it): keep that activity chosen."""
+    if action is None:
+        return None
+
+    def apply() -> None:
+        action()
+        st.session_state[SELECTED] = draft.activities[index].key
+
+    return apply
+
+
 def _agenda(
     draft: Draft, index: int | None, prefix: str, troubled: set[int | None]
 ) -> Action | None:
@@ -240,7 +228,7 @@ def _agenda(
     for number, activity in enumerate(draft.activities, start=1):
         title = str(activity.fields.get("title") or "(no title)")
         minutes = activity.fields.get("minutes")
-        label = f"{number}. {title}" + (f" · {minutes:g} min" if _is_number(minutes) else "")
+        label = f"{number}. {title}" + (f" · {minutes:g} min" if is_number(minutes) else "")
         chosen = "primary" if number - 1 == index else "secondary"
         icon = ":material/warning:" if number - 1 in troubled else None
         key = f"{prefix}-pick-{activity.key}"
@@ -287,118 +275,6 @@ def _delete(draft: Draft, index: int) -> Action:
         )
 
     return delete
-
-
-def _activity_form(draft: Draft, index: int, prefix: str, slots: ProblemSlots) -> Action | None:
-    """The selected activity's fields; edits go straight into the draft."""
-    activity = draft.activities[index]
-    fields = activity.fields
-    key = f"{prefix}-{activity.key}"
-    st.markdown(f"**{deck_forms.kind_name(activity.kind)}** · {deck_forms.describe(activity.kind)}")
-    fields["id"] = st.text_input(
-        "Activity id",
-        value=str(fields.get("id", "")),
-        help="Keep it the same between sessions: the before/after comparison matches on it.",
-        key=f"{key}-id",
-    ).strip()
-    slots.here(index, "id")
-    if fields["id"] in draft.duplicate_ids():
-        st.error("Another activity in this deck has the same id.", icon=":material/error:")
-    action: Action | None = None
-    for field in deck_forms.form_fields(activity.kind):
-        if field.shape == "rows":
-            rows_action = _rows(draft, index, field, key, slots)
-            action = rows_action or action
-        else:
-            fields[field.name] = _input(field, fields.get(field.name), f"{key}-{field.name}")
-        slots.here(index, field.name)
-    return action
-
-
-def _input(field: FormField, value: Any, key: str) -> Any:
-    """One widget for one field, started from the draft's value; returns the value as typed."""
-    if field.shape == "flag":
-        return st.checkbox(field.label, value=bool(value), key=key)
-    if field.shape == "number":
-        number = value if _is_number(value) else field.default
-        # Streamlit wants every number of one widget in one type: whole numbers stay int.
-        kind = int if field.whole else float
-
-        def typed(bound: float | None) -> float | None:
-            return None if bound is None else kind(bound)
-
-        return st.number_input(
-            field.label,
-            value=typed(number),
-            min_value=typed(field.minimum),
-            max_value=typed(field.maximum),
-            step=1 if field.whole else 0.5,
-            format="%d" if field.whole else "%g",
-            key=key,
-        )
-    if field.shape == "lines":
-        lines = value if isinstance(value, list) else []
-        typed = st.text_area(
-            field.label,
-            value="\n".join(str(line) for line in lines),
-            height=68 + 24 * min(max(len(lines), 2), 8),
-            key=key,
-        )
-        return [line.strip() for line in typed.splitlines() if line.strip()]
-    text = value if isinstance(value, str) else ""
-    if field.shape == "text":
-        return st.text_area(field.label, value=text, key=key)
-    return st.text_input(field.label, value=text, key=key)
-
-
-def _rows(
-    draft: Draft, index: int, field: FormField, key: str, slots: ProblemSlots
-) -> Action | None:
-    """A list of small records (statements, vignettes): one bordered box each."""
-    fields = draft.activities[index].fields
-    rows = [row if isinstance(row, dict) else {} for row in fields.get(field.name) or []]
-    fields[field.name] = rows
-    action: Action | None = None
-    st.markdown(f"**{field.label}**")
-    for number, row in enumerate(rows):
-        with st.container(border=True):
-            st.caption(f"{field.row_name.capitalize()} {number + 1}")
-            # The first part (the text) across the box; short parts side by side under it.
-            first, *rest = field.row_fields
-            side_by_side = [part for part in rest if part.shape != "text"]
-            places = [st.container(), *st.columns(len(side_by_side) or 1)]
-            for part in field.row_fields:
-                if part is first:
-                    place = places[0]
-                elif part in side_by_side:
-                    place = places[1 + side_by_side.index(part)]
-                else:
-                    place = st.container()
-                with place:
-                    row_key = f"{key}-{field.name}-{number}-{part.name}"
-                    row[part.name] = _input(part, row.get(part.name), row_key)
-                    slots.here(index, f"{field.name}.{number}.{part.name}")
-            if st.button(
-                f"Remove {field.row_name} {number + 1}", key=f"{key}-{field.name}-{number}-remove"
-            ):
-                action = _change_rows(
-                    draft, index, lambda rows=rows, number=number: rows.pop(number)
-                )
-    full = field.max_items is not None and len(rows) >= field.max_items
-    if st.button(f"Add a {field.row_name}", key=f"{key}-{field.name}-add", disabled=full):
-        action = _change_rows(draft, index, lambda: rows.append(deck_forms.blank_row(field)))
-    return action
-
-
-def _change_rows(draft: Draft, index: int, change: Callable[[], Any]) -> Action:
-    """Rows are keyed by position: after one is added or removed, draw the activity afresh."""
-
-    def apply() -> None:
-        change()
-        draft.renew(index)
-        st.session_state[SELECTED] = draft.activities[index].key
-
-    return apply
 
 
 def _practice() -> Practice:
@@ -488,7 +364,3 @@ def _save_and_files(
     elif draft.unsaved:
         st.caption("Unsaved changes.")
     return run
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
