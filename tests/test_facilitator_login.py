@@ -88,3 +88,28 @@ def test_the_environment_passcode_is_stored_hashed(sqlite_store, monkeypatch):
 def test_a_cookie_with_odd_digits_is_simply_refused(sqlite_store):
     key = keys.server_key(sqlite_store)
     assert not keys.login_cookie_valid(key, "²³.abc")
+
+
+def test_every_dashboard_page_is_behind_the_gate(sqlite_store):
+    """Each st.Page in the dashboard script is guarded: a new page cannot be left open."""
+    import ast
+    from pathlib import Path
+
+    from workshop.facilitator_login import DASHBOARD_PATHS
+
+    script = Path(__file__).resolve().parents[1] / "workshop" / "dashboard" / "main.py"
+    url_paths = {
+        keyword.value.value
+        for node in ast.walk(ast.parse(script.read_text("utf-8")))
+        if isinstance(node, ast.Call)
+        for keyword in node.keywords
+        if keyword.arg == "url_path"
+    }
+    assert url_paths == {"library", "editor", "control", "screen"}
+    keys.set_passcode(sqlite_store, "correct-horse")
+    client = laptop(sqlite_store)
+    for path in sorted(url_paths):
+        assert f"/{path}" in DASHBOARD_PATHS
+        response = client.get(f"/{path}")
+        assert response.status_code == 303, path
+        assert response.headers["location"] == f"/facilitator/login?next=%2F{path}"

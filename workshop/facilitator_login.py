@@ -22,7 +22,7 @@ from workshop.participant.render import page
 from workshop.store import Store
 
 COOKIE = "tandem_facilitator"
-DASHBOARD_PATHS = {"/", "/library", "/control", "/screen"}
+DASHBOARD_PATHS = {"/", "/library", "/editor", "/control", "/screen"}
 
 
 def _from_this_laptop(request: Request) -> bool:
