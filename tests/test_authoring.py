@@ -222,3 +222,13 @@ def test_an_unreadable_autosave_is_not_offered(deck_folder):
     assert authoring.unsaved_draft(deck_folder) is None
     (custom_folder(deck_folder) / authoring.AUTOSAVE_NAME).write_text("{not json", "utf-8")
     assert authoring.unsaved_draft(deck_folder) is None
+
+
+def test_changing_the_id_of_your_own_deck_renames_it(deck_folder):
+    draft = Draft.from_deck(built_in("boundaries-30"), copy=True)
+    authoring.save(draft, deck_folder)
+    draft.id = "boundaries-evening"
+    authoring.save(draft, deck_folder)
+    names = sorted(path.name for path in custom_folder(deck_folder).glob("*.toml"))
+    assert names == ["boundaries-evening.toml"]
+    assert (deck_folder / "boundaries-30.toml").exists()  # a built-in is never renamed away

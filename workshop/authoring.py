@@ -261,7 +261,8 @@ def save(draft: Draft, folder: Path = DECK_FOLDER) -> Deck:
     """Validate the draft and write it among the practice's own decks.
 
     Refuses what would overwrite a deck: a built-in one always, one of the practice's own
-    unless the draft was opened from it.
+    unless the draft was opened from it. A deck of the practice's own whose id was changed is
+    renamed: its old file goes, so the library does not list it twice.
     """
     deck, problems = draft.check()
     if deck is None:
@@ -272,6 +273,8 @@ def save(draft: Draft, folder: Path = DECK_FOLDER) -> Deck:
         hint = "choose another id, or open that deck in the editor to change it"
         raise DeckError([Problem(file_name, None, "id", message, hint)])
     saved = save_custom_deck(deck_to_toml(deck), file_name, folder)
+    if draft.editing is not None and draft.editing != saved.id:
+        (custom_folder(folder) / f"{draft.editing}.toml").unlink(missing_ok=True)
     draft.editing = saved.id
     draft.saved = draft.raw()
     forget_unsaved(folder)
