@@ -170,7 +170,8 @@ class Draft:
 
     @property
     def minutes(self) -> float:
-        return sum(_number(activity.fields.get("minutes")) for activity in self.activities)
+        minutes = (activity.fields.get("minutes") for activity in self.activities)
+        return sum(value for value in minutes if is_number(value))
 
     def add(self, kind: str) -> int:
         """Add a new activity of `kind` at the end; returns its position."""
@@ -293,5 +294,6 @@ def delete(draft: Draft, folder: Path = DECK_FOLDER) -> None:
     draft.saved = None
 
 
-def _number(value: Any) -> float:
-    return value if isinstance(value, int | float) and not isinstance(value, bool) else 0
+def is_number(value: Any) -> bool:
+    """A number as a draft holds one (a tick box's True is not one)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)

@@ -13,7 +13,7 @@ from typing import Any
 import streamlit as st
 
 from workshop import deck_forms
-from workshop.authoring import Draft
+from workshop.authoring import Draft, is_number
 from workshop.deck_forms import FormField
 from workshop.decks import Problem
 
@@ -91,13 +91,13 @@ def _input(field: FormField, value: Any, key: str) -> Any:
         )
     if field.shape == "lines":
         lines = value if isinstance(value, list) else []
-        typed = st.text_area(
+        written = st.text_area(
             field.label,
             value="\n".join(str(line) for line in lines),
             height=68 + 24 * min(max(len(lines), 2), 8),
             key=key,
         )
-        return [line.strip() for line in typed.splitlines() if line.strip()]
+        return [line.strip() for line in written.splitlines() if line.strip()]
     text = value if isinstance(value, str) else ""
     if field.shape == "text":
         return st.text_area(field.label, value=text, key=key)
@@ -151,7 +151,3 @@ def _change_rows(draft: Draft, index: int, change: Callable[[], Any]) -> Action:
         draft.renew(index)
 
     return apply
-
-
-def is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)

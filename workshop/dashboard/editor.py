@@ -19,8 +19,8 @@ import streamlit as st
 
 from workshop import authoring, deck_forms
 from workshop.activities import KINDS, ActivitySpec
-from workshop.authoring import Draft
-from workshop.dashboard.activity_form import Action, ProblemSlots, activity_form, is_number
+from workshop.authoring import Draft, is_number
+from workshop.dashboard.activity_form import Action, ProblemSlots, activity_form
 from workshop.dashboard.screen import activity_body, activity_heading, text_style
 from workshop.decks import DECK_FOLDER, DeckError, DeckListing, Problem, deck_to_toml, list_decks
 from workshop.participant.render import phone_preview
