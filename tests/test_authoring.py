@@ -232,3 +232,14 @@ def test_changing_the_id_of_your_own_deck_renames_it(deck_folder):
     names = sorted(path.name for path in custom_folder(deck_folder).glob("*.toml"))
     assert names == ["boundaries-evening.toml"]
     assert (deck_folder / "boundaries-30.toml").exists()  # a built-in is never renamed away
+
+
+def test_a_field_the_form_does_not_show_is_kept_from_a_file():
+    text = (
+        'id = "kept"\ntitle = "Kept"\n[[activities]]\nid = "a"\nkind = "info"\n'
+        'title = "A"\nminutes = 1\nsensitive = true\n'
+    )
+    draft, left_out = Draft.from_toml(text, "kept.toml")
+    assert left_out == []
+    deck, problems = draft.check()
+    assert problems == [] and deck.activities[0].sensitive

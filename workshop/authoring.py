@@ -28,6 +28,7 @@ from workshop.decks import (
     custom_folder,
     deck_to_toml,
     did_you_mean,
+    fields_of,
     parse_deck,
     save_custom_deck,
 )
@@ -141,7 +142,8 @@ class Draft:
                 message = f"unknown kind {kind!r}; use one of: {', '.join(sorted(KINDS))}"
                 unknown.append(Problem(file_name, name, "kind", message))
                 continue
-            known = {"id", "kind", *(field.name for field in form_fields(kind))}
+            # Every field of the deck format is kept, even one the form does not show.
+            known = set(fields_of(KINDS[kind].Spec))
             for field_name in sorted(set(entry) - known):
                 message = "left out: this field is not part of the deck format"
                 hint = did_you_mean(field_name, sorted(known))

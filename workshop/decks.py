@@ -112,7 +112,8 @@ def _activity_name(raw: dict[str, Any], index: int) -> str:
     return entry["id"] if isinstance(entry.get("id"), str) else f"number {index + 1}"
 
 
-def _fields_of(model: Any) -> list[str]:
+def fields_of(model: Any) -> list[str]:
+    """A model's fields as a deck file names them."""
     return [field.alias or name for name, field in model.model_fields.items()]
 
 
@@ -127,7 +128,7 @@ def _hint(error: Any, location: list[Any], kind: Any) -> str | None:
     if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
         return did_you_mean(str(kind), sorted(KINDS)) or "see docs/decks.md for every kind"
     if error["type"] == "extra_forbidden" and location:
-        allowed = _fields_of(KINDS[kind].Spec) if kind in KINDS else _fields_of(Deck)
+        allowed = fields_of(KINDS[kind].Spec) if kind in KINDS else fields_of(Deck)
         return did_you_mean(str(location[-1]), allowed) or kind_help
     if error["type"] == "missing":
         return kind_help or "see docs/decks.md"
