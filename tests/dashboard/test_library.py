@@ -189,3 +189,13 @@ def test_the_preview_shows_the_practice_resources(sqlite_store, tmp_path, monkey
     app.run(timeout=20)
     app.selectbox(key="preview_activity").set_value(17).run(timeout=20)  # the support slide
     assert "Ask at reception" in app.get("iframe")[0].proto.srcdoc
+
+
+def test_a_file_that_is_not_text_is_refused_once(sqlite_store, tmp_path):
+    app = _library_with_copies(sqlite_store, tmp_path)
+    app.get("file_uploader")[0].set_value(("image.toml", b"\xff\xd8\xff\xe0", "application/toml"))
+    app.run(timeout=20)
+    assert app.error[0].value == "image.toml is not a text file."
+    app.run(timeout=20)  # still attached: not handled again
+    assert not app.error
+    assert not (tmp_path / "custom").exists()

@@ -22,6 +22,7 @@ from workshop.activities import KINDS, ActivitySpec
 from workshop.authoring import Draft, is_number
 from workshop.dashboard.activity_form import Action, ProblemSlots, activity_form
 from workshop.dashboard.screen import activity_body, activity_heading, text_style
+from workshop.dashboard.uploads import new_text
 from workshop.decks import DECK_FOLDER, DeckError, DeckListing, Problem, deck_to_toml, list_decks
 from workshop.participant.render import phone_preview
 from workshop.practice import Practice, PracticeError, load_practice
@@ -135,15 +136,9 @@ def _open_deck(listings: list[DeckListing], deck_folder: Path) -> None:
             type=["toml"],
             key="editor_upload",
         )
-        # Each upload is opened once, however often the page reruns while it is attached.
-        if uploaded is not None and st.session_state.get("editor_uploaded") != uploaded.file_id:
-            st.session_state["editor_uploaded"] = uploaded.file_id
+        if (text := new_text(uploaded, "editor_uploaded")) is not None:
             try:
-                opened, left_out = Draft.from_toml(
-                    uploaded.getvalue().decode("utf-8"), uploaded.name
-                )
-            except UnicodeDecodeError:
-                st.error(f"{uploaded.name} is not a text file.")
+                opened, left_out = Draft.from_toml(text, uploaded.name)
             except DeckError as error:
                 st.error(f"{uploaded.name} cannot be opened:\n\n{error}")
             else:

@@ -8,6 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from workshop import live
+from workshop.dashboard.uploads import new_text
 from workshop.decks import DECK_FOLDER, Deck, DeckError, DeckListing, list_decks, save_custom_deck
 from workshop.participant.render import phone_preview
 from workshop.practice import Practice, PracticeError, load_practice
@@ -145,15 +146,10 @@ def _deck_files(listing: DeckListing, deck_folder: Path) -> None:
         )
         if added := st.session_state.pop("added_deck", None):
             st.success(f"Added {added!r}: it is now chosen above.")
-        # Each upload is handled once, however often the page reruns while it is attached.
-        if uploaded is None or st.session_state.get("handled_upload") == uploaded.file_id:
+        if (text := new_text(uploaded, "handled_upload")) is None:
             return
-        st.session_state["handled_upload"] = uploaded.file_id
         try:
-            text = uploaded.getvalue().decode("utf-8")
             saved = save_custom_deck(text, uploaded.name, deck_folder)
-        except UnicodeDecodeError:
-            st.error(f"{uploaded.name} is not a text file.")
         except DeckError as error:
             st.error(f"{uploaded.name} was not added:\n\n{error}")
         else:
