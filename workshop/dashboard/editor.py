@@ -27,6 +27,7 @@ from workshop.decks import DECK_FOLDER, DeckError, DeckListing, Problem, deck_to
 from workshop.participant.render import phone_preview
 from workshop.practice import Practice, PracticeError, load_practice
 from workshop.rehearsal import sample_result
+from workshop.results import Result
 
 DRAFT = "editor_draft"
 GENERATION = "editor_generation"
@@ -66,12 +67,16 @@ def render(deck_folder: Path = DECK_FOLDER) -> str | None:
         action = _agenda(draft, index, prefix, troubled) or action
     if index is not None:
         spec = authoring.activity_spec(draft.activities[index].fields)
+        result = None
         if spec is not None:
             spec = _practice().fill_activity(spec)  # the support slide as the room will see it
+            # One made-up room for both previews: the phone and the projector agree.
+            result = sample_result(spec, PREVIEW_PEOPLE) if spec.answerable else None
         with phone_column:
-            _phone_preview(spec, draft.title)
+            _phone_preview(spec, result, draft.title)
         if spec is not None:
-            _projector_preview(spec, f"{index + 1} / {len(draft.activities)} · preview")
+            eyebrow = f"{index + 1} / {len(draft.activities)} · preview"
+            _projector_preview(spec, result, eyebrow)
     with toolbar:
         run = _save_and_files(draft, deck, problems, deck_folder, prefix)
     if action is not None:
@@ -279,24 +284,23 @@ def _practice() -> Practice:
         return Practice()  # the library names the problem; the preview uses general wording
 
 
-def _phone_preview(spec: ActivitySpec | None, deck_title: str) -> None:
+def _phone_preview(spec: ActivitySpec | None, result: Result | None, deck_title: str) -> None:
     """The activity on a phone: its form, and the room's result once answered."""
     st.markdown("**On a phone** · [on the projector ↓](#projector-preview)")
     if spec is None:
         st.caption("The preview appears once this activity's problems are fixed.")
         return
-    if not spec.answerable:
+    if result is None:  # nobody answers an information slide
         st.iframe(phone_preview(spec, deck_title), width="stretch", height=640)
         return
     answering, answered = st.tabs(["Answering", f"After answering ({PREVIEW_PEOPLE} made up)"])
     with answering:
         st.iframe(phone_preview(spec, deck_title), width="stretch", height=640)
     with answered:
-        result = sample_result(spec, PREVIEW_PEOPLE)
         st.iframe(phone_preview(spec, deck_title, result), width="stretch", height=640)
 
 
-def _projector_preview(spec: ActivitySpec, eyebrow: str) -> None:
+def _projector_preview(spec: ActivitySpec, result: Result | None, eyebrow: str) -> None:
     heading = "On the projector"
     if spec.answerable:
         heading += f", once {PREVIEW_PEOPLE} made-up participants have answered"
@@ -304,7 +308,6 @@ def _projector_preview(spec: ActivitySpec, eyebrow: str) -> None:
     st.html(text_style(PROJECTOR_SCALE))
     with st.container(border=True):
         activity_heading(spec, eyebrow)
-        result = sample_result(spec, PREVIEW_PEOPLE) if spec.answerable else None
         activity_body(spec, result, chart_key="editor-chart", scale=PROJECTOR_SCALE)
 
 
