@@ -91,10 +91,11 @@ def test_moving_deleting_and_renewing_activities():
     assert draft.move(0, -1) == 0  # the first stays first
     draft.delete(0)
     assert order() == ["word_cloud", "scale"]
-    key = draft.activities[1].key
+    key, form_key = draft.activities[1].key, draft.activities[1].form_key
     draft.renew(1)
-    assert draft.activities[1].key != key
-    assert draft.activities[1].key not in {activity.key for activity in draft.activities[:1]}
+    assert draft.activities[1].form_key != form_key
+    assert draft.activities[1].form_key not in {each.form_key for each in draft.activities[:1]}
+    assert draft.activities[1].key == key  # still the same activity: it stays chosen
 
 
 def test_saving_writes_a_deck_file_the_library_lists(deck_folder):

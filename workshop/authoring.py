@@ -75,10 +75,18 @@ def unique_id(wanted: str, taken: set[str]) -> str:
 
 @dataclass
 class DraftActivity:
-    # The editor's handle on this activity: its widgets are named after it, so they follow the
-    # activity when it moves. A new key makes the editor draw the activity afresh from `fields`.
+    # The editor's handle on this activity, whatever its position or id: it stays chosen and its
+    # widgets follow it when it moves.
     key: int
     fields: dict[str, Any]
+    # Bumped when the editor must draw the activity afresh from `fields` (a row added or
+    # removed), because its row widgets are named by position.
+    revision: int = 0
+
+    @property
+    def form_key(self) -> str:
+        """What the editor names this activity's widgets after."""
+        return f"{self.key}.{self.revision}"
 
     @property
     def kind(self) -> str:
@@ -200,8 +208,8 @@ class Draft:
         del self.activities[index]
 
     def renew(self, index: int) -> None:
-        """Give an activity a new key, so the editor draws it afresh from its fields."""
-        self.activities[index].key = self._new_key()
+        """Have the editor draw an activity afresh from its fields (it keeps its key)."""
+        self.activities[index].revision += 1
 
     def raw(self) -> dict[str, Any]:
         """The draft as a deck file would hold it (empty optional numbers left out)."""

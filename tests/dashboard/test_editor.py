@@ -55,7 +55,7 @@ class Editor:
 
     def field(self, number: int, name: str) -> str:
         """The widget key of a field of activity `number` (1 is the first)."""
-        return f"{self.prefix}-{self.draft.activities[number - 1].key}-{name}"
+        return f"{self.prefix}-{self.draft.activities[number - 1].form_key}-{name}"
 
     def add(self, kind: str) -> int:
         self.app.selectbox(key=f"{self.prefix}-new-kind").set_value(kind)

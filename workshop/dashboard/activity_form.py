@@ -46,7 +46,7 @@ def activity_form(draft: Draft, index: int, prefix: str, slots: ProblemSlots) ->
     """The selected activity's fields; edits go straight into the draft."""
     activity = draft.activities[index]
     fields = activity.fields
-    key = f"{prefix}-{activity.key}"
+    key = f"{prefix}-{activity.form_key}"
     st.markdown(f"**{deck_forms.kind_name(activity.kind)}** · {deck_forms.describe(activity.kind)}")
     fields["id"] = st.text_input(
         "Activity id",

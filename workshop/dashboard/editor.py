@@ -59,7 +59,7 @@ def render(deck_folder: Path = DECK_FOLDER) -> str | None:
     # The form first, so the agenda beside it already shows what was just typed.
     if index is not None:
         with form_column:
-            action = _keeping_selection(draft, index, activity_form(draft, index, prefix, slots))
+            action = activity_form(draft, index, prefix, slots)
     deck, problems = draft.check()
     slots.fill(problems)
     with agenda_column:
@@ -200,18 +200,6 @@ def _selected_index(draft: Draft) -> int | None:
     if selected in keys:
         return keys.index(selected)
     return 0 if keys else None
-
-
-def _keeping_selection(draft: Draft, index: int, action: Action | None) -> Action | None:
-    """A form's action gives its activity a new key (to redraw it): keep that activity chosen."""
-    if action is None:
-        return None
-
-    def apply() -> None:
-        action()
-        st.session_state[SELECTED] = draft.activities[index].key
-
-    return apply
 
 
 def _agenda(
