@@ -8,8 +8,16 @@ have the problem). Every phone browser keeps its connection alive.
 
 The listener is bound before our code runs, so at start-up we find it among this process's
 descriptors and set TCP_NODELAY on it; accepted connections inherit the option (Linux and the
-BSDs do). We work on a duplicate of the descriptor, so nothing of Streamlit's is replaced or
-closed. Where nothing is found, Tandem works as before, only slower on kept-alive connections.
+BSDs do). Where nothing is found, Tandem works as before, only slower on kept-alive connections.
+
+This must never close a descriptor, not even a duplicate: on Linux and macOS, closing *any*
+descriptor of a file drops every POSIX lock the process holds on that file, and SQLite's locks
+are POSIX locks. An earlier version duplicated and closed every descriptor; the next process to
+close the database then believed it was the last user and deleted the write-ahead log under the
+running server, losing confirmed answers. So: a descriptor is looked at with `os.fstat` (which
+changes nothing), only sockets are wrapped, the wrapper borrows the descriptor without
+duplicating it, and it is always detached, never closed. A descriptor closed and reused between
+the two steps is at worst wrapped once more and detached again: nothing is ever closed.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -28,27 +37,42 @@ def _open_descriptors() -> Iterable[int]:
     return range(3, 1024)
 
 
-def nodelay_on_listeners(port: int) -> int:
-    """Set TCP_NODELAY on this process's TCP listeners on `port`; returns how many."""
+def _is_socket(descriptor: int) -> bool:
+    try:
+        return stat.S_ISSOCK(os.fstat(descriptor).st_mode)
+    except OSError:
+        return False  # closed meanwhile
+
+
+def _is_our_listener(borrowed: socket.socket, port: int) -> bool:
+    if borrowed.family not in (socket.AF_INET, socket.AF_INET6):
+        return False
+    if borrowed.type != socket.SOCK_STREAM or borrowed.getsockname()[1] != port:
+        return False
     accepting = getattr(socket, "SO_ACCEPTCONN", None)
+    # Without SO_ACCEPTCONN (macOS) a connection on our port gets the option too: harmless.
+    return accepting is None or bool(borrowed.getsockopt(socket.SOL_SOCKET, accepting))
+
+
+def nodelay_on_listeners(port: int) -> int:
+    """Set TCP_NODELAY on this process's TCP listeners on `port`; returns how many.
+
+    Never closes or duplicates a descriptor (see the module's docstring).
+    """
     changed = 0
     for descriptor in _open_descriptors():
-        try:
-            duplicate = os.dup(descriptor)
-        except OSError:
-            continue  # closed meanwhile
-        try:
-            probe = socket.socket(fileno=duplicate)
-        except OSError:
-            os.close(duplicate)  # not a socket: give the duplicate back
+        if not _is_socket(descriptor):
             continue
-        with probe, contextlib.suppress(OSError):
-            if probe.family not in (socket.AF_INET, socket.AF_INET6):
-                continue
-            if probe.type != socket.SOCK_STREAM or probe.getsockname()[1] != port:
-                continue
-            if accepting is not None and not probe.getsockopt(socket.SOL_SOCKET, accepting):
-                continue  # a connection, not the listener
-            probe.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            changed += 1
+        try:
+            # Borrows the descriptor; a descriptor that is not a socket is refused, not closed.
+            borrowed = socket.socket(fileno=descriptor)
+        except OSError:
+            continue
+        try:
+            with contextlib.suppress(OSError):
+                if _is_our_listener(borrowed, port):
+                    borrowed.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                    changed += 1
+        finally:
+            borrowed.detach()  # give the descriptor back untouched: never close it
     return changed
