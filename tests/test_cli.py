@@ -1,6 +1,11 @@
+import io
+import sqlite3
 from pathlib import Path
 
+from tests.conftest import postgres_schema
+from workshop import keys
 from workshop.cli import build_parser, command_names, main
+from workshop.store import Store
 
 
 def test_validate_passes_on_the_built_in_decks(capsys):
@@ -31,6 +36,53 @@ def test_init_creates_the_database(tmp_path: Path, monkeypatch, capsys):
 def test_every_command_is_documented_in_the_readme():
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     commands = command_names(build_parser())
-    assert commands == ["init", "passcode", "decks validate"]
+    assert commands == ["init", "passcode", "backup", "decks validate"]
     for command in commands:
         assert f"`workshop {command}" in readme, command
+
+
+def test_a_piped_passcode_is_read_from_standard_input(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("WORKSHOP_DATABASE_URL", f"sqlite:///{tmp_path / 'tandem.db'}")
+    monkeypatch.setattr("sys.stdin", io.StringIO("a-long-passcode\na-long-passcode\n"))
+    assert main(["passcode"]) == 0
+    store = Store(f"sqlite:///{tmp_path / 'tandem.db'}")
+    assert keys.check_passcode(store, "a-long-passcode")
+    store.close()
+
+
+def test_two_different_piped_passcodes_change_nothing(tmp_path: Path, monkeypatch, capsys):
+    monkeypatch.setenv("WORKSHOP_DATABASE_URL", f"sqlite:///{tmp_path / 'tandem.db'}")
+    monkeypatch.setattr("sys.stdin", io.StringIO("a-long-passcode\nanother-passcode\n"))
+    assert main(["passcode"]) == 1
+    assert "differ" in capsys.readouterr().err
+    assert not (tmp_path / "tandem.db").exists()
+
+
+def test_backup_copies_the_database_and_never_overwrites_by_surprise(
+    tmp_path: Path, monkeypatch, capsys
+):
+    monkeypatch.setenv("WORKSHOP_DATABASE_URL", f"sqlite:///{tmp_path / 'tandem.db'}")
+    monkeypatch.delenv("WORKSHOP_PASSCODE", raising=False)
+    assert main(["init"]) == 0
+    copy = tmp_path / "copy.db"
+    assert main(["backup", str(copy)]) == 0
+    with sqlite3.connect(copy) as connection:
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+    assert {"sessions", "answers", "settings"} <= tables
+    capsys.readouterr()
+    assert main(["backup", str(copy)]) == 1
+    assert "already exists" in capsys.readouterr().out
+    assert main(["backup", "--replace", str(copy)]) == 0
+    assert main(["backup", str(tmp_path / "tandem.db")]) == 1
+    assert main(["backup", str(tmp_path / "no-such-folder" / "copy.db")]) == 1
+
+
+def test_backup_on_postgresql_says_which_pg_dump_to_run(tmp_path: Path, monkeypatch, capsys):
+    with postgres_schema() as url:
+        monkeypatch.setenv("WORKSHOP_DATABASE_URL", url)
+        assert main(["backup", str(tmp_path / "copy.dump")]) == 1
+    advice = capsys.readouterr().out
+    schema = url.split("search_path%3D")[1]
+    assert f"pg_dump --format=custom --file={tmp_path / 'copy.dump'} --schema={schema}" in advice
+    assert "'postgresql://postgres@127.0.0.1:5432/test'" in advice
+    assert not (tmp_path / "copy.dump").exists()

@@ -205,3 +205,85 @@ def test_postgresql_keeps_every_confirmed_answer_through_other_processes_and_a_k
         finally:
             server.stop()
 
+
+class Arrivals:
+    """New phones arriving one after another, each joining and answering once: a burst in
+    which every confirmed answer belongs to a participant of its own."""
+
+    def __init__(self, server: Server, code: str) -> None:
+        self.server = server
+        self.code = code
+        self.confirmed: list[tuple[float, str]] = []  # (when it was confirmed, the token)
+        self.problems: list[str] = []
+        self._stop = threading.Event()
+        self._threads = [threading.Thread(target=self._arrive, daemon=True) for _ in range(3)]
+
+    def start(self) -> None:
+        for thread in self._threads:
+            thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=60)
+
+    def _arrive(self) -> None:
+        with httpx2.Client(base_url=self.server.url, timeout=60) as phone:
+            while not self._stop.is_set():
+                phone.cookies.clear()  # a new phone
+                joined = phone.get(f"/j/{self.code}")
+                token = phone.cookies.get("tandem")
+                reply = phone.post(f"/j/{self.code}", data={"activity": "colour", "choice": "1"})
+                if joined.status_code != 200 or reply.status_code != 303:
+                    self.problems.append(f"HTTP {joined.status_code} / {reply.status_code}")
+                    continue
+                self.confirmed.append((time.monotonic(), token))
+
+    def wait_for(self, count: int) -> None:
+        deadline = time.monotonic() + 60
+        while len(self.confirmed) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert len(self.confirmed) >= count, f"phones stalled: {self.problems[:3]}"
+
+
+def test_a_backup_taken_during_a_burst_holds_every_answer_confirmed_before_it(tmp_path):
+    server = Server(tmp_path)
+    server.start()
+    copy = tmp_path / "backups" / "during-the-workshop.db"
+    copy.parent.mkdir()
+    try:
+        with short_lived_store(server.database_url) as store:
+            session = live.start_session(store, parse_deck(small_deck_data()), threshold=1)
+            live.go_to(store, session.id, 1)
+        arrivals = Arrivals(server, session.row.join_code)
+        arrivals.start()
+        try:
+            arrivals.wait_for(30)
+            began = time.monotonic()
+            workshop_command(server.database_url, "backup", str(copy))
+            arrivals.wait_for(len(arrivals.confirmed) + 30)  # the burst went on beside it
+        finally:
+            arrivals.stop()
+    finally:
+        server.stop()
+
+    assert arrivals.problems == []
+    before = [token for confirmed_at, token in arrivals.confirmed if confirmed_at < began]
+    assert len(before) >= 30
+    with contextlib.closing(sqlite3.connect(copy)) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    assert not Path(f"{copy}-wal").exists()
+    assert oct(copy.stat().st_mode & 0o777) == "0o600"
+    backup = Store(f"sqlite:///{copy}")
+    try:
+        key = keys.server_key(backup)
+        for token in before:
+            participant_id = backup.participant(session.id, keys.token_hash(key, session.id, token))
+            assert participant_id is not None, "a confirmed participant is missing"
+            answer = backup.answer_of(session.id, "colour", participant_id)
+            assert answer is not None and answer.value == 1, "a confirmed answer is missing"
+        stored = backup.answer_counts(session.id)["colour"]
+        assert len(before) <= stored <= len(arrivals.confirmed)
+    finally:
+        backup.close()

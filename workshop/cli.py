@@ -2,46 +2,110 @@
 
 workshop init                     create or migrate the database
 workshop passcode                 choose the facilitator passcode (asked twice, not echoed)
+workshop backup PATH              a consistent copy of the database, safe during a workshop
 workshop decks validate PATH...   check deck files; exit status 1 on any problem
+
+Every command is safe to run while Tandem serves a workshop from the same database.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+
+from sqlalchemy import make_url
 
 from workshop import keys
 from workshop.decks import DECK_FOLDER, DeckError, load_deck
+from workshop.sqlite_file import DatabaseLocationError
 from workshop.store import Store
 
 
-def _init(_arguments: argparse.Namespace) -> int:
+@contextlib.contextmanager
+def _opened_store() -> Iterator[Store]:
+    """The configured database, migrated, and closed again however the command ends."""
     store = Store()
-    store.migrate()
-    keys.adopt_environment_passcode(store)
-    print(f"Database ready: {store.engine.url.render_as_string(hide_password=True)}")
-    if not keys.passcode_is_set(store):
-        print("No facilitator passcode yet: the dashboard will ask for one on first visit,")
-        print("or run `workshop passcode` now.")
+    try:
+        store.migrate()
+        yield store
+    finally:
+        store.close()
+
+
+def _init(_arguments: argparse.Namespace) -> int:
+    with _opened_store() as store:
+        keys.adopt_environment_passcode(store)
+        print(f"Database ready: {store.engine.url.render_as_string(hide_password=True)}")
+        for warning in store.storage_warnings():
+            print(f"Warning: {warning}", file=sys.stderr)
+        if not keys.passcode_is_set(store):
+            print("No facilitator passcode yet: the dashboard will ask for one on first visit,")
+            print("or run `workshop passcode` now.")
     return 0
 
 
+def _read_passcode(prompt: str) -> str:
+    """Asked at the terminal without echo; read as one line when piped in (scripts, tests)."""
+    if sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
 def _passcode(_arguments: argparse.Namespace) -> int:
-    store = Store()
-    store.migrate()
-    first = getpass.getpass("New facilitator passcode: ")
+    first = _read_passcode("New facilitator passcode: ")
     problem = keys.passcode_problem(first)
     if problem:
         print(problem, file=sys.stderr)
         return 1
-    if getpass.getpass("The same again: ") != first:
+    if _read_passcode("The same again: ") != first:
         print("The two passcodes differ; nothing was changed.", file=sys.stderr)
         return 1
-    keys.set_passcode(store, first)
+    with _opened_store() as store:
+        keys.set_passcode(store, first)
     print("Passcode saved (as a salted hash).")
     return 0
+
+
+def _backup(arguments: argparse.Namespace) -> int:
+    target = Path(arguments.path)
+    with _opened_store() as store:
+        if store.database_file is None:
+            print(_pg_dump_advice(store.url, target))
+            return 1
+        if target.exists() and not arguments.replace:
+            print(f"{target} already exists; choose another name or add --replace.")
+            return 1
+        if not target.parent.is_dir():
+            print(f"There is no folder {target.parent} to put the copy in.")
+            return 1
+        live_files = {store.database_file, Path(f"{store.database_file}-wal")}
+        if target.absolute() in live_files:
+            print("The copy must not replace the database it copies.")
+            return 1
+        store.backup(target)
+    print(f"Copied {store.database_file} to {target} (readable by you only).")
+    return 0
+
+
+def _pg_dump_advice(url: str, target: Path) -> str:
+    """PostgreSQL backs itself up: the pg_dump command for this database, without a password."""
+    parsed = make_url(url)
+    plain = parsed.set(drivername="postgresql", password=None, query={})
+    options = str(parsed.query.get("options", ""))
+    schema = options.split("search_path=", 1)[1].split()[0] if "search_path=" in options else ""
+    command = ["pg_dump", "--format=custom", f"--file={target}"]
+    if schema:
+        command.append(f"--schema={schema}")
+    command.append(f"'{plain.render_as_string(hide_password=False)}'")
+    return (
+        "Tandem keeps this workshop data in PostgreSQL, which backs itself up consistently "
+        "while Tandem runs. Use (with PGPASSWORD set if the database asks for one):\n  "
+        + " ".join(command)
+    )
 
 
 def _validate(arguments: argparse.Namespace) -> int:
@@ -66,6 +130,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("passcode", help="choose the facilitator passcode").set_defaults(
         run=_passcode
     )
+    backup = commands.add_parser(
+        "backup", help="a consistent copy of the database, safe during a workshop"
+    )
+    backup.add_argument("path", help="the file to write the copy to")
+    backup.add_argument("--replace", action="store_true", help="overwrite an existing file")
+    backup.set_defaults(run=_backup)
     decks = commands.add_parser("decks", help="work with deck files")
     deck_commands = decks.add_subparsers(dest="deck_command", required=True)
     validate = deck_commands.add_parser("validate", help="check deck files")
@@ -88,7 +158,11 @@ def command_names(parser: argparse.ArgumentParser) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
-    return arguments.run(arguments)
+    try:
+        return arguments.run(arguments)
+    except DatabaseLocationError as error:
+        print(error, file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ phones at once.
 from __future__ import annotations
 
 import functools
+import sys
 
 from workshop import keys, live
 from workshop.participant.waiting import Waiters
@@ -19,6 +20,8 @@ def shared_store() -> Store:
     store = Store()
     store.migrate()
     keys.adopt_environment_passcode(store)
+    for warning in store.storage_warnings():
+        print(f"Warning: {warning}", file=sys.stderr, flush=True)
     return store
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -33,10 +34,13 @@ from sqlalchemy import (
     event,
     func,
     inspect,
+    make_url,
     select,
     update,
 )
 from sqlalchemy.exc import IntegrityError
+
+from workshop import sqlite_file
 
 DEFAULT_DATABASE = Path(__file__).resolve().parent.parent / "sessions" / "tandem.db"
 SCHEMA_VERSION = 2
@@ -210,8 +214,13 @@ class Store:
 
     def __init__(self, url: str | None = None) -> None:
         self.url = url or database_url()
-        if self.url.startswith("sqlite:///"):
-            Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        # The SQLite file, if this store is one: private to its owner, never on a network share.
+        self.database_file = _sqlite_file(self.url)
+        if self.database_file is not None:
+            sqlite_file.refuse_network_filesystem(self.database_file)
+            sqlite_file.create_private(
+                self.database_file, tighten_folder=self.database_file == DEFAULT_DATABASE
+            )
         self.engine = _make_engine(self.url)
         # SQLite has one writer at a time. Queueing this process's writers on a lock is fair;
         # left to SQLite's busy handler they would sleep and retry. A precaution (see
@@ -247,6 +256,40 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def storage_warnings(self) -> list[str]:
+        """What to tell the person starting Tandem about how the database file is kept."""
+        if self.database_file is None:
+            return []
+        default_folder = self.database_file.parent == DEFAULT_DATABASE.parent
+        return sqlite_file.loose_modes(self.database_file, folder_too=default_folder)
+
+    def backup(self, target: Path) -> None:
+        """A consistent copy of a live SQLite database, through SQLite's online backup API.
+
+        The copy is one self-contained file (no write-ahead log beside it), private to its
+        owner, written under a temporary name and renamed, so a half-made copy never looks
+        whole. Writers carry on meanwhile: the copy is the database as it was when it began.
+        """
+        if self.database_file is None:
+            raise ValueError("Only an SQLite database can be copied by Tandem itself.")
+        partial = target.with_name(f".{target.name}.partial")
+        partial.unlink(missing_ok=True)
+        sqlite_file.create_private(partial)
+        copy = sqlite3.connect(partial)
+        try:
+            source = self.engine.raw_connection()
+            try:
+                # One step (pages=-1): one read transaction, so one moment's consistent copy.
+                source.driver_connection.backup(copy, pages=-1)
+            finally:
+                source.close()
+            copy.execute("PRAGMA journal_mode=DELETE")
+            if copy.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+                raise RuntimeError("The copy failed SQLite's integrity check.")
+        finally:
+            copy.close()
+        partial.replace(target)
 
     # Settings ---------------------------------------------------------------------------------
 
@@ -581,6 +624,14 @@ class Store:
                 .where(answers.c.id == answer_id)
                 .values(moderation=decision)
             )
+
+
+def _sqlite_file(url: str) -> Path | None:
+    """The database file of an SQLite URL; None for PostgreSQL or an in-memory database."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database).absolute()
 
 
 def _stored_answer(passed: bool, value: Any, moderation: str | None) -> dict[str, Any]:
