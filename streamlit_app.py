@@ -12,12 +12,12 @@ from pathlib import Path
 import streamlit as st
 from starlette.middleware import Middleware
 
-from workshop.facilitator_login import DashboardGate, FacilitatorLogin
-from workshop.join import public_url
-from workshop.participant.routes import ParticipantPages
-from workshop.participant.waiting import start_watching
-from workshop.runtime import shared_store, shared_waiters
-from workshop.serving import nodelay_on_listeners
+from workshop.web.facilitator_login import DashboardGate, FacilitatorLogin
+from workshop.web.join import public_url
+from workshop.web.participant.routes import ParticipantPages
+from workshop.web.participant.waiting import start_watching
+from workshop.web.runtime import shared_store, shared_waiters
+from workshop.web.serving import nodelay_on_listeners
 
 store = shared_store()
 waiters = shared_waiters()

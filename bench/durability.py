@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import statistics
-import sys
 import tempfile
 import threading
 import time
@@ -23,13 +22,10 @@ from pathlib import Path
 
 from sqlalchemy import event
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from tests.conftest import small_deck_data  # noqa: E402
-from tests.servers import Server  # noqa: E402
-from workshop import live  # noqa: E402
-from workshop.decks import parse_deck  # noqa: E402
-from workshop.store import Store  # noqa: E402
+from workshop.curriculum.deck_files import DECK_FOLDER, load_deck
+from workshop.room import live
+from workshop.store import Store
+from workshop.testing.server import Server
 
 
 def at(ordered: list[float], share: float) -> float:
@@ -46,8 +42,15 @@ def answers_with(synchronous: str, answers: int, threads: int) -> tuple[float, l
             connection.execute(f"PRAGMA synchronous={synchronous}")
 
         store.migrate()
-        session = live.start_session(store, parse_deck(small_deck_data()), threshold=1)
-        live.go_to(store, session.id, 1)
+        deck = load_deck(DECK_FOLDER / "codependency-to-interdependency-90.toml")
+        # The deck's first single-choice activity, shown and so opened.
+        index, activity = next(
+            (index, activity)
+            for index, activity in enumerate(deck.activities)
+            if activity.kind == "single_choice"
+        )
+        session = live.start_session(store, deck, threshold=1)
+        live.go_to(store, session.id, index)
         participants = [store.join(session.id, f"phone-{number}") for number in range(answers)]
         times: list[float] = []
 
@@ -55,7 +58,7 @@ def answers_with(synchronous: str, answers: int, threads: int) -> tuple[float, l
             for participant_id in chunk:
                 started = time.perf_counter()
                 store.record_answer(
-                    session.id, "colour", participant_id, passed=False, value=participant_id % 3
+                    session.id, activity.id, participant_id, passed=False, value=participant_id % 2
                 )
                 times.append(time.perf_counter() - started)
 

@@ -14,22 +14,18 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bench.phones import percentiles  # noqa: E402
-from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
-from tests.browser.room import facilitator_logs_in  # noqa: E402
-from tests.servers import Server  # noqa: E402
-from workshop.authoring import Draft  # noqa: E402
-from workshop.decks import DECK_FOLDER, deck_to_toml, load_deck  # noqa: E402
-from workshop.rehearsal import sample_result  # noqa: E402
+from bench.phones import percentiles
+from workshop.curriculum.authoring import Draft
+from workshop.curriculum.deck_files import DECK_FOLDER, deck_to_toml, load_deck
+from workshop.room.rehearsal import sample_result
+from workshop.testing.browser import CHROMIUM, CHROMIUM_FLAGS, facilitator_logs_in
+from workshop.testing.server import Server
 
 DECK = "codependency-to-interdependency-120"
 

@@ -18,19 +18,16 @@ import argparse
 import asyncio
 import gzip
 import random
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import httpx2
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from tests.servers import Server  # noqa: E402
-from workshop import live  # noqa: E402
-from workshop.decks import DECK_FOLDER, load_deck  # noqa: E402
-from workshop.store import Store  # noqa: E402
+from workshop.curriculum.deck_files import DECK_FOLDER, load_deck
+from workshop.room import live
+from workshop.store import Store
+from workshop.testing.server import Server
 
 
 def percentiles(label: str, seconds: list[float]) -> None:

@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from workshop.decks import DECK_FOLDER, Deck, parse_deck
+from workshop.curriculum.deck_files import DECK_FOLDER
+from workshop.curriculum.decks import Deck, parse_deck
 from workshop.store import Store
 
 POSTGRES_URL = os.environ.get(

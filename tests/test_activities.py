@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from tests.conftest import small_deck_data
 from workshop.activities import KINDS, AnswerError, kind_of
 from workshop.activities import word_cloud as word_cloud_kind
-from workshop.decks import parse_deck
+from workshop.curriculum.decks import parse_deck
 
 # A module constant rather than the fixture: Hypothesis reruns a test body many times.
 DECK = parse_deck(small_deck_data())
@@ -39,7 +39,7 @@ def test_an_empty_form_is_refused_politely(deck, activity_id):
 
 
 def test_every_kind_has_a_template():
-    from workshop.participant.render import HERE
+    from workshop.web.participant.render import HERE
 
     for kind in KINDS:
         assert (HERE / "templates" / "activities" / f"{kind}.html").exists(), kind
@@ -171,7 +171,7 @@ def test_any_form_is_either_an_answer_or_a_polite_refusal(activity_id, form):
 
 
 def test_a_deck_cannot_make_a_poll_unanswerable():
-    from workshop.decks import DeckError
+    from workshop.curriculum.decks import DeckError
 
     data = small_deck_data()
     data["activities"][1]["answerable"] = False

@@ -3,9 +3,9 @@ import sqlite3
 from pathlib import Path
 
 from tests.conftest import postgres_schema
-from workshop import keys
 from workshop.cli import build_parser, command_names, main
 from workshop.store import Store
+from workshop.web import keys
 
 
 def test_validate_passes_on_the_built_in_decks(capsys):

@@ -14,10 +14,9 @@ from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
-from tests.browser.room import (  # noqa: E402
+from workshop.testing.browser import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
     choose,
     every_phone_shows,
     facilitator_logs_in,
@@ -27,7 +26,7 @@ from tests.browser.room import (  # noqa: E402
     start_session,
     url_from_qr_code,
 )
-from tests.servers import Server  # noqa: E402
+from workshop.testing.server import Server
 
 
 def main(output: Path) -> None:

@@ -19,10 +19,11 @@ from pathlib import Path
 
 from sqlalchemy import make_url
 
-from workshop import keys
-from workshop.decks import DECK_FOLDER, DeckError, load_deck
-from workshop.sqlite_file import DatabaseLocationError
+from workshop.curriculum.deck_files import DECK_FOLDER, load_deck
+from workshop.curriculum.decks import DeckError
 from workshop.store import Store
+from workshop.store.sqlite_file import DatabaseLocationError
+from workshop.web import keys
 
 
 @contextlib.contextmanager

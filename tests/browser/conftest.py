@@ -8,19 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import PASSCODE, Server
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-PROJECTOR = {"viewport": {"width": 1920, "height": 1080}}
+from workshop.testing.browser import CHROMIUM, CHROMIUM_FLAGS
+from workshop.testing.server import PASSCODE, Server
 
 
 @pytest.fixture

@@ -7,7 +7,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.room import (
+from workshop.curriculum.deck_files import load_deck
+from workshop.store import Store
+from workshop.testing.browser import (
     bar_labels,
     choose,
     choose_from,
@@ -19,8 +21,6 @@ from tests.browser.room import (
     start_session,
     url_from_qr_code,
 )
-from workshop.decks import load_deck
-from workshop.store import Store
 
 pytestmark = pytest.mark.browser
 

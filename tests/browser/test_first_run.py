@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PROJECTOR
-from tests.servers import Server
-from workshop import keys
 from workshop.store import Store
+from workshop.testing.browser import PROJECTOR
+from workshop.testing.server import Server
+from workshop.web import keys
 
 pytestmark = pytest.mark.browser
 

@@ -8,10 +8,10 @@ import httpx2
 import pytest
 
 from tests.conftest import postgres_schema
-from tests.servers import Server
-from workshop import live
-from workshop.decks import DECK_FOLDER, load_deck
+from workshop.curriculum.deck_files import DECK_FOLDER, load_deck
+from workshop.room import live
 from workshop.store import Store
+from workshop.testing.server import Server
 
 
 @pytest.fixture

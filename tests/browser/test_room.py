@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.room import (
+from workshop.store import Store
+from workshop.testing.browser import (
     bar_labels,
     choose,
     every_phone_shows,
@@ -16,7 +17,6 @@ from tests.browser.room import (
     start_session,
     url_from_qr_code,
 )
-from workshop.store import Store
 
 pytestmark = pytest.mark.browser
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from workshop import live
+from workshop.room import live
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 from streamlit.testing.v1 import AppTest
 
-from workshop import live
+from workshop.room import live
 
 
 def control_script(database_url: str, session_id: int | None) -> None:

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from workshop.decks import load_deck
+from workshop.curriculum.deck_files import load_deck
 
 TIMEOUT = 30
 

@@ -1,7 +1,7 @@
 from streamlit.testing.v1 import AppTest
 
-from workshop import keys
-from workshop.facilitator_login import COOKIE
+from workshop.web import keys
+from workshop.web.facilitator_login import COOKIE
 
 
 def gate_script(database_url: str, cookies: dict) -> None:

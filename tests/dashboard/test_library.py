@@ -2,7 +2,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from workshop.decks import DECK_FOLDER
+from workshop.curriculum.deck_files import DECK_FOLDER
 
 
 def library_script(database_url: str, deck_folder: str) -> None:
@@ -70,8 +70,8 @@ def test_each_activity_can_be_previewed_as_a_phone_shows_it(sqlite_store):
 
 
 def test_the_preview_escapes_deck_text():
-    from workshop.decks import parse_deck
-    from workshop.participant.render import phone_preview
+    from workshop.curriculum.decks import parse_deck
+    from workshop.web.participant.render import phone_preview
 
     deck = parse_deck(
         {
@@ -106,8 +106,8 @@ def test_a_rehearsal_starts_from_the_library(sqlite_store):
 
 
 def test_the_library_opens_on_the_deck_last_used(sqlite_store):
-    from workshop import live
-    from workshop.decks import load_deck
+    from workshop.curriculum.deck_files import load_deck
+    from workshop.room import live
 
     boundaries = load_deck(DECK_FOLDER / "boundaries-30.toml")
     live.start_session(sqlite_store, boundaries)

@@ -1,6 +1,6 @@
 from streamlit.testing.v1 import AppTest
 
-from workshop import live
+from workshop.room import live
 
 
 def screen_script(database_url: str, session_id: int, public_url: str | None) -> None:

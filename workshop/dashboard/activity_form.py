@@ -12,10 +12,10 @@ from typing import Any
 
 import streamlit as st
 
-from workshop import deck_forms
-from workshop.authoring import Draft, is_number
-from workshop.deck_forms import FormField
-from workshop.decks import Problem
+from workshop.curriculum import deck_forms
+from workshop.curriculum.authoring import Draft, is_number
+from workshop.curriculum.deck_forms import FormField
+from workshop.curriculum.decks import Problem
 
 Action = Callable[[], None]
 

@@ -12,11 +12,11 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from workshop import live
-from workshop.moderation import APPROVED, FLAGGED, PENDING, REJECTED
-from workshop.results import result_for
+from workshop.room import live
+from workshop.room.moderation import APPROVED, FLAGGED, PENDING, REJECTED
+from workshop.room.results import result_for
+from workshop.room.timing import describe_schedule, timing
 from workshop.store import Store
-from workshop.timing import describe_schedule, timing
 
 REFRESH_SECONDS = 2
 

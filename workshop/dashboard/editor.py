@@ -17,17 +17,18 @@ from typing import Any
 
 import streamlit as st
 
-from workshop import authoring, deck_forms
 from workshop.activities import KINDS, ActivitySpec
-from workshop.authoring import Draft, is_number
+from workshop.curriculum import authoring, deck_forms
+from workshop.curriculum.authoring import Draft, is_number
+from workshop.curriculum.deck_files import DECK_FOLDER, DeckListing, deck_to_toml, list_decks
+from workshop.curriculum.decks import DeckError, Problem
+from workshop.curriculum.practice import Practice, PracticeError, load_practice
 from workshop.dashboard.activity_form import Action, ProblemSlots, activity_form
 from workshop.dashboard.screen import activity_body, activity_heading, text_style
 from workshop.dashboard.uploads import new_text
-from workshop.decks import DECK_FOLDER, DeckError, DeckListing, Problem, deck_to_toml, list_decks
-from workshop.participant.render import phone_preview
-from workshop.practice import Practice, PracticeError, load_practice
-from workshop.rehearsal import sample_result
-from workshop.results import Result
+from workshop.room.rehearsal import sample_result
+from workshop.room.results import Result
+from workshop.web.participant.render import phone_preview
 
 DRAFT = "editor_draft"
 GENERATION = "editor_generation"

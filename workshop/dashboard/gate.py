@@ -6,9 +6,9 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from workshop import keys
-from workshop.facilitator_login import COOKIE
 from workshop.store import Store
+from workshop.web import keys
+from workshop.web.facilitator_login import COOKIE
 
 
 def require_login(store: Store, cookies: Mapping[str, str]) -> bool:

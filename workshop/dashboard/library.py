@@ -7,13 +7,14 @@ from pathlib import Path
 
 import streamlit as st
 
-from workshop import live
+from workshop.curriculum.deck_files import DECK_FOLDER, DeckListing, list_decks, save_custom_deck
+from workshop.curriculum.decks import Deck, DeckError
+from workshop.curriculum.practice import Practice, PracticeError, load_practice
 from workshop.dashboard.uploads import new_text
-from workshop.decks import DECK_FOLDER, Deck, DeckError, DeckListing, list_decks, save_custom_deck
-from workshop.participant.render import phone_preview
-from workshop.practice import Practice, PracticeError, load_practice
-from workshop.rehearsal import start_rehearsal
+from workshop.room import live
+from workshop.room.rehearsal import start_rehearsal
 from workshop.store import Store
+from workshop.web.participant.render import phone_preview
 
 # CURRICULUM.md's outline runs 90 minutes; the 60- and 120-minute variants adapt it.
 STANDARD_MINUTES = 90

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from workshop.dashboard import control, editor, gate, library, screen
-from workshop.join import public_url
-from workshop.runtime import shared_store
+from workshop.web.join import public_url
+from workshop.web.runtime import shared_store
 
 st.set_page_config(page_title="Tandem", page_icon=":material/diversity_3:", layout="wide")
 store = shared_store()

@@ -13,12 +13,13 @@ from html import escape
 
 import streamlit as st
 
-from workshop import charts, live
+from workshop import charts
 from workshop.activities import ActivitySpec
 from workshop.dashboard.control import pick_session
-from workshop.join import join_url, qr_png, short_url
-from workshop.results import Result, result_for
+from workshop.room import live
+from workshop.room.results import Result, result_for
 from workshop.store import Store
+from workshop.web.join import join_url, qr_png, short_url
 
 REFRESH_SECONDS = 1
 

@@ -1,0 +1,50 @@
+import pytest
+
+from workshop.activities import KINDS
+from workshop.curriculum import deck_forms
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_every_field_of_every_kind_has_a_form_field_with_a_label(kind):
+    spec = KINDS[kind].Spec
+    written = {info.alias or name for name, info in spec.model_fields.items()} - {"id", "kind"}
+    if not spec.answerable:
+        written.discard("sensitive")
+    fields = deck_forms.form_fields(kind)
+    assert {field.name for field in fields} == written
+    for field in fields:
+        assert field.name in deck_forms.LABELS, f"{kind}.{field.name} needs a label"
+        for part in field.row_fields:
+            assert part.name in deck_forms.LABELS, f"{kind}.{field.name}.{part.name}"
+
+
+def fields_of(kind: str) -> dict[str, deck_forms.FormField]:
+    return {field.name: field for field in deck_forms.form_fields(kind)}
+
+
+def test_form_fields_take_their_shape_and_limits_from_the_spec():
+    single = fields_of("single_choice")
+    assert [field.name for field in deck_forms.form_fields("single_choice")][:3] == [
+        "title",
+        "prompt",
+        "options",
+    ]
+    assert single["options"].shape == "lines" and single["options"].max_items == 12
+    assert single["title"].shape == "line"
+    assert single["notes"].shape == "text"
+    assert single["sensitive"].shape == "flag"
+    minutes = single["minutes"]
+    assert (minutes.shape, minutes.minimum, minutes.maximum, minutes.whole) == (
+        "number",
+        0,
+        120,
+        False,
+    )
+    limit = fields_of("multiple_choice")["max_choices"]
+    assert (limit.whole, limit.optional, limit.minimum, limit.default) == (True, True, 1, None)
+    statements = fields_of("battery")["statements"]
+    assert statements.shape == "rows" and statements.row_name == "statement"
+    assert [part.name for part in statements.row_fields] == ["text", "construct"]
+    answer = fields_of("knowledge_check")["statements"].row_fields[1]
+    assert (answer.name, answer.shape) == ("answer", "flag")
+    assert "sensitive" not in fields_of("info")

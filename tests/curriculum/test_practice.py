@@ -1,0 +1,78 @@
+"""Support resources come from the practice, never from a built-in phone number."""
+
+import re
+
+import pytest
+from starlette.testclient import TestClient
+
+from tests.web.test_participant import make_app
+from workshop import PROJECT_FOLDER
+from workshop.curriculum.deck_files import DECK_FOLDER, load_deck
+from workshop.curriculum.practice import GENERAL_RESOURCES, PracticeError, load_practice
+from workshop.room import live
+
+REPOSITORY = PROJECT_FOLDER
+# Six or more digits in a row, allowing the spaces, dashes and brackets of phone numbers.
+PHONE_NUMBER = re.compile(r"\+?\d[\d ()-]{5,}\d")
+
+
+def test_without_a_practice_file_the_wording_is_general(tmp_path):
+    practice = load_practice(tmp_path / "missing.toml")
+    assert practice.support.resources == GENERAL_RESOURCES
+    assert not any(PHONE_NUMBER.search(line) for line in GENERAL_RESOURCES)
+
+
+def test_the_example_practice_file_is_valid():
+    practice = load_practice(REPOSITORY / "practice.example.toml")
+    assert practice.support.resources[0].startswith("Our practice")
+
+
+def test_a_malformed_practice_file_names_the_file_and_field(tmp_path):
+    path = tmp_path / "practice.toml"
+    path.write_text('[support]\nresources = []\ncolour = "red"\n', encoding="utf-8")
+    with pytest.raises(PracticeError) as caught:
+        load_practice(path)
+    problems = [str(problem) for problem in caught.value.problems]
+    assert any(
+        problem.startswith("practice.toml, field 'support.resources'") for problem in problems
+    )
+    assert any("field 'support.colour'" in problem for problem in problems)
+
+
+def test_no_built_in_deck_carries_a_phone_number():
+    for path in DECK_FOLDER.glob("*.toml"):
+        assert not PHONE_NUMBER.search(path.read_text("utf-8")), path.name
+
+
+def test_a_session_keeps_the_practice_resources_and_phones_see_them(sqlite_store, tmp_path):
+    path = tmp_path / "practice.toml"
+    path.write_text(
+        '[support]\nheading = "Near you"\nresources = ["Drop-in on <Tuesdays>"]\n', "utf-8"
+    )
+    deck = load_deck(DECK_FOLDER / "codependency-to-interdependency-90.toml")
+    session = live.start_session(sqlite_store, deck, practice=load_practice(path))
+    last = len(deck.activities) - 1
+    assert session.deck.activities[last].resources == ["Drop-in on <Tuesdays>"]
+    path.write_text('[support]\nresources = ["changed later"]\n', "utf-8")
+    live.go_to(sqlite_store, session.id, last)
+    page = TestClient(make_app(sqlite_store)).get(f"/j/{session.row.join_code}")
+    assert "Near you" in page.text and "Drop-in on &lt;Tuesdays&gt;" in page.text
+    assert "changed later" not in page.text
+
+
+def test_the_library_starts_sessions_with_the_practice_file(sqlite_store, tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.dashboard.test_library import library_script
+
+    path = tmp_path / "practice.toml"
+    path.write_text('[support]\nresources = ["Ask at reception"]\n', "utf-8")
+    monkeypatch.setenv("WORKSHOP_PRACTICE_FILE", str(path))
+    app = AppTest.from_function(library_script, args=(sqlite_store.url, str(DECK_FOLDER)))
+    app.run(timeout=20)
+    app.button(key="start").click().run(timeout=20)
+    [row] = sqlite_store.sessions()
+    assert "Ask at reception" in row.deck_json
+    path.write_text("[support]\nresources = 3\n", "utf-8")
+    app.run(timeout=20)
+    assert "practice.toml, field 'support.resources'" in app.error[0].value

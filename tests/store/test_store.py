@@ -1,0 +1,212 @@
+"""The store on SQLite and PostgreSQL: what it keeps, and what it refuses to keep."""
+
+import pytest
+from sqlalchemy import inspect, select
+from sqlalchemy.exc import IntegrityError
+
+from workshop.room import live
+from workshop.store.schema import SCHEMA_VERSION, answers, participants
+from workshop.web import keys
+
+
+def test_migrate_twice_keeps_everything(store, deck):
+    session = live.start_session(store, deck)
+    store.migrate()
+    assert store.session(session.id).join_code == session.row.join_code
+    assert store.setting("schema_version") == str(SCHEMA_VERSION)
+
+
+def test_a_version_1_database_is_migrated_in_place(store, deck):
+    session = live.start_session(store, deck)
+    live.go_to(store, session.id, 1)
+    person = store.join(session.id, "p" * 64)
+    store.record_answer(session.id, "colour", person, passed=False, value=2)
+    # Turn the database back into what version 1 wrote: no rehearsal column.
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE sessions DROP COLUMN rehearsal")
+        connection.exec_driver_sql("UPDATE settings SET value = '1' WHERE key = 'schema_version'")
+    store.migrate()
+    assert store.setting("schema_version") == str(SCHEMA_VERSION)
+    row = store.session(session.id)
+    assert row.join_code == session.row.join_code and row.rehearsal is False
+    assert [answer.value for answer in store.answers_for(session.id, "colour")] == [2]
+    assert live.start_session(store, deck).row.rehearsal is False
+
+
+def test_a_session_keeps_a_snapshot_of_its_deck(store, deck):
+    session = live.start_session(store, deck, threshold=3)
+    row = store.session(session.id)
+    assert row.deck_id == "every-kind"
+    assert row.threshold == 3
+    assert row.status == "live"
+    assert row.current_index == -1
+    assert '"Pick a colour"' in row.deck_json
+    assert set(store.activity_states(session.id)) == {a.id for a in deck.activities}
+
+
+def test_join_codes_are_unique(store, deck):
+    session = live.start_session(store, deck)
+    with pytest.raises(IntegrityError):
+        store.create_session(
+            join_code=session.row.join_code,
+            deck_id="x",
+            title="x",
+            deck_json="{}",
+            threshold=5,
+            activity_ids=[],
+        )
+
+
+def test_joining_twice_with_one_token_is_one_participant(store, deck):
+    session = live.start_session(store, deck)
+    first = store.join(session.id, "a" * 64)
+    assert store.join(session.id, "a" * 64) == first
+    store.join(session.id, "b" * 64)
+    assert store.participant_count(session.id) == 2
+
+
+def test_only_a_keyed_hash_of_the_token_is_stored(store, deck):
+    session = live.start_session(store, deck)
+    token = keys.new_token()
+    store.join(session.id, keys.token_hash(keys.server_key(store), session.id, token))
+    with store.engine.connect() as connection:
+        stored = connection.execute(select(participants.c.token_hash)).scalars().all()
+    assert stored and token not in stored[0]
+    columns = {column["name"] for column in inspect(store.engine).get_columns("participants")}
+    assert columns == {"id", "session_id", "token_hash"}
+
+
+def test_no_table_has_a_place_for_who_or_when_an_answer_came(store):
+    columns = {column["name"] for column in inspect(store.engine).get_columns("answers")}
+    assert columns == {
+        "id",
+        "session_id",
+        "activity_id",
+        "participant_id",
+        "passed",
+        "value_json",
+        "moderation",
+    }
+
+
+def test_an_answer_is_replaced_while_open_and_refused_once_closed(store, deck):
+    session = live.start_session(store, deck)
+    live.go_to(store, session.id, 1)  # opens "colour"
+    person = store.join(session.id, "p" * 64)
+    assert store.record_answer(session.id, "colour", person, passed=False, value=0)
+    assert store.record_answer(session.id, "colour", person, passed=False, value=2)
+    assert [a.value for a in store.answers_for(session.id, "colour")] == [2]
+    live.close_activity(store, session.id, "colour")
+    assert not store.record_answer(session.id, "colour", person, passed=False, value=1)
+    assert store.answer_of(session.id, "colour", person).value == 2
+
+
+def test_an_activity_that_never_opened_takes_no_answer(store, deck):
+    session = live.start_session(store, deck)
+    person = store.join(session.id, "p" * 64)
+    assert not store.record_answer(session.id, "colour", person, passed=False, value=0)
+    assert store.answers_for(session.id, "colour") == []
+
+
+def test_a_pass_is_stored_as_a_pass(store, deck):
+    session = live.start_session(store, deck)
+    live.go_to(store, session.id, 1)
+    person = store.join(session.id, "p" * 64)
+    store.record_answer(session.id, "colour", person, passed=True)
+    [answer] = store.answers_for(session.id, "colour")
+    assert answer.passed and answer.value is None
+
+
+def test_answer_counts_come_from_one_group_by(store, deck):
+    session = live.start_session(store, deck)
+    live.go_to(store, session.id, 1)
+    live.go_to(store, session.id, 2)
+    for number in range(3):
+        person = store.join(session.id, f"{number}" * 64)
+        store.record_answer(session.id, "colour", person, passed=False, value=number)
+        if number:
+            store.record_answer(session.id, "words", person, passed=False, value=["calm"])
+    assert store.answer_counts(session.id) == {"colour": 3, "words": 2}
+
+
+def test_text_with_unicode_and_markup_comes_back_unchanged(store, deck):
+    session = live.start_session(store, deck)
+    live.go_to(store, session.id, 9)
+    person = store.join(session.id, "p" * 64)
+    text = "<script>alert('x')</script> ça va? 🙂"
+    store.record_answer(session.id, "say", person, passed=False, value=text, moderation="pending")
+    [queued] = store.moderation_queue(session.id, "say")
+    assert queued.text == text and queued.moderation == "pending"
+    store.moderate(session.id, queued.answer_id, "approved")
+    assert store.answers_for(session.id, "say")[0].moderation == "approved"
+
+
+def test_every_action_bumps_the_version_and_is_logged(store, deck):
+    session = live.start_session(store, deck)
+    before = store.versions([session.id])[session.id]
+    live.go_to(store, session.id, 1)
+    live.close_activity(store, session.id, "colour")
+    live.reveal(store, session.id, "colour")
+    live.end_session(store, session.id)
+    assert store.versions([session.id])[session.id] == before + 5
+    kinds = [event.kind for event in store.events(session.id)]
+    assert kinds == ["start", "advance", "open", "close", "reveal", "end"]
+    assert all(event.at > 0 for event in store.events(session.id))
+
+
+def test_settings_are_created_once(store):
+    first = store.setting_or_create("server_key", lambda: "one")
+    assert store.setting_or_create("server_key", lambda: "two") == first == "one"
+    store.put_setting("server_key", "three")
+    assert store.setting("server_key") == "three"
+
+
+def test_deleting_a_session_takes_its_answers_with_it(store, deck):
+    session = live.start_session(store, deck)
+    live.go_to(store, session.id, 1)
+    person = store.join(session.id, "p" * 64)
+    store.record_answer(session.id, "colour", person, passed=False, value=1)
+    from workshop.store.schema import sessions
+
+    with store.engine.begin() as connection:
+        connection.execute(sessions.delete().where(sessions.c.id == session.id))
+    with store.engine.connect() as connection:
+        assert connection.execute(select(answers)).all() == []
+
+
+def test_remembered_activity_states_follow_the_version(store, deck):
+    session = live.start_session(store, deck)
+    version = store.versions([session.id])[session.id]
+    assert store.activity_states(session.id, version)["colour"].status == "waiting"
+    live.go_to(store, session.id, 1)
+    version = store.versions([session.id])[session.id]
+    assert store.activity_states(session.id, version)["colour"].status == "open"
+    assert live.load(store, session.id).state("colour").status == "open"
+
+
+def test_rehearsals_can_be_left_out_of_listings(store, deck):
+    real = live.start_session(store, deck)
+    practice = live.start_session(store, deck, rehearsal=True)
+    assert practice.row.rehearsal
+    assert [row.id for row in store.sessions(include_rehearsals=False)] == [real.id]
+    assert {row.id for row in store.sessions()} == {real.id, practice.id}
+
+
+def test_seeded_answers_ignore_the_activity_state(store, deck):
+    session = live.start_session(store, deck, rehearsal=True)
+    person = store.join(session.id, "p" * 64)
+    rows = [{"activity_id": "colour", "participant_id": person, "passed": False, "value": 1}]
+    assert store.seed_answers(session.id, rows) == 1
+    assert [answer.value for answer in store.answers_for(session.id, "colour")] == [1]
+
+
+def test_decks_are_listed_by_their_latest_use(store, deck):
+    import time
+
+    other = deck.model_copy(update={"id": "other-deck"})
+    live.start_session(store, deck)
+    time.sleep(0.01)
+    live.start_session(store, other)
+    time.sleep(0.01)
+    live.start_session(store, deck)
+    assert store.deck_ids_by_recency() == ["every-kind", "other-deck"]

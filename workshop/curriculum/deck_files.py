@@ -1,0 +1,109 @@
+"""Deck files: the built-in TOML files in exercises/, the practice's own, reading and writing them.
+
+The built-ins are read-only; a practice's own decks live in exercises/custom/ (or the folder
+named by WORKSHOP_CUSTOM_DECKS), where git leaves them alone.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from workshop import PROJECT_FOLDER
+from workshop.curriculum.decks import Deck, DeckError, Problem, parse_deck
+
+DECK_FOLDER = PROJECT_FOLDER / "exercises"
+# A practice's own decks live beside the built-ins, in a folder git leaves alone, unless
+# WORKSHOP_CUSTOM_DECKS names another (a shared drive, say).
+CUSTOM_FOLDER_NAME = "custom"
+
+
+def load_deck(path: Path) -> Deck:
+    """Read and validate one deck file."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise DeckError([Problem(path.name, None, None, f"not valid TOML: {error}")]) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise DeckError([Problem(path.name, None, None, f"cannot be read: {error}")]) from None
+    return parse_deck(raw, path.name)
+
+
+@dataclass(frozen=True)
+class DeckListing:
+    """A deck file as the library shows it: the deck, or the problems that stop its use."""
+
+    path: Path
+    deck: Deck | None
+    error: DeckError | None
+    built_in: bool
+
+
+def custom_folder(folder: Path = DECK_FOLDER) -> Path:
+    """Where the practice's own decks are kept: WORKSHOP_CUSTOM_DECKS, else custom/ in folder."""
+    configured = os.environ.get("WORKSHOP_CUSTOM_DECKS", "").strip()
+    return Path(configured) if configured else folder / CUSTOM_FOLDER_NAME
+
+
+def list_decks(folder: Path = DECK_FOLDER) -> list[DeckListing]:
+    """Every built-in deck, then every deck of the practice's own, valid or not, by file name."""
+    listings = []
+    for built_in, paths in (
+        (True, sorted(folder.glob("*.toml"))),
+        (False, sorted(custom_folder(folder).glob("*.toml"))),
+    ):
+        for path in paths:
+            try:
+                listings.append(DeckListing(path, load_deck(path), None, built_in))
+            except DeckError as error:
+                listings.append(DeckListing(path, None, error, built_in))
+    return listings
+
+
+def save_custom_deck(text: str, file_name: str, folder: Path = DECK_FOLDER) -> Deck:
+    """Validate an uploaded deck and keep it in custom/ as it was written.
+
+    Refuses a deck whose id belongs to a built-in deck: built-ins stay read-only.
+    """
+    name = Path(file_name).name
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise DeckError([Problem(name, None, None, f"not valid TOML: {error}")]) from None
+    deck = parse_deck(raw, name)
+    for listing in list_decks(folder):
+        if listing.built_in and listing.deck and listing.deck.id == deck.id:
+            message = f"the id {deck.id!r} belongs to a built-in deck"
+            hint = "give your copy an id of its own"
+            raise DeckError([Problem(name, None, "id", message, hint)])
+    custom = custom_folder(folder)
+    custom.mkdir(parents=True, exist_ok=True)
+    (custom / f"{deck.id}.toml").write_text(text, encoding="utf-8")
+    return deck
+
+
+def deck_to_toml(deck: Deck) -> str:
+    """The deck as a TOML file an author can read: fields left at their default are left out."""
+    activities = []
+    for activity in deck.activities:
+        written = activity.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+        # `kind` is its Spec's default, so exclude_defaults drops it: every table needs it.
+        activities.append({"id": activity.id, "kind": activity.kind, **written})
+    head = deck.model_dump(mode="json", exclude_defaults=True, exclude={"activities"})
+    return tomli_w.dumps(_whole_numbers({**head, "activities": activities}), multiline_strings=True)
+
+
+def _whole_numbers(value: Any) -> Any:
+    """5.0 minutes written as 5: what an author would type."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _whole_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_whole_numbers(item) for item in value]
+    return value

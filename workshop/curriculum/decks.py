@@ -1,0 +1,191 @@
+"""The deck schema, and clear messages when a deck is wrong. Pure: no file is read here.
+
+A deck is validated once into a `Deck`; a session keeps a JSON snapshot of the deck it was
+started with, so editing a file later never changes a workshop that already ran. Reading and
+writing deck files is deck_files.py's job.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from dataclasses import dataclass
+from typing import Annotated, Any, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from workshop.activities import KINDS, ActivitySpec
+
+# A discriminated union over every kind module's Spec: the `kind` field picks the model.
+AnyActivity = Annotated[
+    Union[tuple(module.Spec for module in KINDS.values())],  # noqa: UP007
+    Field(discriminator="kind"),
+]
+
+
+class Deck(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")
+    title: str = Field(min_length=1, max_length=120)
+    description: str = Field(default="", max_length=2000)
+    activities: list[AnyActivity] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ids_are_unique(self) -> Deck:
+        seen: set[str] = set()
+        for activity in self.activities:
+            if activity.id in seen:
+                raise ValueError(f"two activities share the id {activity.id!r}")
+            seen.add(activity.id)
+        return self
+
+    @property
+    def minutes(self) -> float:
+        """The planned length: the sum of every activity's minutes."""
+        return sum(activity.minutes for activity in self.activities)
+
+    def activity(self, activity_id: str) -> ActivitySpec:
+        for activity in self.activities:
+            if activity.id == activity_id:
+                return activity
+        raise KeyError(activity_id)
+
+    def to_json(self) -> str:
+        return self.model_dump_json(by_alias=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Deck:
+        return cls.model_validate_json(text)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a deck file, said so that an author can find and fix it."""
+
+    file: str
+    activity: str | None
+    field: str | None
+    message: str
+    hint: str | None = None
+    # Where the activity sits in the deck (0 is the first), for the editor to put the message
+    # beside the right form; not part of the text.
+    activity_index: int | None = dataclasses.field(default=None, compare=False)
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.activity:
+            where.append(f"activity {self.activity!r}")
+        if self.field:
+            where.append(f"field {self.field!r}")
+        hint = f" (hint: {self.hint})" if self.hint else ""
+        return f"{', '.join(where)}: {self.message}{hint}"
+
+
+class DeckError(ValueError):
+    """A deck that cannot be used, with every problem found in it."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))
+
+
+def _raw_activity(raw: dict[str, Any], index: int) -> dict[str, Any]:
+    activities = raw.get("activities")
+    if isinstance(activities, list) and index < len(activities):
+        entry = activities[index]
+        if isinstance(entry, dict):
+            return entry
+    return {}
+
+
+def _activity_name(raw: dict[str, Any], index: int) -> str:
+    entry = _raw_activity(raw, index)
+    return entry["id"] if isinstance(entry.get("id"), str) else f"number {index + 1}"
+
+
+def fields_of(model: Any) -> list[str]:
+    """A model's fields as a deck file names them."""
+    return [field.alias or name for name, field in model.model_fields.items()]
+
+
+def did_you_mean(word: str, choices: list[str]) -> str | None:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else None
+
+
+def _hint(error: Any, location: list[Any], kind: Any) -> str | None:
+    """Something an author can do about one problem."""
+    kind_help = f"see the `{kind}` section of docs/decks.md" if kind in KINDS else None
+    if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
+        return did_you_mean(str(kind), sorted(KINDS)) or "see docs/decks.md for every kind"
+    if error["type"] == "extra_forbidden" and location:
+        allowed = fields_of(KINDS[kind].Spec) if kind in KINDS else fields_of(Deck)
+        return did_you_mean(str(location[-1]), allowed) or kind_help
+    if error["type"] == "missing":
+        return kind_help or "see docs/decks.md"
+    if "share the id" in error["msg"]:
+        return "give every activity an id of its own"
+    return kind_help
+
+
+def _problem_from(file: str, raw: dict[str, Any], error: Any) -> Problem:
+    location = list(error["loc"])
+    message = error["msg"]
+    activity = None
+    activity_index = None
+    kind = None
+    if len(location) >= 2 and location[0] == "activities" and isinstance(location[1], int):
+        activity_index = location[1]
+        activity = _activity_name(raw, location[1])
+        kind = _raw_activity(raw, location[1]).get("kind")
+        location = location[2:]
+        # The union adds the kind's name to the path: ('single_choice', 'options').
+        if location and location[0] in KINDS:
+            location = location[1:]
+    hint = _hint(error, location, kind)
+    if error["type"] == "union_tag_invalid":
+        message = f"unknown kind; use one of: {', '.join(sorted(KINDS))}"
+        location = ["kind"]
+    elif error["type"] == "union_tag_not_found":
+        message = f"every activity needs a kind; use one of: {', '.join(sorted(KINDS))}"
+        location = ["kind"]
+    elif error["type"] == "extra_forbidden":
+        message = "this field is not part of the deck format (check its spelling)"
+    else:
+        message = _plain_message(error)
+    field_name = ".".join(str(part) for part in location) or None
+    message = message.removeprefix("Value error, ")
+    return Problem(file, activity, field_name, message, hint, activity_index)
+
+
+def _plain_message(error: Any) -> str:
+    """Pydantic's message for the common cases, said the way a deck author thinks of them."""
+    context = error.get("ctx") or {}
+    kind = error["type"]
+    if kind == "string_too_short" and context.get("min_length") == 1:
+        return "cannot be empty"
+    if kind == "string_too_long":
+        return f"is too long: at most {context['max_length']} characters"
+    if kind == "too_short":
+        return f"needs at least {context['min_length']} (has {context['actual_length']})"
+    if kind == "too_long":
+        return f"has {context['actual_length']}; at most {context['max_length']} are allowed"
+    if kind == "string_pattern_mismatch":
+        return "use lowercase letters, digits and hyphens only, starting with a letter or digit"
+    if kind == "greater_than":
+        return f"must be more than {context['gt']:g}"
+    if kind == "less_than_equal":
+        return f"must be at most {context['le']:g}"
+    if kind == "greater_than_equal":
+        return f"must be at least {context['ge']:g}"
+    return error["msg"]
+
+
+def parse_deck(raw: dict[str, Any], file: str = "<deck>") -> Deck:
+    """Validate a deck already read from TOML; raise DeckError naming every problem."""
+    try:
+        return Deck.model_validate(raw)
+    except ValidationError as error:
+        problems = [_problem_from(file, raw, item) for item in error.errors()]
+        raise DeckError(problems) from None

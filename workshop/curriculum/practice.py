@@ -1,0 +1,83 @@
+"""Settings of one counseling practice: the support resources its workshops end with.
+
+Read from practice.toml beside exercises/ (or WORKSHOP_PRACTICE_FILE). Without a file, the
+support slide says where help can be found in general terms: no phone number of any one
+country is built in. practice.example.toml shows the format.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from workshop import PROJECT_FOLDER
+from workshop.activities import ActivitySpec
+from workshop.curriculum.decks import Deck, Problem
+
+PRACTICE_FILE = PROJECT_FOLDER / "practice.toml"
+GENERAL_RESOURCES = [
+    "Your facilitator can point you to local support services and support groups.",
+    "A counselor, your doctor, or someone you trust can help you talk things through.",
+    "If you are ever in danger, contact your local emergency number.",
+]
+
+
+class Support(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    heading: str = Field(default="Where to find support", min_length=1, max_length=80)
+    resources: list[str] = Field(default=GENERAL_RESOURCES, min_length=1, max_length=12)
+
+
+class Practice(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    support: Support = Support()
+
+    def fill(self, deck: Deck) -> Deck:
+        """The deck with this practice's resources on every slide that asks for them."""
+        activities = [self.fill_activity(activity) for activity in deck.activities]
+        return deck.model_copy(update={"activities": activities})
+
+    def fill_activity(self, activity: ActivitySpec) -> ActivitySpec:
+        """The activity with this practice's resources, if it is a slide that asks for them."""
+        if not getattr(activity, "support_resources", False):
+            return activity
+        return activity.model_copy(
+            update={
+                "resources": list(self.support.resources),
+                "resources_heading": self.support.heading,
+            }
+        )
+
+
+class PracticeError(ValueError):
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))
+
+
+def practice_file() -> Path:
+    configured = os.environ.get("WORKSHOP_PRACTICE_FILE")
+    return Path(configured) if configured else PRACTICE_FILE
+
+
+def load_practice(path: Path | None = None) -> Practice:
+    """The practice's settings; the general ones if there is no file."""
+    path = path or practice_file()
+    if not path.exists():
+        return Practice()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        return Practice.model_validate(raw)
+    except tomllib.TOMLDecodeError as error:
+        raise PracticeError([Problem(path.name, None, None, f"not valid TOML: {error}")]) from None
+    except ValidationError as error:
+        problems = [
+            Problem(path.name, None, ".".join(str(part) for part in item["loc"]), item["msg"])
+            for item in error.errors()
+        ]
+        raise PracticeError(problems) from None

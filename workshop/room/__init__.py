@@ -1,0 +1,1 @@
+"""A live room: the session's lifecycle, its results, timing, moderation and rehearsals."""

@@ -1,0 +1,79 @@
+"""Rehearse a deck before the group arrives: simulated participants answer every activity.
+
+The facilitator then steps through the session as on the day and sees every chart, every
+reveal and the moderation queue (with one example of a flagged answer). Rehearsal sessions are
+marked as such and left out of reviews unless asked for.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from workshop.activities import ActivitySpec, kind_of
+from workshop.curriculum.decks import Deck
+from workshop.curriculum.practice import Practice
+from workshop.room import live
+from workshop.room.moderation import first_status
+from workshop.room.results import Result, result_for
+from workshop.store import ActivityState, Answer, Store
+from workshop.web import keys
+
+PASS_SHARE = 0.1
+FLAGGED_EXAMPLE = "Example of a flagged answer: I don't feel safe at home."
+
+
+def start_rehearsal(
+    store: Store,
+    deck: Deck,
+    people: int,
+    threshold: int = live.DEFAULT_THRESHOLD,
+    practice: Practice | None = None,
+    seed: int = 0,
+) -> live.Live:
+    """A rehearsal session whose `people` simulated participants have answered everything."""
+    if not 1 <= people <= 200:
+        raise live.LiveError("A rehearsal has between 1 and 200 simulated participants.")
+    session = live.start_session(store, deck, threshold, rehearsal=True, practice=practice)
+    rng = random.Random(seed)
+    server_key = keys.server_key(store)
+    participants = [
+        store.join(session.id, keys.token_hash(server_key, session.id, keys.new_token()))
+        for _ in range(people)
+    ]
+    rows = []
+    for activity in deck.activities:
+        if not activity.answerable:
+            continue
+        for number, participant_id in enumerate(participants):
+            row = {"activity_id": activity.id, "participant_id": participant_id}
+            passed, value = _made_up_answer(activity, number, rng)
+            if passed:
+                rows.append({**row, "passed": True, "value": None})
+                continue
+            moderation = None
+            if activity.kind == "open_text":
+                value = FLAGGED_EXAMPLE if number == 0 else value
+                moderation = first_status(value)
+            rows.append({**row, "passed": False, "value": value, "moderation": moderation})
+    store.seed_answers(session.id, rows)
+    return session
+
+
+def sample_result(activity: ActivitySpec, people: int = 12, seed: int = 0) -> Result:
+    """What the projector shows once `people` made-up participants have answered and the
+    activity is closed and revealed: the deck editor's preview. Nothing is stored."""
+    rng = random.Random(seed)
+    answers = []
+    if activity.answerable:
+        for number in range(people):
+            passed, value = _made_up_answer(activity, number, rng)
+            answers.append(Answer(passed=passed, value=value, moderation=None))
+    return result_for(activity, answers, ActivityState("closed", revealed=True), threshold=1)
+
+
+def _made_up_answer(activity: ActivitySpec, number: int, rng: random.Random) -> tuple[bool, Any]:
+    """(passed, value) for simulated participant `number`; the first one never passes."""
+    if number and rng.random() < PASS_SHARE:
+        return True, None
+    return False, kind_of(activity).sample_answer(activity, rng)

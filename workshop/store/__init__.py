@@ -1,0 +1,27 @@
+"""The store: every database access, on SQLite (one laptop) or PostgreSQL (several processes).
+
+database.py holds `Store` and the records it returns, schema.py the tables and migrations,
+sqlite_file.py how the SQLite file is kept on disk.
+"""
+
+from workshop.store.database import (
+    DEFAULT_DATABASE,
+    ActivityState,
+    Answer,
+    Event,
+    QueuedText,
+    SessionRow,
+    Store,
+    database_url,
+)
+
+__all__ = [
+    "DEFAULT_DATABASE",
+    "ActivityState",
+    "Answer",
+    "Event",
+    "QueuedText",
+    "SessionRow",
+    "Store",
+    "database_url",
+]

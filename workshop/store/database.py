@@ -1,0 +1,553 @@
+"""Every SQL statement Tandem runs: SQLAlchemy Core over SQLite (default) or PostgreSQL.
+
+The rest of the package talks to the database only through the intent-named methods of `Store`;
+the tables themselves are in schema.py.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, func, inspect, make_url, select, update
+from sqlalchemy.exc import IntegrityError
+
+from workshop import PROJECT_FOLDER
+from workshop.store import sqlite_file
+from workshop.store.schema import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    activity_states,
+    answers,
+    events,
+    metadata,
+    participants,
+    sessions,
+    settings,
+)
+
+DEFAULT_DATABASE = PROJECT_FOLDER / "sessions" / "tandem.db"
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    id: int
+    join_code: str
+    deck_id: str
+    title: str
+    deck_json: str
+    status: str
+    current_index: int
+    version: int
+    threshold: int
+    created_at: float
+    ended_at: float | None
+    timer_started_at: float | None
+    timer_seconds: int | None
+    rehearsal: bool = False
+
+
+@dataclass(frozen=True)
+class ActivityState:
+    status: str  # waiting, open or closed
+    revealed: bool
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One stored answer as results see it: no participant, no time."""
+
+    passed: bool
+    value: Any
+    moderation: str | None
+
+
+@dataclass(frozen=True)
+class QueuedText:
+    """An open-text answer awaiting (or past) moderation; `answer_id` is only for the buttons."""
+
+    answer_id: int
+    activity_id: str
+    text: str
+    moderation: str
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: str
+    activity_id: str | None
+    at: float
+
+
+def database_url() -> str:
+    """WORKSHOP_DATABASE_URL if set, else the embedded SQLite file under sessions/."""
+    return os.environ.get("WORKSHOP_DATABASE_URL") or f"sqlite:///{DEFAULT_DATABASE}"
+
+
+def _make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+            cursor = connection.cursor()
+            # WAL lets phones write while the projector reads; the busy timeout queues writers.
+            cursor.execute("PRAGMA journal_mode=WAL")
+            # FULL: every commit reaches the disk before a phone is thanked, so a power cut
+            # loses no confirmed answer (NORMAL survives a crash of the process, not of the
+            # machine). It costs about 1 ms a commit: see docs/decisions.md.
+            cursor.execute("PRAGMA synchronous=FULL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        return engine
+    # A schema of its own goes in the URL: ...?options=-csearch_path%3Dname
+    return create_engine(url, pool_size=10, max_overflow=20)
+
+
+class Store:
+    """The database: one per process, shared by the dashboard and the participant routes."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url or database_url()
+        # The SQLite file, if this store is one: private to its owner, never on a network share.
+        self.database_file = _sqlite_file(self.url)
+        if self.database_file is not None:
+            sqlite_file.refuse_network_filesystem(self.database_file)
+            sqlite_file.create_private(
+                self.database_file, tighten_folder=self.database_file == DEFAULT_DATABASE
+            )
+        self.engine = _make_engine(self.url)
+        # SQLite has one writer at a time. Queueing this process's writers on a lock is fair;
+        # left to SQLite's busy handler they would sleep and retry. A precaution (see
+        # docs/decisions.md): PostgreSQL needs no such help.
+        self._write_lock = threading.Lock() if self.dialect == "sqlite" else None
+        # Activity states only change together with the session's version (see `apply`), so
+        # they can be remembered per version: every phone's page view needs them.
+        self._states_by_version: dict[tuple[int, int], dict[str, ActivityState]] = {}
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[Any]:
+        """A write transaction (committed on exit), queued behind this process's other writers."""
+        with self._write_lock or contextlib.nullcontext(), self.engine.begin() as connection:
+            yield connection
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def migrate(self) -> None:
+        """Create a new database, or bring an older one up to date in place."""
+        with self._writing() as connection:
+            existing = inspect(connection).has_table("sessions")
+            metadata.create_all(connection)
+            current = connection.scalar(
+                select(settings.c.value).where(settings.c.key == "schema_version")
+            )
+            version = int(current) if current else (1 if existing else SCHEMA_VERSION)
+            for step in range(version + 1, SCHEMA_VERSION + 1):
+                for statement in MIGRATIONS[step]:
+                    connection.exec_driver_sql(statement(self.dialect))
+            self._put_setting(connection, "schema_version", str(SCHEMA_VERSION))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def storage_warnings(self) -> list[str]:
+        """What to tell the person starting Tandem about how the database file is kept."""
+        if self.database_file is None:
+            return []
+        default_folder = self.database_file.parent == DEFAULT_DATABASE.parent
+        return sqlite_file.loose_modes(self.database_file, folder_too=default_folder)
+
+    def backup(self, target: Path) -> None:
+        """A consistent copy of a live SQLite database, through SQLite's online backup API.
+
+        The copy is one self-contained file (no write-ahead log beside it), private to its
+        owner, written under a temporary name and renamed, so a half-made copy never looks
+        whole. Writers carry on meanwhile: the copy is the database as it was when it began.
+        """
+        if self.database_file is None:
+            raise ValueError("Only an SQLite database can be copied by Tandem itself.")
+        partial = target.with_name(f".{target.name}.partial")
+        partial.unlink(missing_ok=True)
+        sqlite_file.create_private(partial)
+        copy = sqlite3.connect(partial)
+        try:
+            source = self.engine.raw_connection()
+            try:
+                # One step (pages=-1): one read transaction, so one moment's consistent copy.
+                source.driver_connection.backup(copy, pages=-1)
+            finally:
+                source.close()
+            copy.execute("PRAGMA journal_mode=DELETE")
+            if copy.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+                raise RuntimeError("The copy failed SQLite's integrity check.")
+        finally:
+            copy.close()
+        partial.replace(target)
+
+    # Settings ---------------------------------------------------------------------------------
+
+    def setting(self, key: str) -> str | None:
+        with self.engine.connect() as connection:
+            return connection.scalar(select(settings.c.value).where(settings.c.key == key))
+
+    def put_setting(self, key: str, value: str) -> None:
+        with self._writing() as connection:
+            self._put_setting(connection, key, value)
+
+    def setting_or_create(self, key: str, make: Any) -> str:
+        """A setting, created once with `make()` if missing; safe when processes race."""
+        existing = self.setting(key)
+        if existing is not None:
+            return existing
+        try:
+            with self._writing() as connection:
+                connection.execute(settings.insert().values(key=key, value=make()))
+        except IntegrityError:
+            pass
+        value = self.setting(key)
+        assert value is not None
+        return value
+
+    @staticmethod
+    def _put_setting(connection: Any, key: str, value: str) -> None:
+        changed = connection.execute(
+            update(settings).where(settings.c.key == key).values(value=value)
+        ).rowcount
+        if not changed:
+            connection.execute(settings.insert().values(key=key, value=value))
+
+    # Sessions ---------------------------------------------------------------------------------
+
+    def create_session(
+        self,
+        *,
+        join_code: str,
+        deck_id: str,
+        title: str,
+        deck_json: str,
+        threshold: int,
+        activity_ids: Iterable[str],
+        rehearsal: bool = False,
+    ) -> int:
+        """Insert a live session and its activities; IntegrityError if the code is taken."""
+        now = time.time()
+        with self._writing() as connection:
+            session_id = connection.execute(
+                sessions.insert().values(
+                    join_code=join_code,
+                    deck_id=deck_id,
+                    title=title,
+                    deck_json=deck_json,
+                    status="live",
+                    current_index=-1,
+                    version=1,
+                    threshold=threshold,
+                    created_at=now,
+                    rehearsal=rehearsal,
+                )
+            ).inserted_primary_key[0]
+            connection.execute(
+                activity_states.insert(),
+                [
+                    {"session_id": session_id, "activity_id": activity_id, "status": "waiting"}
+                    for activity_id in activity_ids
+                ],
+            )
+            connection.execute(events.insert().values(session_id=session_id, kind="start", at=now))
+        return session_id
+
+    def session(self, session_id: int) -> SessionRow | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(sessions).where(sessions.c.id == session_id)).first()
+        return SessionRow(**row._mapping) if row else None
+
+    def session_by_code(self, join_code: str) -> SessionRow | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                select(sessions).where(sessions.c.join_code == join_code)
+            ).first()
+        return SessionRow(**row._mapping) if row else None
+
+    def sessions(
+        self, *, live_only: bool = False, include_rehearsals: bool = True
+    ) -> list[SessionRow]:
+        query = select(sessions).order_by(sessions.c.created_at.desc())
+        if live_only:
+            query = query.where(sessions.c.status == "live")
+        if not include_rehearsals:
+            query = query.where(sessions.c.rehearsal.is_(False))
+        with self.engine.connect() as connection:
+            return [SessionRow(**row._mapping) for row in connection.execute(query)]
+
+    def deck_ids_by_recency(self) -> list[str]:
+        """Each deck used for a session, the most recently used first (one GROUP BY)."""
+        latest = func.max(sessions.c.created_at)
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(sessions.c.deck_id).group_by(sessions.c.deck_id).order_by(latest.desc())
+            )
+            return [row.deck_id for row in rows]
+
+    def versions(self, session_ids: Iterable[int]) -> dict[int, int]:
+        """The state version of each session: what waiting phones compare against."""
+        ids = list(session_ids)
+        if not ids:
+            return {}
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(sessions.c.id, sessions.c.version).where(sessions.c.id.in_(ids))
+            )
+            return {row.id: row.version for row in rows}
+
+    def activity_states(
+        self, session_id: int, version: int | None = None
+    ) -> dict[str, ActivityState]:
+        """Each activity's state; pass the session's current version to use the memo."""
+        if version is None:
+            return self._read_activity_states(session_id)
+        key = (session_id, version)
+        states = self._states_by_version.get(key)
+        if states is None:
+            states = self._read_activity_states(session_id)
+            if len(self._states_by_version) > 1000:
+                self._states_by_version.clear()
+            self._states_by_version[key] = states
+        return dict(states)
+
+    def _read_activity_states(self, session_id: int) -> dict[str, ActivityState]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(activity_states).where(activity_states.c.session_id == session_id)
+            )
+            return {row.activity_id: ActivityState(row.status, row.revealed) for row in rows}
+
+    def apply(
+        self,
+        session_id: int,
+        kind: str,
+        activity_id: str | None = None,
+        *,
+        session_changes: dict[str, Any] | None = None,
+        activity_changes: dict[str, Any] | None = None,
+    ) -> int:
+        """Record one facilitator action atomically: its changes, its event, a new version."""
+        now = time.time()
+        with self._writing() as connection:
+            if activity_changes:
+                connection.execute(
+                    update(activity_states)
+                    .where(activity_states.c.session_id == session_id)
+                    .where(activity_states.c.activity_id == activity_id)
+                    .values(**activity_changes)
+                )
+            connection.execute(
+                update(sessions)
+                .where(sessions.c.id == session_id)
+                .values(version=sessions.c.version + 1, **(session_changes or {}))
+            )
+            connection.execute(
+                events.insert().values(
+                    session_id=session_id, kind=kind, activity_id=activity_id, at=now
+                )
+            )
+            return connection.scalar(select(sessions.c.version).where(sessions.c.id == session_id))
+
+    def events(self, session_id: int) -> list[Event]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(events.c.kind, events.c.activity_id, events.c.at)
+                .where(events.c.session_id == session_id)
+                .order_by(events.c.id)
+            )
+            return [Event(row.kind, row.activity_id, row.at) for row in rows]
+
+    # Participants -----------------------------------------------------------------------------
+
+    def participant(self, session_id: int, token_hash: str) -> int | None:
+        with self.engine.connect() as connection:
+            return connection.scalar(
+                select(participants.c.id)
+                .where(participants.c.session_id == session_id)
+                .where(participants.c.token_hash == token_hash)
+            )
+
+    def join(self, session_id: int, token_hash: str) -> int:
+        """The participant for this token hash, created on first join."""
+        existing = self.participant(session_id, token_hash)
+        if existing is not None:
+            return existing
+        try:
+            with self._writing() as connection:
+                return connection.execute(
+                    participants.insert().values(session_id=session_id, token_hash=token_hash)
+                ).inserted_primary_key[0]
+        except IntegrityError:
+            # The same phone joined twice at once; the other request created the row.
+            found = self.participant(session_id, token_hash)
+            assert found is not None
+            return found
+
+    def participant_count(self, session_id: int) -> int:
+        with self.engine.connect() as connection:
+            return connection.scalar(
+                select(func.count())
+                .select_from(participants)
+                .where(participants.c.session_id == session_id)
+            )
+
+    # Answers ----------------------------------------------------------------------------------
+
+    def record_answer(
+        self,
+        session_id: int,
+        activity_id: str,
+        participant_id: int,
+        *,
+        passed: bool,
+        value: Any = None,
+        moderation: str | None = None,
+    ) -> bool:
+        """Store or replace one participant's answer, only while the activity is open.
+
+        Returns False (and stores nothing) when the activity is not open any more.
+        """
+        row = _stored_answer(passed, value, moderation)
+        key = {"session_id": session_id, "activity_id": activity_id}
+        with self._writing() as connection:
+            status = connection.scalar(
+                select(activity_states.c.status)
+                .where(activity_states.c.session_id == session_id)
+                .where(activity_states.c.activity_id == activity_id)
+                .with_for_update()
+            )
+            if status != "open":
+                return False
+            changed = connection.execute(
+                update(answers)
+                .where(answers.c.session_id == session_id)
+                .where(answers.c.activity_id == activity_id)
+                .where(answers.c.participant_id == participant_id)
+                .values(**row)
+            ).rowcount
+            if not changed:
+                connection.execute(
+                    answers.insert().values(participant_id=participant_id, **key, **row)
+                )
+        return True
+
+    def seed_answers(self, session_id: int, rows: Iterable[dict[str, Any]]) -> int:
+        """Rehearsals only: store simulated answers whatever the activities' state.
+
+        Each row holds activity_id, participant_id, passed, value and moderation.
+        """
+        prepared = [
+            {
+                "session_id": session_id,
+                "activity_id": row["activity_id"],
+                "participant_id": row["participant_id"],
+                **_stored_answer(row["passed"], row["value"], row.get("moderation")),
+            }
+            for row in rows
+        ]
+        if prepared:
+            with self._writing() as connection:
+                connection.execute(answers.insert(), prepared)
+        return len(prepared)
+
+    def answer_of(self, session_id: int, activity_id: str, participant_id: int) -> Answer | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                select(answers.c.passed, answers.c.value_json, answers.c.moderation)
+                .where(answers.c.session_id == session_id)
+                .where(answers.c.activity_id == activity_id)
+                .where(answers.c.participant_id == participant_id)
+            ).first()
+        return _answer(row) if row else None
+
+    def answers_for(self, session_id: int, activity_id: str) -> list[Answer]:
+        """Every answer to one activity, in no particular order and without who gave it."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(answers.c.passed, answers.c.value_json, answers.c.moderation)
+                .where(answers.c.session_id == session_id)
+                .where(answers.c.activity_id == activity_id)
+                .order_by(answers.c.value_json)
+            )
+            return [_answer(row) for row in rows]
+
+    def answer_count(self, session_id: int, activity_id: str) -> int:
+        """How many people answered one activity (passes included): one indexed count."""
+        with self.engine.connect() as connection:
+            return connection.scalar(
+                select(func.count())
+                .select_from(answers)
+                .where(answers.c.session_id == session_id)
+                .where(answers.c.activity_id == activity_id)
+            )
+
+    def answer_counts(self, session_id: int) -> dict[str, int]:
+        """How many people answered each activity (passes included), in one GROUP BY."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(answers.c.activity_id, func.count())
+                .where(answers.c.session_id == session_id)
+                .group_by(answers.c.activity_id)
+            )
+            return {activity_id: count for activity_id, count in rows}
+
+    def moderation_queue(self, session_id: int, activity_id: str) -> list[QueuedText]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(answers.c.id, answers.c.value_json, answers.c.moderation)
+                .where(answers.c.session_id == session_id)
+                .where(answers.c.activity_id == activity_id)
+                .where(answers.c.passed.is_(False))
+                .order_by(answers.c.id)
+            )
+            return [
+                QueuedText(row.id, activity_id, json.loads(row.value_json), row.moderation)
+                for row in rows
+            ]
+
+    def moderate(self, session_id: int, answer_id: int, decision: str) -> None:
+        with self._writing() as connection:
+            connection.execute(
+                update(answers)
+                .where(answers.c.session_id == session_id)
+                .where(answers.c.id == answer_id)
+                .values(moderation=decision)
+            )
+
+
+def _sqlite_file(url: str) -> Path | None:
+    """The database file of an SQLite URL; None for PostgreSQL or an in-memory database."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database).absolute()
+
+
+def _stored_answer(passed: bool, value: Any, moderation: str | None) -> dict[str, Any]:
+    """An answer's columns as stored: a pass keeps no value."""
+    return {
+        "passed": passed,
+        "value_json": None if passed else json.dumps(value, ensure_ascii=False),
+        "moderation": moderation,
+    }
+
+
+def _answer(row: Any) -> Answer:
+    value = None if row.value_json is None else json.loads(row.value_json)
+    return Answer(bool(row.passed), value, row.moderation)

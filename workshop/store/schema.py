@@ -1,0 +1,110 @@
+"""The tables Tandem keeps, and how an older database is brought up to date.
+
+What is kept is deliberately little: no IP address, no user agent, no name, no time on any
+answer; a participant is a keyed hash of a random cookie token, scoped to one session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+SCHEMA_VERSION = 2
+
+
+def _false(dialect: str) -> str:
+    return "0" if dialect == "sqlite" else "false"
+
+
+# How to bring a database written by an older Tandem up to date, one version at a time. A new
+# database is created whole from the tables below and starts at SCHEMA_VERSION.
+MIGRATIONS: dict[int, list[Callable[[str], str]]] = {
+    2: [
+        lambda dialect: (
+            f"ALTER TABLE sessions ADD COLUMN rehearsal BOOLEAN NOT NULL DEFAULT {_false(dialect)}"
+        )
+    ],
+}
+
+metadata = MetaData()
+
+settings = Table(
+    "settings",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("join_code", String(12), nullable=False, unique=True),
+    Column("deck_id", String(64), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("deck_json", Text, nullable=False),
+    Column("status", String(16), nullable=False, default="live"),
+    Column("current_index", Integer, nullable=False, default=-1),
+    Column("version", Integer, nullable=False, default=1),
+    Column("threshold", Integer, nullable=False, default=5),
+    Column("created_at", Float, nullable=False),
+    Column("ended_at", Float),
+    Column("timer_started_at", Float),
+    Column("timer_seconds", Integer),
+    # A practice run with simulated participants: kept out of reviews unless asked for.
+    Column("rehearsal", Boolean, nullable=False, default=False),
+)
+
+activity_states = Table(
+    "activity_states",
+    metadata,
+    Column("session_id", ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
+    Column("activity_id", String(48), primary_key=True),
+    Column("status", String(16), nullable=False, default="waiting"),
+    Column("revealed", Boolean, nullable=False, default=False),
+)
+
+participants = Table(
+    "participants",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("session_id", ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("token_hash", String(64), nullable=False),
+    UniqueConstraint("session_id", "token_hash"),
+)
+
+answers = Table(
+    "answers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("session_id", ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("activity_id", String(48), nullable=False),
+    Column("participant_id", ForeignKey("participants.id", ondelete="CASCADE"), nullable=False),
+    Column("passed", Boolean, nullable=False, default=False),
+    Column("value_json", Text),
+    # Open text only: pending, approved, rejected or flagged (a possible safety concern).
+    Column("moderation", String(16)),
+    UniqueConstraint("session_id", "activity_id", "participant_id"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("session_id", ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("activity_id", String(48)),
+    Column("at", Float, nullable=False),
+)

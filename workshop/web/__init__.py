@@ -1,0 +1,1 @@
+"""The server side: participant pages, facilitator login, serving, join links and keys."""

@@ -1,0 +1,130 @@
+"""The facilitator's door: first-run passcode choice, login, logout, and the dashboard's gate.
+
+Login happens in plain routes that set a signed, HttpOnly, SameSite=Strict cookie; every
+dashboard tab (control, projector) then reads it through st.context.cookies. A browser without
+the cookie that asks for a dashboard page is sent to the login form before Streamlit loads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+from urllib.parse import parse_qs, quote
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from workshop.store import Store
+from workshop.web import keys
+from workshop.web.participant.render import page
+
+COOKIE = "tandem_facilitator"
+DASHBOARD_PATHS = {"/", "/library", "/editor", "/control", "/screen"}
+
+
+def _from_this_laptop(request: Request) -> bool:
+    """Whether the request comes from the machine itself (read, never stored or logged)."""
+    host = request.client.host if request.client else ""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _safe_next(target: str) -> str:
+    # Only our own dashboard pages: never an open redirect.
+    path = target.split("?", 1)[0]
+    return target if path in DASHBOARD_PATHS else "/"
+
+
+class FacilitatorLogin:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def routes(self) -> list[BaseRoute]:
+        return [
+            Route("/facilitator/login", self.login, methods=["GET", "POST"]),
+            Route("/facilitator/setup", self.setup, methods=["GET", "POST"]),
+            Route("/facilitator/logout", self.logout, methods=["GET", "POST"]),
+        ]
+
+    async def _form(self, request: Request) -> dict[str, str]:
+        body = (await request.body())[:4096].decode("utf-8", errors="replace")
+        return {name: values[0] for name, values in parse_qs(body).items()}
+
+    async def login(self, request: Request) -> Response:
+        if not await run_in_threadpool(keys.passcode_is_set, self.store):
+            return RedirectResponse("/facilitator/setup", status_code=303)
+        target = _safe_next(request.query_params.get("next", "/"))
+        if request.method == "GET":
+            return page("login.html", error=None, next=target)
+        form = await self._form(request)
+        target = _safe_next(form.get("next", "/"))
+        passcode = form.get("passcode", "")
+        if not await run_in_threadpool(keys.check_passcode, self.store, passcode):
+            await asyncio.sleep(0.5)  # slows guessing without locking anyone out
+            return page(
+                "login.html", status_code=401, error="That passcode is not right.", next=target
+            )
+        return self._logged_in(target)
+
+    async def setup(self, request: Request) -> Response:
+        if await run_in_threadpool(keys.passcode_is_set, self.store):
+            return RedirectResponse("/facilitator/login", status_code=303)
+        if not _from_this_laptop(request):
+            return page("setup.html", status_code=403, error=None, remote=True)
+        if request.method == "GET":
+            return page("setup.html", error=None, remote=False)
+        form = await self._form(request)
+        passcode = form.get("passcode", "")
+        problem = keys.passcode_problem(passcode)
+        if not problem and passcode != form.get("again", ""):
+            problem = "The two passcodes differ. Please type the same one twice."
+        if problem:
+            return page("setup.html", status_code=422, error=problem, remote=False)
+        await run_in_threadpool(keys.set_passcode, self.store, passcode)
+        return self._logged_in("/")
+
+    async def logout(self, request: Request) -> Response:
+        response = RedirectResponse("/facilitator/login", status_code=303)
+        response.delete_cookie(COOKIE, path="/")
+        return response
+
+    def _logged_in(self, target: str) -> Response:
+        response = RedirectResponse(target, status_code=303)
+        cookie = keys.login_cookie(keys.server_key(self.store))
+        response.set_cookie(
+            COOKIE,
+            cookie,
+            max_age=keys.LOGIN_LIFETIME_SECONDS,
+            path="/",
+            httponly=True,
+            samesite="strict",
+        )
+        return response
+
+
+class DashboardGate:
+    """ASGI middleware: a dashboard page without a valid login cookie redirects to the login."""
+
+    def __init__(self, app: ASGIApp, store: Store) -> None:
+        self.app = app
+        self.store = store
+        self._key: bytes | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] in DASHBOARD_PATHS:
+            request = Request(scope)
+            if self._key is None:
+                self._key = await run_in_threadpool(keys.server_key, self.store)
+            if not keys.login_cookie_valid(self._key, request.cookies.get(COOKIE)):
+                target = scope["path"]
+                if scope.get("query_string"):
+                    target += "?" + scope["query_string"].decode("latin-1")
+                location = f"/facilitator/login?next={quote(target, safe='')}"
+                await RedirectResponse(location, status_code=303)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

@@ -1,0 +1,307 @@
+"""The participant's routes: type a code, join, answer, wait for the next activity.
+
+    GET  /j                 the code form (also ?code=ABC123 from that form)
+    GET  /j/<CODE>          join (sets the anonymous cookie) and see the current activity
+    POST /j/<CODE>          answer the activity named in the form
+    GET  /j/<CODE>/wait     long poll: returns when the facilitator acts, or after 25 s
+    GET  /j/assets/<file>   the one CSS file and the one small JS file
+
+The cookie holds a random token, path-scoped to /j/<CODE> so no two sessions ever see the same
+one; the database keeps only its keyed hash. Nothing here logs or stores an IP address or a user
+agent. Every page works with JavaScript off; the script only saves a reload.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from workshop.activities import ActivitySpec, AnswerError, kind_of
+from workshop.room import live
+from workshop.room.moderation import first_status
+from workshop.room.results import Result, result_for
+from workshop.store import Store
+from workshop.web import keys
+from workshop.web.participant.render import page
+from workshop.web.participant.waiting import Waiters
+
+COOKIE = "tandem"
+COOKIE_LIFETIME = 12 * 3600
+MAX_FORM_BYTES = 16 * 1024
+WAIT_SECONDS = 25.0
+# A result shown on phones may be this old. After a reveal every phone reloads at once; without
+# this, each would read and aggregate every answer again.
+RESULT_SECONDS = 1.0
+ASSETS = {
+    "tandem.css": ("text/css", Path(__file__).parent / "static" / "tandem.css"),
+    "tandem.js": ("text/javascript", Path(__file__).parent / "static" / "tandem.js"),
+}
+
+
+class ParticipantPages:
+    """The routes, bound to one store and one set of waiters."""
+
+    def __init__(self, store: Store, waiters: Waiters) -> None:
+        self.store = store
+        self.waiters = waiters
+        self._server_key: bytes | None = None
+        self._results: dict[tuple[int, str, int, int], tuple[float, Result]] = {}
+
+    def routes(self) -> list[BaseRoute]:
+        return [
+            Route("/j", self.code_form, methods=["GET"]),
+            Route("/j/", self.code_form, methods=["GET"]),
+            Route("/j/assets/{name}", self.asset, methods=["GET"]),
+            Route("/j/{code}", self.activity_page, methods=["GET"]),
+            Route("/j/{code}", self.answer, methods=["POST"]),
+            Route("/j/{code}/wait", self.wait, methods=["GET"]),
+        ]
+
+    # Pages ------------------------------------------------------------------------------------
+
+    async def code_form(self, request: Request) -> Response:
+        typed = request.query_params.get("code", "")
+        code = live.normalise_code(typed)
+        if code:
+            return RedirectResponse(f"/j/{code}", status_code=303)
+        return page("code.html", message=None)
+
+    async def asset(self, request: Request) -> Response:
+        found = ASSETS.get(request.path_params["name"])
+        if not found:
+            return Response("Not found", status_code=404)
+        media_type, path = found
+        return FileResponse(
+            path, media_type=media_type, headers={"Cache-Control": "public, max-age=86400"}
+        )
+
+    async def activity_page(self, request: Request) -> Response:
+        code = request.path_params["code"]
+        canonical = live.normalise_code(code)
+        if canonical != code:
+            return RedirectResponse(f"/j/{canonical}", status_code=303)
+        token = request.cookies.get(COOKIE)
+        change = request.query_params.get("change")
+        # All of a request's database work happens in one trip to a worker thread.
+        return await run_in_threadpool(self._show, code, token, change)
+
+    async def answer(self, request: Request) -> Response:
+        code = request.path_params["code"]
+        body = await _limited_body(request)
+        token = request.cookies.get(COOKIE)
+        return await run_in_threadpool(self._answer, code, token, body)
+
+    async def wait(self, request: Request) -> Response:
+        code = request.path_params["code"]
+        known = request.query_params.get("v", "")
+        row = await run_in_threadpool(self.store.session_by_code, code)
+        if row is None:
+            return JSONResponse({"gone": True}, status_code=404)
+        if (
+            known.isascii()
+            and known.isdigit()
+            and int(known) == row.version
+            and row.status == "live"
+        ):
+            await self.waiters.wait(row.id, row.version, WAIT_SECONDS)
+        session = await run_in_threadpool(live.load, self.store, row.id)
+        assert session is not None
+        current = session.current
+        return JSONResponse(
+            {
+                "version": session.row.version,
+                "activity": current.id if current else None,
+                "status": session.state(current.id).status if current else None,
+                "ended": session.ended,
+            },
+            headers={"Cache-Control": "no-store"},
+        )
+
+    # Work done in a thread (the store is synchronous) -----------------------------------------
+
+    def _show(self, code: str, token: str | None, change: str | None) -> Response:
+        session = live.load_by_code(self.store, code)
+        if session is None or session.ended:
+            return self._not_running(code, session)
+        new_cookie = not _plausible(token)
+        if new_cookie:
+            token = keys.new_token()
+        participant_id = self._join(session.id, token)
+        response = self._render_current(session, participant_id, change)
+        if new_cookie:
+            self._set_cookie(response, code, token)
+        return response
+
+    def _answer(self, code: str, token: str | None, body: bytes | None) -> Response:
+        session = live.load_by_code(self.store, code)
+        if session is None or session.ended:
+            return self._not_running(code, session)
+        if body is None:
+            return page(
+                "message.html",
+                status_code=413,
+                session=session,
+                heading="That answer is too long",
+                message="Please shorten it and send it again.",
+            )
+        participant_id = None
+        if _plausible(token):
+            participant_id = self.store.participant(
+                session.id, keys.token_hash(self._key(), session.id, token)
+            )
+        if participant_id is None:
+            # No cookie (or one from before a reset): join first, then answer again.
+            return RedirectResponse(f"/j/{code}", status_code=303)
+        form = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)
+        return self._record(session, participant_id, form)
+
+    def _join(self, session_id: int, token: str) -> int:
+        return self.store.join(session_id, keys.token_hash(self._key(), session_id, token))
+
+    def _key(self) -> bytes:
+        if self._server_key is None:
+            self._server_key = keys.server_key(self.store)
+        return self._server_key
+
+    def _render_current(
+        self,
+        session: live.Live,
+        participant_id: int,
+        change: str | None,
+        *,
+        form: dict[str, list[str]] | None = None,
+        error: str | None = None,
+        status_code: int = 200,
+    ) -> Response:
+        activity = session.current
+        context: dict[str, Any] = {"session": session, "activity": activity, "error": error}
+        if activity is None:
+            return page("waiting.html", **context)
+        state = session.state(activity.id)
+        mine = self.store.answer_of(session.id, activity.id, participant_id)
+        result = self._result(session, activity) if activity.answerable else None
+        if form is None and mine is not None and not mine.passed:
+            form = kind_of(activity).form_fields(activity, mine.value)
+        show_form = (
+            activity.answerable
+            and state.status == "open"
+            and (mine is None or change is not None or error is not None)
+        )
+        return page(
+            "activity.html",
+            status_code=status_code,
+            state=state,
+            mine=mine,
+            result=result,
+            show_form=show_form,
+            form=form or {},
+            kind_template=f"activities/{activity.kind}.html",
+            **context,
+        )
+
+    def _result(self, session: live.Live, activity: ActivitySpec) -> Result:
+        """The activity's result, shared by phones for up to RESULT_SECONDS.
+
+        The key holds the session's version (close, reveal) and the number of answers (a new
+        answer, such as the phone's own), so neither is ever hidden; a changed answer shows
+        within a second.
+        """
+        count = self.store.answer_count(session.id, activity.id)
+        key = (session.id, activity.id, session.row.version, count)
+        now = time.monotonic()
+        cached = self._results.get(key)
+        if cached and now - cached[0] < RESULT_SECONDS:
+            return cached[1]
+        answers = self.store.answers_for(session.id, activity.id)
+        result = result_for(activity, answers, session.state(activity.id), session.row.threshold)
+        if len(self._results) > 1000:
+            self._results.clear()
+        self._results[key] = (now, result)
+        return result
+
+    def _record(
+        self, session: live.Live, participant_id: int, form: dict[str, list[str]]
+    ) -> Response:
+        activity_id = (form.get("activity") or [""])[0]
+        try:
+            activity = session.deck.activity(activity_id)
+        except KeyError:
+            return RedirectResponse(f"/j/{session.row.join_code}", status_code=303)
+        passed = bool(form.get("pass"))
+        value = None
+        moderation = None
+        if not passed:
+            try:
+                value = kind_of(activity).parse_answer(activity, form)
+            except AnswerError as problem:
+                # Show the form again with what they typed, so nothing is lost.
+                if session.current is None or session.current.id != activity.id:
+                    return RedirectResponse(f"/j/{session.row.join_code}", status_code=303)
+                return self._render_current(
+                    session, participant_id, "1", form=form, error=str(problem), status_code=422
+                )
+            if activity.kind == "open_text":
+                moderation = first_status(value)
+        stored = self.store.record_answer(
+            session.id,
+            activity.id,
+            participant_id,
+            passed=passed,
+            value=value,
+            moderation=moderation,
+        )
+        if not stored:
+            return page(
+                "message.html",
+                status_code=409,
+                session=session,
+                heading="This activity has closed",
+                message="Your answer arrived after the facilitator closed it.",
+            )
+        return RedirectResponse(f"/j/{session.row.join_code}", status_code=303)
+
+    # Small helpers ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _not_running(code: str, session: live.Live | None) -> Response:
+        """The page for a code that names no workshop, or one that has ended."""
+        if session is not None:
+            return page("ended.html", session=session)
+        message = f"There is no workshop with the code {code[:12]}. Please check the screen."
+        return page("code.html", status_code=404, message=message)
+
+    @staticmethod
+    def _set_cookie(response: Response, code: str, token: str) -> None:
+        response.set_cookie(
+            COOKIE,
+            token,
+            max_age=COOKIE_LIFETIME,
+            path=f"/j/{code}",
+            httponly=True,
+            samesite="lax",
+        )
+
+
+def _plausible(token: str | None) -> bool:
+    """A cookie token worth looking up: present and of a sane length."""
+    return bool(token) and len(token) <= 64
+
+
+async def _limited_body(request: Request) -> bytes | None:
+    """The request body, or None if it is larger than any honest answer could be."""
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > MAX_FORM_BYTES:
+        return None
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_FORM_BYTES:
+            return None
+    return body
