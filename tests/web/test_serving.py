@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from workshop.web.serving import nodelay_on_listeners
+from workshop.web.serving import listener_inodes, nodelay_on_listeners
 
 
 def test_the_listener_on_our_port_gets_tcp_nodelay_and_passes_it_on():
@@ -97,3 +97,32 @@ def test_sqlite_keeps_its_locks_so_another_process_cannot_delete_the_log(tmp_pat
         "after",
     ]
     reopened.close()
+
+
+TCP_TABLE = """\
+  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+   0: 00000000:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 111 1
+   1: 0100007F:1F90 0100007F:A1B2 01 00000000:00000000 00:00000000 00000000     0        0 222 1
+   2: 0100007F:1F91 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 333 1
+"""
+
+
+def test_only_the_listening_socket_on_the_port_is_named_by_the_kernel_table():
+    # Port 8080 (1F90): the listener, not the connection to it, nor the listener on 8081.
+    assert listener_inodes(8080, [TCP_TABLE]) == {111}
+    assert listener_inodes(9999, [TCP_TABLE]) == set()
+
+
+def test_with_a_default_socket_timeout_nothing_is_borrowed(tmp_path: Path):
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.setblocking(True)
+    socket.setdefaulttimeout(5)
+    try:
+        # Wrapping would make the descriptor non-blocking (and could close it on failure).
+        assert nodelay_on_listeners(listener.getsockname()[1]) == 0
+        assert listener.getblocking()
+    finally:
+        socket.setdefaulttimeout(None)
+        listener.close()

@@ -14,10 +14,17 @@ This must never close a descriptor, not even a duplicate: on Linux and macOS, cl
 descriptor of a file drops every POSIX lock the process holds on that file, and SQLite's locks
 are POSIX locks. An earlier version duplicated and closed every descriptor; the next process to
 close the database then believed it was the last user and deleted the write-ahead log under the
-running server, losing confirmed answers. So: a descriptor is looked at with `os.fstat` (which
-changes nothing), only sockets are wrapped, the wrapper borrows the descriptor without
-duplicating it, and it is always detached, never closed. A descriptor closed and reused between
-the two steps is at worst wrapped once more and detached again: nothing is ever closed.
+running server, losing confirmed answers. So nothing here duplicates or closes a descriptor:
+
+- On Linux the kernel's table of listening TCP sockets (/proc/self/net/tcp and tcp6) names the
+  inode of the listener on our port, and only the descriptor whose `os.fstat` shows that inode
+  is borrowed.
+- Elsewhere, descriptors are looked at with `os.fstat` (which changes nothing) and only sockets
+  are borrowed.
+
+A borrowed descriptor is wrapped without duplicating it and always detached, never closed.
+Python's socket constructor applies `socket.setdefaulttimeout` to what it wraps (and could close
+it if that failed), so with a default timeout set, nothing is borrowed at all.
 """
 
 from __future__ import annotations
@@ -37,11 +44,34 @@ def _open_descriptors() -> Iterable[int]:
     return range(3, 1024)
 
 
-def _is_socket(descriptor: int) -> bool:
+def listener_inodes(port: int, tables: Iterable[str]) -> set[int]:
+    """Inodes of the TCP sockets listening on `port`, read from /proc/net/tcp-style tables."""
+    inodes = set()
+    for table in tables:
+        for line in table.splitlines()[1:]:
+            fields = line.split()
+            # local_address is HEX_IP:HEX_PORT; state 0A is LISTEN; the inode is field 10.
+            if len(fields) > 9 and fields[3] == "0A" and int(fields[1].split(":")[1], 16) == port:
+                inodes.add(int(fields[9]))
+    return inodes
+
+
+def _listener_inodes(port: int) -> set[int] | None:
+    """On Linux, the inodes of the listeners on `port`; None where the kernel does not say."""
+    tables = [Path("/proc/self/net/tcp"), Path("/proc/self/net/tcp6")]
+    if not tables[0].exists():
+        return None
+    return listener_inodes(port, [path.read_text() for path in tables if path.exists()])
+
+
+def _worth_borrowing(descriptor: int, inodes: set[int] | None) -> bool:
     try:
-        return stat.S_ISSOCK(os.fstat(descriptor).st_mode)
+        status = os.fstat(descriptor)
     except OSError:
         return False  # closed meanwhile
+    if not stat.S_ISSOCK(status.st_mode):
+        return False
+    return inodes is None or status.st_ino in inodes
 
 
 def _is_our_listener(borrowed: socket.socket, port: int) -> bool:
@@ -59,12 +89,17 @@ def nodelay_on_listeners(port: int) -> int:
 
     Never closes or duplicates a descriptor (see the module's docstring).
     """
+    if socket.getdefaulttimeout() is not None:
+        return 0  # wrapping would change the descriptor's blocking mode
+    inodes = _listener_inodes(port)
+    if inodes == set():
+        return 0
     changed = 0
     for descriptor in _open_descriptors():
-        if not _is_socket(descriptor):
+        if not _worth_borrowing(descriptor, inodes):
             continue
         try:
-            # Borrows the descriptor; a descriptor that is not a socket is refused, not closed.
+            # Borrows the descriptor; one that is not a socket is refused, not closed.
             borrowed = socket.socket(fileno=descriptor)
         except OSError:
             continue
