@@ -1,9 +1,10 @@
 import io
+import shlex
 import sqlite3
 from pathlib import Path
 
 from tests.conftest import postgres_schema
-from workshop.cli import build_parser, command_names, main
+from workshop.cli import build_parser, command_names, main, pg_dump_advice
 from workshop.store import Store
 from workshop.web import keys
 
@@ -73,8 +74,36 @@ def test_backup_copies_the_database_and_never_overwrites_by_surprise(
     assert main(["backup", str(copy)]) == 1
     assert "already exists" in capsys.readouterr().out
     assert main(["backup", "--replace", str(copy)]) == 0
-    assert main(["backup", str(tmp_path / "tandem.db")]) == 1
     assert main(["backup", str(tmp_path / "no-such-folder" / "copy.db")]) == 1
+
+
+def test_backup_never_replaces_the_live_database_by_any_name(tmp_path: Path, monkeypatch, capsys):
+    database = tmp_path / "sessions" / "tandem.db"
+    monkeypatch.setenv("WORKSHOP_DATABASE_URL", f"sqlite:///{database}")
+    monkeypatch.delenv("WORKSHOP_PASSCODE", raising=False)
+    assert main(["init"]) == 0
+    before = database.stat().st_ino
+    (tmp_path / "link.db").symlink_to(database)
+    for name in [
+        str(database),
+        f"{tmp_path}/sessions/../sessions/tandem.db",
+        f"{database}-wal",
+        f"{database}-shm",
+        f"{database}-journal",
+        str(tmp_path / "link.db"),
+    ]:
+        capsys.readouterr()
+        assert main(["backup", "--replace", name]) == 1, name
+        assert "must not replace the database" in capsys.readouterr().out
+    assert database.stat().st_ino == before
+
+
+def test_backup_of_a_database_not_made_yet_says_so(tmp_path: Path, monkeypatch, capsys):
+    monkeypatch.setenv("WORKSHOP_DATABASE_URL", f"sqlite:///{tmp_path / 'tandem.db'}")
+    assert main(["backup", str(tmp_path / "copy.db")]) == 1
+    assert "nothing to copy" in capsys.readouterr().out
+    assert not (tmp_path / "tandem.db").exists()
+    assert not (tmp_path / "copy.db").exists()
 
 
 def test_backup_on_postgresql_says_which_pg_dump_to_run(tmp_path: Path, monkeypatch, capsys):
@@ -84,5 +113,22 @@ def test_backup_on_postgresql_says_which_pg_dump_to_run(tmp_path: Path, monkeypa
     advice = capsys.readouterr().out
     schema = url.split("search_path%3D")[1]
     assert f"pg_dump --format=custom --file={tmp_path / 'copy.dump'} --schema={schema}" in advice
-    assert "'postgresql://postgres@127.0.0.1:5432/test'" in advice
+    assert "postgresql://postgres@127.0.0.1:5432/test" in advice
     assert not (tmp_path / "copy.dump").exists()
+
+
+def test_the_pg_dump_advice_never_shows_the_password_and_survives_a_shell():
+    url = (
+        "postgresql+psycopg://tandem:s3cret@db.example.org:5433/workshops"
+        "?sslmode=require&options=-csearch_path%3Dtandem,public"
+    )
+    advice = pg_dump_advice(url, Path("/backups/my workshop.dump"))
+    assert "s3cret" not in advice
+    command = shlex.split(advice.splitlines()[-1])
+    assert command == [
+        "pg_dump",
+        "--format=custom",
+        "--file=/backups/my workshop.dump",
+        "--schema=tandem",
+        "postgresql://tandem@db.example.org:5433/workshops?sslmode=require",
+    ]

@@ -13,15 +13,17 @@ from __future__ import annotations
 import argparse
 import contextlib
 import getpass
+import os
+import shlex
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import make_url
+from sqlalchemy import URL, make_url
 
 from workshop.curriculum.deck_files import DECK_FOLDER, load_deck
 from workshop.curriculum.decks import DeckError
-from workshop.store import Store
+from workshop.store import Store, database_url, sqlite_database_file
 from workshop.store.sqlite_file import DatabaseLocationError
 from workshop.web import keys
 
@@ -73,35 +75,62 @@ def _passcode(_arguments: argparse.Namespace) -> int:
 
 def _backup(arguments: argparse.Namespace) -> int:
     target = Path(arguments.path)
-    with _opened_store() as store:
-        if store.database_file is None:
-            print(_pg_dump_advice(store.url, target))
-            return 1
-        if target.exists() and not arguments.replace:
-            print(f"{target} already exists; choose another name or add --replace.")
-            return 1
-        if not target.parent.is_dir():
-            print(f"There is no folder {target.parent} to put the copy in.")
-            return 1
-        live_files = {store.database_file, Path(f"{store.database_file}-wal")}
-        if target.absolute() in live_files:
-            print("The copy must not replace the database it copies.")
-            return 1
+    url = database_url()
+    database = sqlite_database_file(url)
+    if database is None:
+        print(pg_dump_advice(url, target))
+        return 1
+    if not database.exists():
+        print(f"There is no database at {database} yet: nothing to copy.")
+        return 1
+    if not target.parent.is_dir():
+        print(f"There is no folder {target.parent} to put the copy in.")
+        return 1
+    if _is_the_database(target, database):
+        print("The copy must not replace the database it copies, nor its log files.")
+        return 1
+    if target.exists() and not arguments.replace:
+        print(f"{target} already exists; choose another name or add --replace.")
+        return 1
+    # Not migrated: a backup only reads, whatever version the database is at.
+    store = Store(url)
+    try:
         store.backup(target)
-    print(f"Copied {store.database_file} to {target} (readable by you only).")
+    finally:
+        store.close()
+    print(f"Copied {database} to {target} (readable by you only).")
     return 0
 
 
-def _pg_dump_advice(url: str, target: Path) -> str:
-    """PostgreSQL backs itself up: the pg_dump command for this database, without a password."""
+def _is_the_database(target: Path, database: Path) -> bool:
+    """Whether `target` is the live database or one of its files, by any name or link."""
+    resolved = target.resolve()
+    if resolved.parent == database.resolve().parent and (
+        resolved.name == database.name or resolved.name.startswith(f"{database.name}-")
+    ):
+        return True
+    return target.exists() and os.path.samefile(target, database)
+
+
+def pg_dump_advice(url: str, target: Path) -> str:
+    """PostgreSQL backs itself up: the pg_dump command for this database, never its password."""
     parsed = make_url(url)
-    plain = parsed.set(drivername="postgresql", password=None, query={})
+    query = {key: value for key, value in parsed.query.items() if key != "options"}
+    plain = URL.create(
+        "postgresql",
+        username=parsed.username,
+        host=parsed.host,
+        port=parsed.port,
+        database=parsed.database,
+        query=query,
+    )
     options = str(parsed.query.get("options", ""))
-    schema = options.split("search_path=", 1)[1].split()[0] if "search_path=" in options else ""
-    command = ["pg_dump", "--format=custom", f"--file={target}"]
-    if schema:
-        command.append(f"--schema={schema}")
-    command.append(f"'{plain.render_as_string(hide_password=False)}'")
+    command = ["pg_dump", "--format=custom", f"--file={shlex.quote(str(target))}"]
+    if "search_path=" in options:
+        # Tandem's own schema comes first in the search path; the rest are shared ones.
+        schema = options.split("search_path=", 1)[1].split()[0].split(",")[0]
+        command.append(f"--schema={shlex.quote(schema)}")
+    command.append(shlex.quote(plain.render_as_string(hide_password=False)))
     return (
         "Tandem keeps this workshop data in PostgreSQL, which backs itself up consistently "
         "while Tandem runs. Use (with PGPASSWORD set if the database asks for one):\n  "

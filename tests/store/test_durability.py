@@ -67,7 +67,8 @@ class Room:
             field = FIELDS[activity_id]
             form = {"activity": activity_id, field: str(value)}
             try:
-                # A 303 comes only once the answer is stored; the page it leads to thanks them.
+                # Here a 303 means stored: the phone has joined, the activity exists and the
+                # form is valid, so no other redirect applies (one would only make this stricter).
                 reply = phone.post(f"/j/{self.code}", data=form)
                 if reply.status_code == 303:
                     self.confirmed[(number, activity_id)] = value
@@ -262,6 +263,7 @@ def test_a_backup_taken_during_a_burst_holds_every_answer_confirmed_before_it(tm
             arrivals.wait_for(30)
             began = time.monotonic()
             workshop_command(server.database_url, "backup", str(copy))
+            finished = time.monotonic()
             arrivals.wait_for(len(arrivals.confirmed) + 30)  # the burst went on beside it
         finally:
             arrivals.stop()
@@ -271,6 +273,10 @@ def test_a_backup_taken_during_a_burst_holds_every_answer_confirmed_before_it(tm
     assert arrivals.problems == []
     before = [token for confirmed_at, token in arrivals.confirmed if confirmed_at < began]
     assert len(before) >= 30
+    during = [
+        token for confirmed_at, token in arrivals.confirmed if began <= confirmed_at <= finished
+    ]
+    assert during, "the phones should have kept answering while the copy was made"
     with contextlib.closing(sqlite3.connect(copy)) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "delete"

@@ -13,6 +13,7 @@ from workshop.store.database import (
     SessionRow,
     Store,
     database_url,
+    sqlite_database_file,
 )
 
 __all__ = [
@@ -24,4 +25,5 @@ __all__ = [
     "SessionRow",
     "Store",
     "database_url",
+    "sqlite_database_file",
 ]

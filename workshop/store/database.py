@@ -10,6 +10,7 @@ import contextlib
 import json
 import os
 import sqlite3
+import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -105,6 +106,10 @@ def _make_engine(url: str) -> Engine:
             # loses no confirmed answer (NORMAL survives a crash of the process, not of the
             # machine). It costs about 1 ms a commit: see docs/decisions.md.
             cursor.execute("PRAGMA synchronous=FULL")
+            if sys.platform == "darwin":
+                # macOS's fsync leaves the data in the drive's cache; F_FULLFSYNC does not.
+                cursor.execute("PRAGMA fullfsync=ON")
+                cursor.execute("PRAGMA checkpoint_fullfsync=ON")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
@@ -120,7 +125,7 @@ class Store:
     def __init__(self, url: str | None = None) -> None:
         self.url = url or database_url()
         # The SQLite file, if this store is one: private to its owner, never on a network share.
-        self.database_file = _sqlite_file(self.url)
+        self.database_file = sqlite_database_file(self.url)
         if self.database_file is not None:
             sqlite_file.refuse_network_filesystem(self.database_file)
             sqlite_file.create_private(
@@ -181,20 +186,24 @@ class Store:
         partial = target.with_name(f".{target.name}.partial")
         partial.unlink(missing_ok=True)
         sqlite_file.create_private(partial)
-        copy = sqlite3.connect(partial)
         try:
-            source = self.engine.raw_connection()
+            copy = sqlite3.connect(partial)
             try:
-                # One step (pages=-1): one read transaction, so one moment's consistent copy.
-                source.driver_connection.backup(copy, pages=-1)
+                source = self.engine.raw_connection()
+                try:
+                    # One step (pages=-1): one read transaction, so one moment's copy.
+                    source.driver_connection.backup(copy, pages=-1)
+                finally:
+                    source.close()
+                copy.execute("PRAGMA journal_mode=DELETE")
+                if copy.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+                    raise RuntimeError("The copy failed SQLite's integrity check.")
             finally:
-                source.close()
-            copy.execute("PRAGMA journal_mode=DELETE")
-            if copy.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-                raise RuntimeError("The copy failed SQLite's integrity check.")
+                copy.close()
+            partial.replace(target)
         finally:
-            copy.close()
-        partial.replace(target)
+            partial.unlink(missing_ok=True)  # only left if something failed
+        sqlite_file.sync_folder(target.parent)
 
     # Settings ---------------------------------------------------------------------------------
 
@@ -531,7 +540,7 @@ class Store:
             )
 
 
-def _sqlite_file(url: str) -> Path | None:
+def sqlite_database_file(url: str) -> Path | None:
     """The database file of an SQLite URL; None for PostgreSQL or an in-memory database."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):

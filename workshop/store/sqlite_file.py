@@ -7,18 +7,24 @@ its write-ahead log and shared-memory files the database's own mode.
 SQLite keeps its locks with POSIX advisory locks and, in WAL mode, in a shared-memory file:
 neither holds across a network filesystem (https://sqlite.org/wal.html, "WAL does not work over a
 network filesystem"). A database there could lose confirmed answers without any error, so it is
-refused at start with a message saying what to do instead.
+refused at start with a message saying what to do instead. The filesystem's type is read from
+/proc/self/mountinfo on Linux and from `mount`'s output on macOS.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
-# Filesystems whose locks SQLite cannot rely on (Linux names, as /proc/self/mountinfo has them).
+# Filesystems whose locks SQLite cannot rely on: Linux's names (as /proc/self/mountinfo has
+# them) and macOS's (as `mount` prints them). 9p is also how WSL shows a Windows drive (/mnt/c).
 NETWORK_FILESYSTEMS = {
     "9p",
+    "acfs",
     "afs",
     "ceph",
     "cifs",
@@ -32,9 +38,15 @@ NETWORK_FILESYSTEMS = {
     "nfs4",
     "smb3",
     "smbfs",
+    "fuse.gvfsd-fuse",
     "fuse.rclone",
     "fuse.s3fs",
     "fuse.sshfs",
+    "fuse.vmhgfs-fuse",
+    "macfuse",
+    "osxfuse",
+    "vboxsf",
+    "webdav",
 }
 MOUNTS = Path("/proc/self/mountinfo")
 PRIVATE_FILE = 0o600
@@ -45,28 +57,64 @@ class DatabaseLocationError(RuntimeError):
     """The database cannot be kept safely where it is; the message says what to do."""
 
 
-def filesystem_type(path: Path, mountinfo: str) -> str | None:
-    """The type of the filesystem holding `path`, read from /proc/self/mountinfo's text."""
+def _unescape(text: str) -> str:
+    r"""A mount point as the kernel writes it, with \040 (space), \011, \012, \134 decoded."""
+    return re.sub(r"\\([0-7]{3})", lambda match: chr(int(match.group(1), 8)), text)
+
+
+def _deepest(path: Path, mounts: list[tuple[str, str]]) -> str | None:
+    """The type of the mount (point, type) that holds `path`: the deepest one that does."""
     resolved = str(path.resolve())
     best_point, best_type = "", None
-    for line in mountinfo.splitlines():
-        fields = line.split()
-        if " - " not in line or len(fields) < 5:
-            continue
-        # Field 5 is the mount point (spaces escaped as \040); the type follows the " - ".
-        point = fields[4].replace("\\040", " ")
-        kind = line.split(" - ", 1)[1].split()[0]
+    for point, kind in mounts:
         inside = resolved == point or resolved.startswith(point.rstrip("/") + "/")
         if inside and len(point) >= len(best_point):
             best_point, best_type = point, kind
     return best_type
 
 
+def filesystem_type(path: Path, mountinfo: str) -> str | None:
+    """The type of the filesystem holding `path`, read from /proc/self/mountinfo's text."""
+    mounts = []
+    for line in mountinfo.splitlines():
+        fields = line.split()
+        if " - " not in line or len(fields) < 5:
+            continue
+        # Field 5 is the mount point (octal-escaped); the type follows the " - ".
+        mounts.append((_unescape(fields[4]), line.split(" - ", 1)[1].split()[0]))
+    return _deepest(path, mounts)
+
+
+def filesystem_type_from_mount(path: Path, output: str) -> str | None:
+    """The same from macOS's `mount` output: "//me@server/share on /Volumes/share (smbfs, ...)"."""
+    mounts = []
+    for line in output.splitlines():
+        found = re.match(r"^.* on (/.*) \(([^,)]+)", line)
+        if found:
+            mounts.append((found.group(1), found.group(2)))
+    return _deepest(path, mounts)
+
+
+def _filesystem_of(path: Path) -> str | None:
+    if MOUNTS.exists():
+        return filesystem_type(path, MOUNTS.read_text(encoding="utf-8", errors="replace"))
+    if sys.platform == "darwin":
+        try:
+            output = subprocess.run(
+                ["/sbin/mount"], capture_output=True, text=True, timeout=10
+            ).stdout
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return filesystem_type_from_mount(path, output)
+    return None
+
+
 def refuse_network_filesystem(database: Path) -> None:
-    """Raise DatabaseLocationError if the database's folder is on a network filesystem."""
-    if not MOUNTS.exists():
-        return  # not Linux: nothing to read the filesystem's type from
-    kind = filesystem_type(database.parent, MOUNTS.read_text(encoding="utf-8", errors="replace"))
+    """Raise DatabaseLocationError if the database is on a network filesystem.
+
+    The file itself is checked when it exists (it may be a link to a share), else its folder.
+    """
+    kind = _filesystem_of(database if database.exists() else database.parent)
     if kind in NETWORK_FILESYSTEMS:
         raise DatabaseLocationError(
             f"The database {database} is on a network filesystem ({kind}). SQLite cannot keep "
@@ -85,7 +133,7 @@ def create_private(database: Path, *, tighten_folder: bool = False) -> None:
     """
     folder = database.parent
     if not folder.exists():
-        folder.mkdir(mode=PRIVATE_FOLDER, parents=True)
+        folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
     if database.exists():
         return
     if tighten_folder:
@@ -95,6 +143,15 @@ def create_private(database: Path, *, tighten_folder: bool = False) -> None:
     except FileExistsError:
         return  # another process made it a moment ago
     os.close(descriptor)  # nothing holds a lock on this brand-new file yet
+
+
+def sync_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable: the folder's own entry reaches the disk."""
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)  # a folder: no SQLite lock lives on it
 
 
 def loose_modes(database: Path, *, folder_too: bool = False) -> list[str]:
