@@ -1,4 +1,7 @@
+import typing
+
 import pytest
+from pydantic import BaseModel
 
 from workshop.activities import KINDS
 from workshop.curriculum import deck_forms
@@ -12,10 +15,20 @@ def test_every_field_of_every_kind_has_a_form_field_with_a_label(kind):
         written.discard("sensitive")
     fields = deck_forms.form_fields(kind)
     assert {field.name for field in fields} == written
+    models = {info.alias or name: info for name, info in spec.model_fields.items()}
     for field in fields:
-        assert field.name in deck_forms.LABELS, f"{kind}.{field.name} needs a label"
-        for part in field.row_fields:
-            assert part.name in deck_forms.LABELS, f"{kind}.{field.name}.{part.name}"
+        # Every field names itself (its Spec's title) and says what it is for (description).
+        assert models[field.name].title, f"{kind}.{field.name} needs a title: its label"
+        assert models[field.name].description, f"{kind}.{field.name} needs a description"
+        assert field.label == models[field.name].title
+        if field.row_fields:
+            [row_model] = [
+                argument
+                for argument in typing.get_args(models[field.name].annotation)
+                if isinstance(argument, type) and issubclass(argument, BaseModel)
+            ]
+            for name, info in row_model.model_fields.items():
+                assert info.title and info.description, f"{kind}.{field.name}.{name}"
 
 
 def fields_of(kind: str) -> dict[str, deck_forms.FormField]:

@@ -47,8 +47,8 @@ def test_the_editor_preview_shows_every_kind_with_made_up_answers(deck):
     for activity in deck.activities:
         result = sample_result(activity, people=12)
         if not activity.answerable:
-            assert not result.visible and result.respondents == 0
+            assert not result.visible and result.responded == 0
             continue
         assert result.visible, activity.id  # closed and revealed: private ones too
-        assert result.respondents == 12 and result.answered >= 1
-        assert result.summary(), activity.id
+        assert result.responded == 12 and result.answered >= 1
+        assert result.lines, activity.id

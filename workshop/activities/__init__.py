@@ -1,37 +1,47 @@
-"""The activity kinds, found by module: adding a kind is adding one module and one template."""
+"""The activity kinds: adding a kind is adding one module (with its `KIND`) and one template.
+
+Every module of this package but `base` is a kind and found at import. A kind defined elsewhere
+(a test, a practice's own) joins with `register`; decks, the phones, the projector, the control
+view, rehearsals and the editor then know it with no other change.
+"""
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
-from types import ModuleType
-from typing import Any
 
-from workshop.activities.base import ActivitySpec, AnswerError
+from workshop.activities.base import ActivitySpec, AnswerError, Kind
 
-__all__ = ["KINDS", "ActivitySpec", "AnswerError", "kind_of", "revealed_notes"]
+__all__ = ["KINDS", "ActivitySpec", "AnswerError", "Kind", "kind_of", "register", "unregister"]
 
-
-def _discover() -> dict[str, ModuleType]:
-    kinds = {}
-    for info in pkgutil.iter_modules(__path__):
-        if info.name == "base":
-            continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        kinds[module.Spec.model_fields["kind"].default] = module
-    return kinds
+# Every kind by the name a deck file gives it ("single_choice").
+KINDS: dict[str, Kind] = {}
 
 
-KINDS: dict[str, ModuleType] = _discover()
+def register(kind: Kind) -> Kind:
+    """Make a kind known everywhere; a name already taken by another kind is refused."""
+    existing = KINDS.get(kind.name)
+    if existing is not None and existing is not kind:
+        raise ValueError(f"there is already a kind named {kind.name!r}")
+    KINDS[kind.name] = kind
+    return kind
 
 
-def kind_of(spec: ActivitySpec) -> ModuleType:
-    """The module that knows how to handle this activity."""
+def unregister(kind: Kind) -> None:
+    """Forget a kind registered from outside this package (tests)."""
+    if KINDS.get(kind.name) is kind:
+        del KINDS[kind.name]
+
+
+def kind_of(spec: ActivitySpec) -> Kind:
+    """The kind that knows how to handle this activity."""
     return KINDS[spec.kind]
 
 
-def revealed_notes(spec: ActivitySpec, revealed: bool) -> list[str]:
-    """Answer keys and explanations for kinds that have them; nothing for the rest."""
-    module: Any = kind_of(spec)
-    notes = getattr(module, "revealed_notes", None)
-    return notes(spec, revealed) if notes else []
+def _discover() -> None:
+    for info in pkgutil.iter_modules(__path__):
+        if info.name != "base":
+            register(importlib.import_module(f"{__name__}.{info.name}").KIND)
+
+
+_discover()

@@ -1,25 +1,34 @@
-"""What every activity kind shares: the deck fields, the answer error, and small form helpers.
+"""What every activity kind shares: the deck fields, what a kind declares, and its result shapes.
 
 An activity kind is one module in this package plus one template in
-workshop/participant/templates/activities/. Each module defines:
+workshop/web/participant/templates/activities/ (or its `template_text`). The module defines the
+kind's `Spec` (its fields as a deck file writes them, each with a label and a help text) and one
+`Kind` subclass, instantiated as `KIND`, that declares everything the rest of Tandem asks of it:
 
-- ``Spec``: the pydantic model of the activity as written in a deck file;
-- ``parse_answer(spec, form)``: turn a phone's form fields into a stored value, or raise
-  AnswerError with a message a participant can act on;
-- ``aggregate(spec, values)``: turn every stored value into the kind's result data;
-- ``summary(spec, data, revealed)``: plain lines for the phone page and the exports;
-- ``figure(spec, data, revealed)``: the projector's plotly figure;
-- ``form_fields(spec, value)``: the inverse of parse_answer, to prefill the form;
-- ``sample_answer(spec, random)``: a plausible answer, for rehearsals and tests.
+- what it is: `label`, `purpose` (its module docstring's first line), `documentation` (its
+  section of docs/decks.md);
+- how it behaves: `answerable`, `moderated` (answers wait for the facilitator), `has_chart`;
+- answers: `parse_answer` (a phone's form to a stored value, or AnswerError), `form_fields`
+  (the inverse, to prefill the form), `sample_answer` (made-up answers for rehearsals and
+  previews);
+- results: `tally` (every shown answer counted once, in the kind's own shape), then from the
+  tally `lines` (typed summary lines: `Count`, `Text`, `Place`) and `chart` (a `Chart` to
+  draw, as data); `notes` (answer keys once revealed);
+- slides: `reading` (what the room reads together) and `with_support` (the practice's support
+  resources, for kinds that show them).
 
 Passing ("Prefer not to answer") is handled once, outside the kinds: a pass is never handed to
-``parse_answer`` or ``aggregate``.
+`parse_answer`, `lines` or `chart`. Suppression is not a kind's business either: results.py
+asks for lines and a chart only once a result may be shown.
 """
 
 from __future__ import annotations
 
+import random
+import sys
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -34,22 +43,218 @@ class AnswerError(ValueError):
 
 
 class ActivitySpec(BaseModel):
-    """Fields every activity has, whatever its kind."""
+    """Fields every activity has, whatever its kind.
+
+    Each field's `title` is its label in the deck editor and its `description` the help in
+    docs/decks.md; a kind's own fields say the same of themselves.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: str = Field(pattern=ID_PATTERN)
-    kind: str  # each kind narrows this to its own Literal name
-    title: str = Field(min_length=1, max_length=120)
-    prompt: str = Field(default="", max_length=600)
-    minutes: float = Field(gt=0, le=120)
-    notes: str = Field(default="", max_length=4000)
-    sensitive: bool = False
-    content_note: str = Field(default="", max_length=400)
+    id: str = Field(
+        pattern=ID_PATTERN,
+        title="Id",
+        description="lower-case letters, digits and dashes; unique within the deck",
+    )
+    kind: str = Field(title="Kind", description="one of the kinds below")
+    title: str = Field(
+        min_length=1,
+        max_length=120,
+        title="Title",
+        description="the heading on the projector and the phones",
+    )
+    prompt: str = Field(
+        default="",
+        max_length=600,
+        title="Prompt (shown on the phones and the screen)",
+        description="the question or instruction under the title",
+    )
+    minutes: float = Field(
+        gt=0,
+        le=120,
+        title="Planned minutes",
+        description="planned time, more than 0 and at most 120",
+    )
+    notes: str = Field(
+        default="",
+        max_length=4000,
+        title="Facilitator notes (only you see these)",
+        description=(
+            "facilitator notes: what to say, what to listen for, how to handle a disclosure; "
+            "shown only in the control view"
+        ),
+    )
+    sensitive: bool = Field(
+        default=False,
+        title="Private: results stay hidden until you close and reveal the activity",
+        description=(
+            "`true` keeps results private until the facilitator closes the activity and "
+            "reveals them"
+        ),
+    )
+    content_note: str = Field(
+        default="",
+        max_length=400,
+        title="Content note (shown before the question)",
+        description=(
+            'a calm note shown above the question, e.g. "You can pass, step out, or just listen."'
+        ),
+    )
 
     # Whether participants answer this kind at all (an info slide does not). A property of the
     # kind, not of the deck: a ClassVar, so a deck file cannot set it.
     answerable: ClassVar[bool] = True
+
+
+# Typed summary lines: what a result says, before any renderer draws it -------------------------
+
+
+@dataclass(frozen=True)
+class Count:
+    """How many chose `label` (within `row`, for kinds that ask one question per row)."""
+
+    label: str
+    count: int
+    share: float  # of the people it is counted among (0 to 1)
+    row: str | None = None
+
+
+@dataclass(frozen=True)
+class Text:
+    """One approved open-text answer."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Place:
+    """An item's mean place in a ranking (1 is first)."""
+
+    label: str
+    mean_place: float
+
+
+Line = Count | Text | Place
+
+
+# Charts as data: renderers/charts.py draws them -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bars:
+    """Horizontal bars, first label at the top; `texts` replace the numbers beside the bars.
+
+    `ordered` marks the labels as points of a scale (one colour, read as a distribution).
+    """
+
+    labels: tuple[str, ...]
+    values: tuple[float, ...]
+    texts: tuple[str, ...] | None = None
+    ordered: bool = False
+
+
+@dataclass(frozen=True)
+class StackedRows:
+    """One bar per row (statement, vignette) split into its answer categories, as shares.
+
+    `diverging`: the categories are ordered and bars centre on the middle of the scale.
+    `correct`: the right category of each row, marked once the answers are revealed.
+    """
+
+    rows: tuple[str, ...]
+    categories: tuple[str, ...]
+    tallies: tuple[tuple[int, ...], ...]
+    diverging: bool = False
+    correct: tuple[int | None, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Cloud:
+    """Words sized by how often they were given, most frequent first."""
+
+    words: tuple[tuple[str, int], ...]
+
+
+Chart = Bars | StackedRows | Cloud
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the room reads together on a slide: paragraphs, and an optional titled list."""
+
+    paragraphs: tuple[str, ...] = ()
+    list_heading: str = ""
+    items: tuple[str, ...] = ()
+
+
+SpecT = TypeVar("SpecT", bound=ActivitySpec)
+
+
+class Kind(Generic[SpecT]):
+    """What one activity kind declares; subclasses override what differs from these defaults."""
+
+    Spec: ClassVar[type[ActivitySpec]]
+    label: ClassVar[str]  # as the editor names it: "Single choice"
+    documentation: ClassVar[str]  # its section of docs/decks.md, above the field table
+    documentation_after: ClassVar[str] = ""  # anything to say below the field table
+    moderated: ClassVar[bool] = False  # answers wait for the facilitator's approval
+    has_chart: ClassVar[bool] = True  # drawn as a chart on the projector (else as lines)
+    # A template of its own given as text (a kind defined outside this package); None means
+    # the file activities/<name>.html.
+    template_text: ClassVar[str | None] = None
+
+    @property
+    def name(self) -> str:
+        """The kind as a deck file names it: its Spec's `kind`."""
+        return self.Spec.model_fields["kind"].default
+
+    @property
+    def purpose(self) -> str:
+        """What the kind is for, in one line: the first line of its module's docstring."""
+        module = sys.modules.get(type(self).__module__)
+        return ((module.__doc__ if module else None) or self.label).strip().splitlines()[0]
+
+    @property
+    def answerable(self) -> bool:
+        return self.Spec.answerable
+
+    @property
+    def template(self) -> str:
+        return f"activities/{self.name}.html"
+
+    def parse_answer(self, spec: SpecT, form: Form) -> Any:
+        raise AnswerError("There is nothing to answer on this slide.")
+
+    def form_fields(self, spec: SpecT, value: Any) -> dict[str, list[str]]:
+        return {}
+
+    def sample_answer(self, spec: SpecT, rng: random.Random) -> Any:
+        return None
+
+    def tally(self, spec: SpecT, values: list[Any]) -> Any:
+        """Every shown answer's value counted once, in whatever shape `lines` and `chart` use."""
+        return None
+
+    def lines(self, spec: SpecT, tally: Any, revealed: bool) -> list[Line]:
+        return []
+
+    def chart(self, spec: SpecT, tally: Any, revealed: bool) -> Chart | None:
+        return None
+
+    def notes(self, spec: SpecT, revealed: bool) -> list[str]:
+        """Answer keys and explanations, once the facilitator reveals them."""
+        return []
+
+    def reading(self, spec: SpecT) -> Reading | None:
+        """What the room reads on this slide (information slides)."""
+        return None
+
+    def with_support(self, spec: SpecT, heading: str, resources: Sequence[str]) -> SpecT:
+        """The activity with the practice's support resources, if it is one that shows them."""
+        return spec
+
+
+# Small helpers the kinds share -----------------------------------------------------------------
 
 
 def first(form: Form, name: str) -> str:
@@ -103,25 +308,29 @@ def counts(values: Sequence[int], size: int) -> list[int]:
 
 
 def per_row_counts(values: Sequence[Sequence[int]], rows: int, size: int) -> list[list[int]]:
-    """For battery-like kinds: a count of each option, row by row."""
+    """For kinds with one question per row: a count of each option, row by row."""
     return [counts([value[row] for value in values], size) for row in range(rows)]
 
 
-def rows_as_lines(
+def count_lines(
+    labels: Sequence[str], tally: Sequence[int], among: int | None = None, row: str | None = None
+) -> list[Count]:
+    """A Count line per label; shares are of `among` (default: the tally's total)."""
+    total = (sum(tally) if among is None else among) or 1
+    return [
+        Count(label, count, count / total, row) for label, count in zip(labels, tally, strict=True)
+    ]
+
+
+def row_lines(
     rows: Sequence[str], choices: Sequence[str], tallies: Sequence[Sequence[int]]
-) -> list[dict[str, Any]]:
-    """Summary lines for kinds with one question per row: "row: choice", count, share."""
-    lines = []
+) -> list[Line]:
+    """Count lines for kinds with one question per row (statements, vignettes)."""
+    lines: list[Line] = []
     for row, tally in zip(rows, tallies, strict=True):
-        for line in as_lines(choices, tally):
-            lines.append({**line, "label": f"{row}: {line['label']}"})
+        lines.extend(count_lines(choices, tally, row=row))
     return lines
 
 
-def as_lines(labels: Sequence[str], tally: Sequence[int]) -> list[dict[str, Any]]:
-    """Summary lines: a label, its count and its share of the total."""
-    total = sum(tally) or 1
-    return [
-        {"label": label, "count": count, "share": count / total}
-        for label, count in zip(labels, tally, strict=True)
-    ]
+def as_tuples(tallies: Sequence[Sequence[int]]) -> tuple[tuple[int, ...], ...]:
+    return tuple(tuple(tally) for tally in tallies)

@@ -7,18 +7,21 @@ can read the results item by item; the results are never summed into a score.
 from __future__ import annotations
 
 import random
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from workshop import charts
 from workshop.activities.base import (
     ActivitySpec,
     Form,
+    Kind,
+    Line,
+    StackedRows,
+    as_tuples,
     one_per_row,
     per_row_counts,
+    row_lines,
     rows_as_fields,
-    rows_as_lines,
 )
 
 
@@ -28,39 +31,66 @@ class Statement(BaseModel):
         extra="forbid", frozen=True, validate_by_name=True, serialize_by_alias=True
     )
 
-    text: str = Field(min_length=1, max_length=300)
-    construct_name: str = Field(alias="construct", min_length=1, max_length=60)
+    text: str = Field(
+        min_length=1,
+        max_length=300,
+        title="Text",
+        description="the statement, in your own words (never an item of a published scale)",
+    )
+    construct_name: str = Field(
+        alias="construct",
+        min_length=1,
+        max_length=60,
+        title="Construct it reflects (for your reading; never scored)",
+        description='the idea it maps to, e.g. "external focusing"',
+    )
 
 
 class Spec(ActivitySpec):
     kind: Literal["battery"] = "battery"
-    statements: list[Statement] = Field(min_length=1, max_length=12)
-    scale: list[str] = Field(min_length=2, max_length=7)
-
-
-def parse_answer(spec: Spec, form: Form) -> list[int]:
-    texts = [statement.text for statement in spec.statements]
-    return one_per_row(form, texts, spec.scale, "statement")
-
-
-def aggregate(spec: Spec, values: list[list[int]]) -> dict[str, Any]:
-    return {"rows": per_row_counts(values, len(spec.statements), len(spec.scale))}
-
-
-def summary(spec: Spec, data: dict[str, Any], revealed: bool) -> list[dict[str, Any]]:
-    return rows_as_lines(
-        [statement.text for statement in spec.statements], spec.scale, data["rows"]
+    statements: list[Statement] = Field(
+        min_length=1,
+        max_length=12,
+        title="Statements",
+        description=(
+            "1 to 12 `[[activities.statements]]` tables, each with `text` and `construct`"
+        ),
+    )
+    scale: list[str] = Field(
+        min_length=2,
+        max_length=7,
+        title="Answer scale, lowest first, one per line",
+        description='2 to 7 labels, in order (e.g. "Rarely" to "Almost always")',
     )
 
 
-def figure(spec: Spec, data: dict[str, Any], revealed: bool):
-    texts = [statement.text for statement in spec.statements]
-    return charts.stacked_rows(texts, spec.scale, data["rows"], diverging=True)
+class Battery(Kind[Spec]):
+    Spec = Spec
+    label = "Statement battery"
+    documentation = (
+        "Several statements rated on one ordered scale, drawn as a diverging stacked bar. "
+        "Results stay item by item: they are never summed."
+    )
+
+    def parse_answer(self, spec: Spec, form: Form) -> list[int]:
+        texts = [statement.text for statement in spec.statements]
+        return one_per_row(form, texts, spec.scale, "statement")
+
+    def form_fields(self, spec: Spec, value: list[int]) -> dict[str, list[str]]:
+        return rows_as_fields(value)
+
+    def sample_answer(self, spec: Spec, rng: random.Random) -> list[int]:
+        return [rng.randrange(len(spec.scale)) for _ in spec.statements]
+
+    def tally(self, spec: Spec, values: list[list[int]]) -> list[list[int]]:
+        return per_row_counts(values, len(spec.statements), len(spec.scale))
+
+    def lines(self, spec: Spec, tally: list[list[int]], revealed: bool) -> list[Line]:
+        return row_lines([statement.text for statement in spec.statements], spec.scale, tally)
+
+    def chart(self, spec: Spec, tally: list[list[int]], revealed: bool) -> StackedRows:
+        texts = tuple(statement.text for statement in spec.statements)
+        return StackedRows(texts, tuple(spec.scale), as_tuples(tally), diverging=True)
 
 
-def form_fields(spec: Spec, value: list[int]) -> dict[str, list[str]]:
-    return rows_as_fields(value)
-
-
-def sample_answer(spec: Spec, rng: random.Random) -> list[int]:
-    return [rng.randrange(len(spec.scale)) for _ in spec.statements]
+KIND = Battery()

@@ -3,39 +3,57 @@
 from __future__ import annotations
 
 import random
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field
 
-from workshop import charts
-from workshop.activities.base import ActivitySpec, Form, as_lines, choice_index, counts
+from workshop.activities.base import (
+    ActivitySpec,
+    Bars,
+    Form,
+    Kind,
+    Line,
+    choice_index,
+    count_lines,
+    counts,
+)
 
 
 class Spec(ActivitySpec):
     kind: Literal["scale"] = "scale"
-    points: list[str] = Field(min_length=2, max_length=10)
+    points: list[str] = Field(
+        min_length=2,
+        max_length=10,
+        title="Scale points, lowest first, one per line",
+        description="2 to 10 labels, in order",
+    )
 
 
-def parse_answer(spec: Spec, form: Form) -> int:
-    return choice_index(form, "point", spec.points, "Please pick a point on the scale, or pass.")
+class Scale(Kind[Spec]):
+    Spec = Spec
+    label = "Scale"
+    documentation = "A scale with a label on every point, drawn in order."
+
+    def parse_answer(self, spec: Spec, form: Form) -> int:
+        return choice_index(
+            form, "point", spec.points, "Please pick a point on the scale, or pass."
+        )
+
+    def form_fields(self, spec: Spec, value: int) -> dict[str, list[str]]:
+        return {"point": [str(value)]}
+
+    def sample_answer(self, spec: Spec, rng: random.Random) -> int:
+        return rng.randrange(len(spec.points))
+
+    def tally(self, spec: Spec, values: list[int]) -> list[int]:
+        return counts(values, len(spec.points))
+
+    def lines(self, spec: Spec, tally: list[int], revealed: bool) -> list[Line]:
+        return list(count_lines(spec.points, tally))
+
+    def chart(self, spec: Spec, tally: list[int], revealed: bool) -> Bars:
+        # Points keep their order top to bottom: a scale is read as a distribution.
+        return Bars(tuple(spec.points), tuple(tally), ordered=True)
 
 
-def aggregate(spec: Spec, values: list[int]) -> dict[str, Any]:
-    return {"counts": counts(values, len(spec.points))}
-
-
-def summary(spec: Spec, data: dict[str, Any], revealed: bool) -> list[dict[str, Any]]:
-    return as_lines(spec.points, data["counts"])
-
-
-def figure(spec: Spec, data: dict[str, Any], revealed: bool):
-    # Points keep their order top to bottom: a scale is read as a distribution.
-    return charts.bars(spec.points, data["counts"], colours=[charts.PALETTE[4]] * len(spec.points))
-
-
-def form_fields(spec: Spec, value: int) -> dict[str, list[str]]:
-    return {"point": [str(value)]}
-
-
-def sample_answer(spec: Spec, rng: random.Random) -> int:
-    return rng.randrange(len(spec.points))
+KIND = Scale()

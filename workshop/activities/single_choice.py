@@ -3,38 +3,51 @@
 from __future__ import annotations
 
 import random
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field
 
-from workshop import charts
-from workshop.activities.base import ActivitySpec, Form, as_lines, choice_index, counts
+from workshop.activities.base import (
+    ActivitySpec,
+    Bars,
+    Form,
+    Kind,
+    Line,
+    choice_index,
+    count_lines,
+    counts,
+)
 
 
 class Spec(ActivitySpec):
     kind: Literal["single_choice"] = "single_choice"
-    options: list[str] = Field(min_length=2, max_length=12)
+    options: list[str] = Field(
+        min_length=2, max_length=12, title="Options, one per line", description="2 to 12 options"
+    )
 
 
-def parse_answer(spec: Spec, form: Form) -> int:
-    return choice_index(form, "choice", spec.options, "Please pick one option, or pass.")
+class SingleChoice(Kind[Spec]):
+    Spec = Spec
+    label = "Single choice"
+    documentation = "Pick one option."
+
+    def parse_answer(self, spec: Spec, form: Form) -> int:
+        return choice_index(form, "choice", spec.options, "Please pick one option, or pass.")
+
+    def form_fields(self, spec: Spec, value: int) -> dict[str, list[str]]:
+        return {"choice": [str(value)]}
+
+    def sample_answer(self, spec: Spec, rng: random.Random) -> int:
+        return rng.randrange(len(spec.options))
+
+    def tally(self, spec: Spec, values: list[int]) -> list[int]:
+        return counts(values, len(spec.options))
+
+    def lines(self, spec: Spec, tally: list[int], revealed: bool) -> list[Line]:
+        return list(count_lines(spec.options, tally))
+
+    def chart(self, spec: Spec, tally: list[int], revealed: bool) -> Bars:
+        return Bars(tuple(spec.options), tuple(tally))
 
 
-def aggregate(spec: Spec, values: list[int]) -> dict[str, Any]:
-    return {"counts": counts(values, len(spec.options))}
-
-
-def summary(spec: Spec, data: dict[str, Any], revealed: bool) -> list[dict[str, Any]]:
-    return as_lines(spec.options, data["counts"])
-
-
-def figure(spec: Spec, data: dict[str, Any], revealed: bool):
-    return charts.bars(spec.options, data["counts"])
-
-
-def form_fields(spec: Spec, value: int) -> dict[str, list[str]]:
-    return {"choice": [str(value)]}
-
-
-def sample_answer(spec: Spec, rng: random.Random) -> int:
-    return rng.randrange(len(spec.options))
+KIND = SingleChoice()

@@ -6,21 +6,42 @@ import random
 import re
 import unicodedata
 from collections import Counter
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field
 
-from workshop import charts
-from workshop.activities.base import ActivitySpec, AnswerError, Form, first
+from workshop.activities.base import (
+    ActivitySpec,
+    AnswerError,
+    Cloud,
+    Count,
+    Form,
+    Kind,
+    Line,
+    first,
+)
 
 # Letters, digits, and apostrophes or hyphens inside a word ("self-care", "don't").
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+SAMPLE_WORDS = ["listened", "calm", "respect", "space", "honest", "warm", "steady", "trust"]
 
 
 class Spec(ActivitySpec):
     kind: Literal["word_cloud"] = "word_cloud"
-    max_words: int = Field(default=1, ge=1, le=3)
-    max_length: int = Field(default=24, ge=3, le=40)
+    max_words: int = Field(
+        default=1,
+        ge=1,
+        le=3,
+        title="Words per person",
+        description="1 to 3 boxes per person (default 1)",
+    )
+    max_length: int = Field(
+        default=24,
+        ge=3,
+        le=40,
+        title="Longest answer, in characters",
+        description="characters per word, 3 to 40 (default 24)",
+    )
 
 
 def normalise(text: str) -> str:
@@ -29,50 +50,51 @@ def normalise(text: str) -> str:
     return " ".join(_WORD.findall(text))
 
 
-def parse_answer(spec: Spec, form: Form) -> list[str]:
-    words: list[str] = []
-    for number in range(spec.max_words):
-        raw = first(form, f"word{number}")
-        if not raw:
-            continue
-        if len(raw) > spec.max_length:
-            raise AnswerError(f"Please keep each word to {spec.max_length} characters or fewer.")
-        word = normalise(raw)
-        if not word:
-            raise AnswerError("Please use letters or numbers in your word.")
-        if len(word.split()) > 2:
-            raise AnswerError("One or two words in each box, please.")
-        if word not in words:
-            words.append(word)
-    if not words:
-        raise AnswerError("Please type a word, or pass.")
-    return words
+class WordCloud(Kind[Spec]):
+    Spec = Spec
+    label = "Word cloud"
+    documentation = (
+        "A few short words from each person, normalised (case, punctuation, width) and counted."
+    )
+
+    def parse_answer(self, spec: Spec, form: Form) -> list[str]:
+        words: list[str] = []
+        for number in range(spec.max_words):
+            raw = first(form, f"word{number}")
+            if not raw:
+                continue
+            if len(raw) > spec.max_length:
+                raise AnswerError(
+                    f"Please keep each word to {spec.max_length} characters or fewer."
+                )
+            word = normalise(raw)
+            if not word:
+                raise AnswerError("Please use letters or numbers in your word.")
+            if len(word.split()) > 2:
+                raise AnswerError("One or two words in each box, please.")
+            if word not in words:
+                words.append(word)
+        if not words:
+            raise AnswerError("Please type a word, or pass.")
+        return words
+
+    def form_fields(self, spec: Spec, value: list[str]) -> dict[str, list[str]]:
+        return {f"word{number}": [word] for number, word in enumerate(value)}
+
+    def sample_answer(self, spec: Spec, rng: random.Random) -> list[str]:
+        return rng.sample(SAMPLE_WORDS, spec.max_words)
+
+    def tally(self, spec: Spec, values: list[list[str]]) -> list[tuple[str, int]]:
+        tally = Counter(word for words in values for word in words)
+        # Most frequent first; ties alphabetically so the cloud is stable between redraws.
+        return sorted(tally.items(), key=lambda item: (-item[1], item[0]))
+
+    def lines(self, spec: Spec, tally: list[tuple[str, int]], revealed: bool) -> list[Line]:
+        total = sum(count for _, count in tally) or 1
+        return [Count(word, count, count / total) for word, count in tally]
+
+    def chart(self, spec: Spec, tally: list[tuple[str, int]], revealed: bool) -> Cloud:
+        return Cloud(tuple(tally))
 
 
-def aggregate(spec: Spec, values: list[list[str]]) -> dict[str, Any]:
-    tally = Counter(word for words in values for word in words)
-    # Most frequent first; ties alphabetically so the cloud is stable between redraws.
-    ordered = sorted(tally.items(), key=lambda item: (-item[1], item[0]))
-    return {"words": [[word, count] for word, count in ordered]}
-
-
-def summary(spec: Spec, data: dict[str, Any], revealed: bool) -> list[dict[str, Any]]:
-    total = sum(count for _, count in data["words"]) or 1
-    return [
-        {"label": word, "count": count, "share": count / total} for word, count in data["words"]
-    ]
-
-
-def figure(spec: Spec, data: dict[str, Any], revealed: bool):
-    return charts.word_cloud([(word, count) for word, count in data["words"]])
-
-
-def form_fields(spec: Spec, value: list[str]) -> dict[str, list[str]]:
-    return {f"word{number}": [word] for number, word in enumerate(value)}
-
-
-SAMPLE_WORDS = ["listened", "calm", "respect", "space", "honest", "warm", "steady", "trust"]
-
-
-def sample_answer(spec: Spec, rng: random.Random) -> list[str]:
-    return rng.sample(SAMPLE_WORDS, spec.max_words)
+KIND = WordCloud()

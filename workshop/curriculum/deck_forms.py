@@ -1,7 +1,8 @@
 """What the deck editor asks for each activity kind: its fields, their labels and shapes.
 
-Read from each kind's pydantic Spec (type, limits, defaults), so a new kind or a new field gets
-an editor form without touching the editor; a test fails if a field has no label.
+Read from each kind's pydantic Spec (type, limits, defaults, and each field's `title` as its
+label), so a new kind or a new field gets an editor form without touching the editor; a test
+fails if a field has no label.
 """
 
 from __future__ import annotations
@@ -17,34 +18,6 @@ from pydantic.fields import FieldInfo
 
 from workshop.activities import KINDS, ActivitySpec
 
-# What each field is called in the editor; a field missing here is named after itself.
-LABELS = {
-    "title": "Title",
-    "prompt": "Prompt (shown on the phones and the screen)",
-    "minutes": "Planned minutes",
-    "notes": "Facilitator notes (only you see these)",
-    "sensitive": "Private: results stay hidden until you close and reveal the activity",
-    "content_note": "Content note (shown before the question)",
-    "body": "Text of the slide (a blank line starts a new paragraph)",
-    "support_resources": "Add the practice's support resources (from practice.toml)",
-    "resources_heading": "Heading of the resources",
-    "resources": "Resources, one per line",
-    "options": "Options, one per line",
-    "max_choices": "At most this many choices (leave empty for no limit)",
-    "points": "Scale points, lowest first, one per line",
-    "scale": "Answer scale, lowest first, one per line",
-    "statements": "Statements",
-    "construct": "Construct it reflects (for your reading; never scored)",
-    "answer": "This statement is true",
-    "explanation": "Explanation, shown when you reveal the answers",
-    "max_words": "Words per person",
-    "max_length": "Longest answer, in characters",
-    "items": "Items to rank, one per line",
-    "categories": "Categories, one per line",
-    "vignettes": "Vignettes",
-    "text": "Text",
-    "label": "Short label for the screen (a few words)",
-}
 ROW_NAMES = {"statements": "statement", "vignettes": "vignette"}
 
 # Fields every kind shares, around the kind's own: what it says first, how it runs last.
@@ -53,17 +26,15 @@ TRAILING = ("minutes", "sensitive", "content_note", "notes")
 # Longer than this and a text field gets a box of several lines.
 ONE_LINE = 300
 
-KIND_NAMES = {"info": "Information slide", "battery": "Statement battery"}
-
 
 def kind_name(kind: str) -> str:
     """A kind as the editor names it: "single_choice" is "Single choice"."""
-    return KIND_NAMES.get(kind, kind.replace("_", " ").capitalize())
+    return KINDS[kind].label
 
 
 def describe(kind: str) -> str:
-    """What a kind is for: the first line of its module's docstring."""
-    return (KINDS[kind].__doc__ or "").strip().splitlines()[0]
+    """What a kind is for, in one line."""
+    return KINDS[kind].purpose
 
 
 @dataclass(frozen=True)
@@ -111,7 +82,8 @@ def _describe(name: str, info: FieldInfo) -> FormField:
         elif isinstance(rule, annotated_types.MaxLen):
             limits["max_length"] = rule.max_length
     default = None if info.is_required() else info.get_default(call_default_factory=True)
-    common = {"name": name, "label": LABELS.get(name, name.replace("_", " ").capitalize())}
+    # The field's own title is its label; a field without one is named after itself.
+    common = {"name": name, "label": info.title or name.replace("_", " ").capitalize()}
     annotation = info.annotation
     arguments = typing.get_args(annotation)
     optional = _is_optional(annotation)

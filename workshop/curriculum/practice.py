@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from workshop import PROJECT_FOLDER
-from workshop.activities import ActivitySpec
+from workshop.activities import ActivitySpec, kind_of
 from workshop.curriculum.decks import Deck, Problem
 
 PRACTICE_FILE = PROJECT_FOLDER / "practice.toml"
@@ -44,14 +44,8 @@ class Practice(BaseModel):
 
     def fill_activity(self, activity: ActivitySpec) -> ActivitySpec:
         """The activity with this practice's resources, if it is a slide that asks for them."""
-        if not getattr(activity, "support_resources", False):
-            return activity
-        return activity.model_copy(
-            update={
-                "resources": list(self.support.resources),
-                "resources_heading": self.support.heading,
-            }
-        )
+        kind = kind_of(activity)
+        return kind.with_support(activity, self.support.heading, self.support.resources)
 
 
 class PracticeError(ValueError):

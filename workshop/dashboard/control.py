@@ -12,6 +12,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from workshop.activities import kind_of
+from workshop.renderers import projector
 from workshop.room import live
 from workshop.room.moderation import APPROVED, FLAGGED, PENDING, REJECTED
 from workshop.room.results import result_for
@@ -225,12 +227,12 @@ def _live_panel(store: Store, session_id: int) -> None:
     answers = store.answers_for(session_id, activity.id)
     result = result_for(activity, answers, session.state(activity.id), session.row.threshold)
     columns[1].metric("Answered", answered.get(activity.id, 0))
-    columns[2].metric("Passed", result.passes)
-    if activity.kind == "open_text":
+    columns[2].metric("Passed", result.passed)
+    if kind_of(activity).moderated:
         _moderation(store, session_id, activity.id)
     st.markdown("**On the screen now**")
     if result.visible:
-        figure = result.figure()
+        figure = projector.figure(result)
         if figure is not None:
             # A preview, not the projector: same figure, laptop-sized type.
             figure.update_layout(font={"size": 15}, height=figure.layout.height * 0.6)

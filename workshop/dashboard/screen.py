@@ -13,9 +13,10 @@ from html import escape
 
 import streamlit as st
 
-from workshop import charts
-from workshop.activities import ActivitySpec
+from workshop.activities import ActivitySpec, kind_of
+from workshop.activities.base import Reading
 from workshop.dashboard.control import pick_session
+from workshop.renderers import charts, projector
 from workshop.room import live
 from workshop.room.results import Result, result_for
 from workshop.store import Store
@@ -145,28 +146,20 @@ def activity_body(
     chart_key: str = "screen-chart",
     scale: float = 1.0,
 ) -> None:
-    """An info slide's text, or the room's result: chart, approved cards and revealed notes.
+    """A slide's reading, or the room's result: chart, approved cards and revealed notes.
 
     `scale` shrinks the chart with the type, for a preview of the projector in the dashboard.
     """
-    if not activity.answerable:
-        body = getattr(activity, "body", "")
-        for paragraph in body.split("\n\n") if body else []:
-            st.html(f'<p class="tandem-prompt">{escape(paragraph)}</p>')
-        resources = getattr(activity, "resources", [])
-        if resources:
-            items = "".join(f"<li>{escape(resource)}</li>" for resource in resources)
-            heading = escape(getattr(activity, "resources_heading", ""))
-            st.html(
-                f'<p class="tandem-big"><b>{heading}</b></p><ul class="tandem-prompt">{items}</ul>'
-            )
+    reading = kind_of(activity).reading(activity)
+    if reading is not None:
+        _reading(reading)
+    if result is None or not activity.answerable:
         return
-    assert result is not None
     if not result.visible:
-        counted = f"{result.respondents} answered so far. " if still_open else ""
+        counted = f"{result.responded} answered so far. " if still_open else ""
         st.html(f'<p class="tandem-wait">{counted}{escape(result.hidden_reason or "")}</p>')
         return
-    figure = result.figure()
+    figure = projector.figure(result)
     if figure is not None:
         st.plotly_chart(
             charts.scaled(figure, scale),
@@ -175,14 +168,23 @@ def activity_body(
             config={"displayModeBar": False, "staticPlot": True},
         )
     else:
-        _cards(result.summary())
+        _cards(projector.cards(result))
     for note in result.notes:
         st.html(f'<p class="tandem-note">{escape(note)}</p>')
 
 
-def _cards(lines: list[dict]) -> None:
+def _reading(reading: Reading) -> None:
+    """A slide's paragraphs and its titled list (support resources), all escaped."""
+    for paragraph in reading.paragraphs:
+        st.html(f'<p class="tandem-prompt">{escape(paragraph)}</p>')
+    if reading.items:
+        items = "".join(f"<li>{escape(item)}</li>" for item in reading.items)
+        heading = escape(reading.list_heading)
+        st.html(f'<p class="tandem-big"><b>{heading}</b></p><ul class="tandem-prompt">{items}</ul>')
+
+
+def _cards(texts: list[str]) -> None:
     """Approved open-text answers as cards, escaped: participant words are never markup."""
-    texts = [line["label"] for line in lines if line["count"] is None]
     if not texts:
         st.html(
             '<p class="tandem-wait">Answers appear here once the facilitator approves them.</p>'

@@ -8,16 +8,16 @@ marked as such and left out of reviews unless asked for.
 from __future__ import annotations
 
 import random
+import secrets
 from typing import Any
 
 from workshop.activities import ActivitySpec, kind_of
 from workshop.curriculum.decks import Deck
 from workshop.curriculum.practice import Practice
 from workshop.room import live
-from workshop.room.moderation import first_status
+from workshop.room.moderation import APPROVED, first_status
 from workshop.room.results import Result, result_for
 from workshop.store import ActivityState, Answer, Store
-from workshop.web import keys
 
 PASS_SHARE = 0.1
 FLAGGED_EXAMPLE = "Example of a flagged answer: I don't feel safe at home."
@@ -36,11 +36,9 @@ def start_rehearsal(
         raise live.LiveError("A rehearsal has between 1 and 200 simulated participants.")
     session = live.start_session(store, deck, threshold, rehearsal=True, practice=practice)
     rng = random.Random(seed)
-    server_key = keys.server_key(store)
-    participants = [
-        store.join(session.id, keys.token_hash(server_key, session.id, keys.new_token()))
-        for _ in range(people)
-    ]
+    # A simulated participant has no cookie: a random value stands where its token's keyed
+    # hash would be (the same length, so it looks like any other participant).
+    participants = [store.join(session.id, secrets.token_hex(32)) for _ in range(people)]
     rows = []
     for activity in deck.activities:
         if not activity.answerable:
@@ -52,9 +50,9 @@ def start_rehearsal(
                 rows.append({**row, "passed": True, "value": None})
                 continue
             moderation = None
-            if activity.kind == "open_text":
+            if kind_of(activity).moderated:
                 value = FLAGGED_EXAMPLE if number == 0 else value
-                moderation = first_status(value)
+                moderation = first_status(str(value))
             rows.append({**row, "passed": False, "value": value, "moderation": moderation})
     store.seed_answers(session.id, rows)
     return session
@@ -65,10 +63,12 @@ def sample_result(activity: ActivitySpec, people: int = 12, seed: int = 0) -> Re
     activity is closed and revealed: the deck editor's preview. Nothing is stored."""
     rng = random.Random(seed)
     answers = []
+    # Made-up open text shows as the facilitator would have approved it.
+    moderation = APPROVED if kind_of(activity).moderated else None
     if activity.answerable:
         for number in range(people):
             passed, value = _made_up_answer(activity, number, rng)
-            answers.append(Answer(passed=passed, value=value, moderation=None))
+            answers.append(Answer(passed=passed, value=value, moderation=moderation))
     return result_for(activity, answers, ActivityState("closed", revealed=True), threshold=1)
 
 

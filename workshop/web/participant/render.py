@@ -5,14 +5,27 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, FunctionLoader, select_autoescape
 from starlette.responses import HTMLResponse
+
+from workshop.activities import KINDS, ActivitySpec, kind_of
+from workshop.renderers import phone
+from workshop.room.results import Result
 
 HERE = Path(__file__).resolve().parent
 ASSET_VERSION = "1"
 
+
+def _kind_template(name: str) -> str | None:
+    """The template of a kind that brings its own as text (one defined outside this package)."""
+    for kind in KINDS.values():
+        if kind.template_text is not None and kind.template == name:
+            return kind.template_text
+    return None
+
+
 environment = Environment(
-    loader=FileSystemLoader(HERE / "templates"),
+    loader=ChoiceLoader([FunctionLoader(_kind_template), FileSystemLoader(HERE / "templates")]),
     autoescape=select_autoescape(["html"], default_for_string=True),
     trim_blocks=True,
     lstrip_blocks=True,
@@ -30,7 +43,7 @@ SECURITY_HEADERS = {
 }
 
 
-def phone_preview(activity: Any, deck_title: str, result: Any = None) -> str:
+def phone_preview(activity: ActivitySpec, deck_title: str, result: Result | None = None) -> str:
     """A self-contained HTML page: the activity exactly as a phone will show it (for previews);
     with a `result`, the page a phone shows after answering.
 
@@ -42,9 +55,10 @@ def phone_preview(activity: Any, deck_title: str, result: Any = None) -> str:
         deck_title=deck_title,
         activity=activity,
         result=result,
+        lines=phone.lines(result) if result is not None else [],
         mine=result is not None,
         form={},
-        kind_template=f"activities/{activity.kind}.html",
+        kind_template=kind_of(activity).template,
     )
 
 

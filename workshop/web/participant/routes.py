@@ -24,6 +24,7 @@ from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import BaseRoute, Route
 
 from workshop.activities import ActivitySpec, AnswerError, kind_of
+from workshop.renderers import phone
 from workshop.room import live
 from workshop.room.moderation import first_status
 from workshop.room.results import Result, result_for
@@ -187,8 +188,9 @@ class ParticipantPages:
         state = session.state(activity.id)
         mine = self.store.answer_of(session.id, activity.id, participant_id)
         result = self._result(session, activity) if activity.answerable else None
+        kind = kind_of(activity)
         if form is None and mine is not None and not mine.passed:
-            form = kind_of(activity).form_fields(activity, mine.value)
+            form = kind.form_fields(activity, mine.value)
         show_form = (
             activity.answerable
             and state.status == "open"
@@ -202,7 +204,8 @@ class ParticipantPages:
             result=result,
             show_form=show_form,
             form=form or {},
-            kind_template=f"activities/{activity.kind}.html",
+            lines=phone.lines(result) if result is not None else [],
+            kind_template=kind.template,
             **context,
         )
 
@@ -237,9 +240,10 @@ class ParticipantPages:
         passed = bool(form.get("pass"))
         value = None
         moderation = None
+        kind = kind_of(activity)
         if not passed:
             try:
-                value = kind_of(activity).parse_answer(activity, form)
+                value = kind.parse_answer(activity, form)
             except AnswerError as problem:
                 # Show the form again with what they typed, so nothing is lost.
                 if session.current is None or session.current.id != activity.id:
@@ -247,8 +251,8 @@ class ParticipantPages:
                 return self._render_current(
                     session, participant_id, "1", form=form, error=str(problem), status_code=422
                 )
-            if activity.kind == "open_text":
-                moderation = first_status(value)
+            if kind.moderated:
+                moderation = first_status(str(value))
         stored = self.store.record_answer(
             session.id,
             activity.id,

@@ -10,6 +10,7 @@ from tests.conftest import small_deck_data
 from workshop.activities import KINDS, AnswerError, kind_of
 from workshop.activities import word_cloud as word_cloud_kind
 from workshop.curriculum.decks import parse_deck
+from workshop.renderers import charts
 
 # A module constant rather than the fixture: Hypothesis reruns a test body many times.
 DECK = parse_deck(small_deck_data())
@@ -41,8 +42,8 @@ def test_an_empty_form_is_refused_politely(deck, activity_id):
 def test_every_kind_has_a_template():
     from workshop.web.participant.render import HERE
 
-    for kind in KINDS:
-        assert (HERE / "templates" / "activities" / f"{kind}.html").exists(), kind
+    for kind in KINDS.values():
+        assert (HERE / "templates" / kind.template).exists(), kind.name
 
 
 def test_single_choice_refuses_an_option_that_does_not_exist(deck):
@@ -73,10 +74,12 @@ def test_ranking_needs_each_place_once(deck):
         module.parse_answer(activity, {"rank0": ["1"], "rank1": ["1"], "rank2": ["2"]})
 
 
-def test_ranking_result_is_the_mean_place(deck):
+def test_ranking_result_is_the_mean_place_first_place_first(deck):
     activity = _activity(deck, "order")
-    data = kind_of(activity).aggregate(activity, [[0, 1, 2], [1, 0, 2]])
-    assert data["mean_ranks"] == [1.5, 1.5, 3.0]
+    kind = kind_of(activity)
+    tally = kind.tally(activity, [[0, 1, 2], [1, 0, 2], [2, 1, 0]])
+    assert tally == [("Two", 5 / 3), ("One", 2.0), ("Three", 7 / 3)]
+    assert [line.label for line in kind.lines(activity, tally, False)] == ["Two", "One", "Three"]
 
 
 @pytest.mark.parametrize(
@@ -111,39 +114,26 @@ def test_open_text_refuses_overlong_text_and_strips_control_characters(deck):
     assert module.parse_answer(activity, {"text": ["hi\u202e there\x00"]}) == "hi there"
 
 
-@settings(max_examples=60, deadline=None)
-@given(choices=st.lists(st.integers(min_value=0, max_value=2), max_size=40))
-def test_choice_counts_sum_to_the_respondents(choices):
-    activity = _activity(DECK, "colour")
-    data = kind_of(activity).aggregate(activity, choices)
-    assert sum(data["counts"]) == len(choices)
-
-
-@settings(max_examples=60, deadline=None)
-@given(rows=st.lists(st.tuples(st.integers(0, 1), st.integers(0, 1)), max_size=30))
-def test_every_battery_row_counts_every_respondent(rows):
-    activity = _activity(DECK, "reflect")
-    data = kind_of(activity).aggregate(activity, [list(row) for row in rows])
-    assert [sum(tally) for tally in data["rows"]] == [len(rows), len(rows)]
-
-
-def test_knowledge_check_counts_correct_answers(deck):
+def test_knowledge_check_counts_each_statement_and_marks_the_answer_once_revealed(deck):
     activity = _activity(deck, "quiz")
+    kind = kind_of(activity)
     # Statement 1 is true (index 0), statement 2 false (index 1).
-    data = kind_of(activity).aggregate(activity, [[0, 1], [1, 1], [2, 0]])
-    assert data["correct"] == [1, 2]
+    tally = kind.tally(activity, [[0, 1], [1, 1], [2, 0]])
+    assert tally == [[1, 1, 1], [1, 2, 0]]
+    assert kind.chart(activity, tally, revealed=False).correct is None
+    assert kind.chart(activity, tally, revealed=True).correct == (0, 1)
 
 
-def test_every_kind_draws_a_figure_or_says_it_has_none(deck):
+def test_every_kind_draws_a_chart_exactly_when_it_says_it_has_one(deck):
     for activity in deck.activities:
-        module = kind_of(activity)
-        values = [module.sample_answer(activity, random.Random(seed)) for seed in range(6)]
-        data = module.aggregate(activity, [value for value in values if value is not None])
-        figure = module.figure(activity, data, True)
-        if activity.kind in ("info", "open_text"):
-            assert figure is None
+        kind = kind_of(activity)
+        values = [kind.sample_answer(activity, random.Random(seed)) for seed in range(6)]
+        tally = kind.tally(activity, [value for value in values if value is not None])
+        chart = kind.chart(activity, tally, True)
+        if kind.has_chart:
+            assert charts.draw(chart).data, activity.kind
         else:
-            assert figure.data, activity.kind
+            assert chart is None, activity.kind
 
 
 FIELD_NAMES = ["choice", "point", "text", "s0", "s1", "word0", "word1", "rank0", "rank1", "rank2"]
@@ -165,8 +155,10 @@ def test_any_form_is_either_an_answer_or_a_polite_refusal(activity_id, form):
     except AnswerError as refusal:
         assert str(refusal)
         return
-    # What is accepted aggregates cleanly and round-trips through the form.
-    module.aggregate(activity, [value])
+    # What is accepted is counted cleanly and round-trips through the form.
+    tally = module.tally(activity, [value])
+    module.lines(activity, tally, True)
+    module.chart(activity, tally, True)
     assert module.parse_answer(activity, module.form_fields(activity, value)) == value
 
 
@@ -189,8 +181,6 @@ def test_vignettes_have_short_projector_labels():
 
 
 def test_a_scaled_figure_shrinks_its_type_and_height_for_a_preview():
-    from workshop import charts
-
     figure = charts.bars(["Yes", "No"], [3, 1])
     words = charts.word_cloud([("calm", 3), ("safe", 1)])
     sizes = list(words.data[0].textfont.size)

@@ -1,22 +1,27 @@
 """Plotly figures in the projector's style: large type, colour-blind-safe colours.
 
-Every activity kind draws its figure from its own result data with one of these builders, so
-that the whole deck looks like one piece on the wall.
+A kind says what to draw as data (`Bars`, `StackedRows`, `Cloud`, in activities/base.py);
+`draw` turns it into a figure with one of these builders, so that the whole deck looks like one
+piece on the wall.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
+from workshop.activities.base import Bars, Chart, Cloud, StackedRows
+
 # Okabe & Ito's palette: distinguishable with every common colour-vision deficiency.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-PASS_COLOUR = "#9A9A9A"
 # Diverging scale for ordered answers (rarely ... almost always): blue to orange through grey.
 DIVERGING = ["#0072B2", "#56B4E9", "#C8C8C8", "#E69F00", "#D55E00"]
 FONT_SIZE = 26
+# A cloud shows at most this many words, the most frequent: more would not be read on a wall.
+CLOUD_WORDS = 40
 
 
 def _layout(figure: go.Figure, height: int) -> go.Figure:
@@ -72,26 +77,50 @@ def wrap(text: str, width: int = 28) -> str:
     return "<br>".join(lines)
 
 
+@functools.singledispatch
+def draw(chart: Chart) -> go.Figure:
+    """The projector's figure for a kind's chart."""
+    raise TypeError(f"no figure for {type(chart).__name__}")
+
+
+@draw.register
+def _(chart: Bars) -> go.Figure:
+    # A scale's points are one distribution: one colour for all of them.
+    colour = PALETTE[4] if chart.ordered else PALETTE[0]
+    return bars(chart.labels, chart.values, texts=chart.texts, colour=colour)
+
+
+@draw.register
+def _(chart: StackedRows) -> go.Figure:
+    return stacked_rows(
+        chart.rows,
+        chart.categories,
+        chart.tallies,
+        diverging=chart.diverging,
+        correct=chart.correct,
+    )
+
+
+@draw.register
+def _(chart: Cloud) -> go.Figure:
+    return word_cloud(chart.words)
+
+
 def bars(
     labels: Sequence[str],
     values: Sequence[float],
     *,
-    highlight: int | None = None,
-    number_format: str = "{:d}",
     texts: Sequence[str] | None = None,
-    colours: Sequence[str] | None = None,
+    colour: str = PALETTE[0],
 ) -> go.Figure:
     """Horizontal bars, first label at the top; `texts` replace the numbers beside the bars."""
-    colours = list(colours or [PALETTE[0]] * len(labels))
-    if highlight is not None:
-        colours = [PALETTE[2] if i == highlight else "#BFBFBF" for i in range(len(labels))]
     figure = go.Figure(
         go.Bar(
             x=list(values),
             y=[wrap(label) for label in labels],
             orientation="h",
-            marker_color=colours,
-            text=list(texts) if texts is not None else [number_format.format(v) for v in values],
+            marker_color=[colour] * len(labels),
+            text=list(texts) if texts is not None else [f"{value:g}" for value in values],
             textposition="outside",
             cliponaxis=False,
         )
@@ -174,13 +203,13 @@ def stacked_rows(
     return figure
 
 
-def word_cloud(words: Sequence[tuple[str, int]], limit: int = 40) -> go.Figure:
+def word_cloud(words: Sequence[tuple[str, int]]) -> go.Figure:
     """Words sized by how often they were given, laid out on a spiral from the centre.
 
     A real word cloud without an extra dependency: plotly text placed on an Archimedean
     spiral, each word moved outwards until its box no longer overlaps the ones before.
     """
-    chosen = list(words)[:limit]
+    chosen = list(words)[:CLOUD_WORDS]
     figure = go.Figure()
     if not chosen:
         return _layout(figure, height=500)
