@@ -66,7 +66,7 @@ def test_the_timer_counts_down_from_the_stored_start(sqlite_store, deck):
     started = timed.row.timer_started_at
     assert timed.timer_remaining(now=started + 30) == 90
     assert timed.timer_remaining(now=started + 500) == 0
-    assert live.stop_timer(sqlite_store, session.id).timer_remaining() is None
+    assert live.stop_timer(sqlite_store, session.id).timer_remaining(started) is None
     with pytest.raises(live.LiveError):
         live.start_timer(sqlite_store, session.id, 5)
 
@@ -91,4 +91,5 @@ def test_listeners_hear_every_action(sqlite_store, deck):
 def test_moving_on_stops_the_discussion_timer(sqlite_store, deck):
     session = live.start_session(sqlite_store, deck)
     live.start_timer(sqlite_store, session.id, 120)
-    assert live.next_activity(sqlite_store, session.id).timer_remaining() is None
+    moved = live.next_activity(sqlite_store, session.id)
+    assert moved.timer_remaining(sqlite_store.clock()) is None

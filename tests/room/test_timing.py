@@ -44,5 +44,5 @@ def test_advances_are_logged_with_the_activity_shown(sqlite_store, deck):
     session = live.start_session(sqlite_store, deck)
     live.go_to(sqlite_store, session.id, 1)
     live.go_to(sqlite_store, session.id, -1)
-    advances = [e.activity_id for e in sqlite_store.events(session.id) if e.kind == "advance"]
+    advances = [e.activity_id for e in sqlite_store.events(session.id) if e.action == "advance"]
     assert advances == ["colour", None]

@@ -68,7 +68,7 @@ def test_the_watcher_wakes_phones_for_a_change_made_by_another_process(sqlite_st
         await waiters.check(sqlite_store)  # nothing changed yet: still parked
         assert not parked.done()
         # Another process writes straight to the database; no listener here hears it.
-        sqlite_store.apply(session.id, "advance", session_changes={"current_index": 0})
+        sqlite_store.show_activity(session.id, 0, session.deck.activities[0].id)
         await waiters.check(sqlite_store)
         return await parked
 

@@ -1,13 +1,13 @@
 """The control view: the facilitator paces the room from here.
 
 Current activity and its notes, open / close / reveal / next / previous / jump, live counts,
-the open-text moderation queue, a discussion timer, and the end of the session. Every click goes
-through workshop.live, which writes it to the database before the page shows it.
+the open-text moderation queue, a discussion timer, and the end of the session. Every click,
+moderation included, goes through room/live.py, which writes it to the database (and wakes the
+phones) before the page shows it.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import streamlit as st
@@ -16,9 +16,8 @@ from workshop.activities import kind_of
 from workshop.renderers import projector
 from workshop.room import live
 from workshop.room.moderation import APPROVED, FLAGGED, PENDING, REJECTED
-from workshop.room.results import result_for
 from workshop.room.timing import describe_schedule, timing
-from workshop.store import Store
+from workshop.store import Event, Store
 
 REFRESH_SECONDS = 2
 
@@ -31,14 +30,6 @@ def _act(action: Callable[..., object], *args: object) -> None:
         st.session_state["problem"] = str(problem)
 
 
-def pick_session(store: Store, session_id: int | None) -> live.Live | None:
-    """The session asked for, else the newest live one."""
-    if session_id is not None:
-        return live.load(store, session_id)
-    running = store.sessions(live_only=True)
-    return live.load(store, running[0].id) if running else None
-
-
 def _position_label(session: live.Live, index: int) -> str:
     if index < 0:
         return "Join slide (QR code)"
@@ -48,7 +39,7 @@ def _position_label(session: live.Live, index: int) -> str:
 
 
 def render(store: Store, session_id: int | None, public_url: str | None) -> None:
-    session = pick_session(store, session_id)
+    session = live.pick(store, session_id)
     if session is None:
         st.title("Control")
         st.info("No live session yet. Start one from the library.")
@@ -175,7 +166,7 @@ def _current_activity(session: live.Live) -> None:
 
 
 def _timer_panel(store: Store, session: live.Live) -> None:
-    remaining = session.timer_remaining()
+    remaining = session.timer_remaining(store.clock())
     _timer_metric(store, session.id)
     st.number_input(
         "Timer minutes", min_value=0.5, max_value=60.0, value=3.0, step=0.5, key="timer_minutes"
@@ -204,7 +195,7 @@ def _timer_panel(store: Store, session: live.Live) -> None:
 def _timer_metric(store: Store, session_id: int) -> None:
     """The discussion timer as the projector shows it, counting down every second."""
     session = live.load(store, session_id)
-    remaining = session.timer_remaining() if session else None
+    remaining = session.timer_remaining(store.clock()) if session else None
     if remaining is not None:
         minutes, seconds = divmod(int(remaining + 0.999), 60)
         st.metric("Discussion timer", f"{minutes}:{seconds:02d}" if remaining > 0 else "Time")
@@ -213,20 +204,17 @@ def _timer_metric(store: Store, session_id: int) -> None:
 @st.fragment(run_every=REFRESH_SECONDS)
 def _live_panel(store: Store, session_id: int) -> None:
     """Counts, the moderation queue and a preview of the screen: refreshed every 2 seconds."""
-    session = live.load(store, session_id)
-    if session is None or session.ended:
+    room = live.room(store, session_id)
+    if room is None or room.session.ended:
         return
-    answered = store.answer_counts(session_id)
-    joined = store.participant_count(session_id)
+    session, result = room.session, room.result
     activity = session.current
-    _time_against_plan(session, store.events(session_id))
+    _time_against_plan(session, store.events(session_id), store.clock())
     columns = st.columns(3)
-    columns[0].metric("Joined", joined)
-    if activity is None or not activity.answerable:
+    columns[0].metric("Joined", room.joined)
+    if activity is None or result is None:
         return
-    answers = store.answers_for(session_id, activity.id)
-    result = result_for(activity, answers, session.state(activity.id), session.row.threshold)
-    columns[1].metric("Answered", answered.get(activity.id, 0))
+    columns[1].metric("Answered", result.responded)
     columns[2].metric("Passed", result.passed)
     if kind_of(activity).moderated:
         _moderation(store, session_id, activity.id)
@@ -248,9 +236,9 @@ def _minutes_and_seconds(seconds: float) -> str:
     return f"{minutes}:{rest:02d}"
 
 
-def _time_against_plan(session: live.Live, events: list) -> None:
+def _time_against_plan(session: live.Live, events: list[Event], now: float) -> None:
     """Time on this activity against its plan, and the whole room against the agenda."""
-    measured = timing(session.deck, events, time.time())
+    measured = timing(session.deck, events, now)
     activity = session.current
     if activity is not None and measured.current_seconds is not None:
         st.caption(
@@ -294,12 +282,12 @@ def _moderation(store: Store, session_id: int, activity_id: str) -> None:
                 approve.button(
                     "Show on screen",
                     key=f"approve-{item.answer_id}",
-                    on_click=store.moderate,
-                    args=(session_id, item.answer_id, APPROVED),
+                    on_click=_act,
+                    args=(live.moderate, store, session_id, item.answer_id, APPROVED),
                 )
             reject.button(
                 "Keep off screen",
                 key=f"reject-{item.answer_id}",
-                on_click=store.moderate,
-                args=(session_id, item.answer_id, REJECTED),
+                on_click=_act,
+                args=(live.moderate, store, session_id, item.answer_id, REJECTED),
             )

@@ -15,10 +15,9 @@ import streamlit as st
 
 from workshop.activities import ActivitySpec, kind_of
 from workshop.activities.base import Reading
-from workshop.dashboard.control import pick_session
 from workshop.renderers import charts, projector
 from workshop.room import live
-from workshop.room.results import Result, result_for
+from workshop.room.results import Result
 from workshop.store import Store
 from workshop.web.join import join_url, qr_png, short_url
 
@@ -67,21 +66,23 @@ def render(store: Store, session_id: int | None, public_url: str | None) -> None
 
 @st.fragment(run_every=REFRESH_SECONDS)
 def _live_screen(store: Store, session_id: int | None, public_url: str | None) -> None:
-    session = pick_session(store, session_id)
-    if session is None:
+    room = live.room(store, session_id)
+    if room is None:
         st.html('<p class="tandem-wait">No live session. Start one from the library.</p>')
         return
+    session = room.session
     if session.ended:
         st.html(f'<p class="tandem-title">{escape(session.row.title)}</p>')
         st.html('<p class="tandem-prompt">Thank you for taking part.</p>')
         return
     if session.current is None:
-        _join_slide(store, session, public_url)
+        _join_slide(room, public_url)
     else:
-        _activity(store, session, public_url)
+        _activity(room, public_url, store.clock())
 
 
-def _join_slide(store: Store, session: live.Live, public_url: str | None) -> None:
+def _join_slide(room: live.Room, public_url: str | None) -> None:
+    session = room.session
     st.html(f'<p class="tandem-title">{escape(session.row.title)}</p>')
     if public_url is None:
         st.error("No network address found. Set WORKSHOP_PUBLIC_URL and restart Tandem.")
@@ -91,7 +92,7 @@ def _join_slide(store: Store, session: live.Live, public_url: str | None) -> Non
     with qr_column:
         st.image(qr_png(join_url(public_url, code), box_size=16), width=620)
     with text_column:
-        joined = store.participant_count(session.id)
+        joined = room.joined
         st.html(
             '<p class="tandem-big">Scan the code with your phone camera, or go to</p>'
             f'<p class="tandem-url">{escape(short_url(public_url))}</p>'
@@ -101,7 +102,8 @@ def _join_slide(store: Store, session: live.Live, public_url: str | None) -> Non
         )
 
 
-def _activity(store: Store, session: live.Live, public_url: str | None) -> None:
+def _activity(room: live.Room, public_url: str | None, now: float) -> None:
+    session = room.session
     activity = session.current
     assert activity is not None
     heading, corner = st.columns([4, 1])
@@ -109,7 +111,7 @@ def _activity(store: Store, session: live.Live, public_url: str | None) -> None:
         code = escape(session.row.join_code)
         where = escape(short_url(public_url)) if public_url else ""
         st.html(f'<div class="tandem-corner">{where}<br><b>{code}</b></div>')
-        remaining = session.timer_remaining()
+        remaining = session.timer_remaining(now)
         if remaining is not None:
             minutes, seconds = divmod(int(remaining + 0.999), 60)
             done = " done" if remaining <= 0 else ""
@@ -119,13 +121,8 @@ def _activity(store: Store, session: live.Live, public_url: str | None) -> None:
         total = len(session.deck.activities)
         marker = " · rehearsal" if session.row.rehearsal else ""
         activity_heading(activity, f"{number} / {total}{marker}")
-    if not activity.answerable:
-        activity_body(activity, None)
-        return
-    state = session.state(activity.id)
-    answers = store.answers_for(session.id, activity.id)
-    result = result_for(activity, answers, state, session.row.threshold)
-    activity_body(activity, result, still_open=state.status == "open")
+    still_open = session.state(activity.id).status == "open"
+    activity_body(activity, room.result, still_open=still_open)
 
 
 def activity_heading(activity: ActivitySpec, eyebrow: str) -> None:

@@ -1,24 +1,27 @@
-"""The life of a workshop session: start, move between activities, open, close, reveal, end.
+"""The life of a workshop session, and the only way to change or read a room.
 
-Every facilitator action goes through here, is written to the database in one transaction with a
-new state version, and then wakes whoever listens in this process (the phones' long polls).
-Other processes notice the new version through their own poller (participant/waiting.py).
+Every facilitator action (moving on, opening, closing, revealing, timers, moderation, the end)
+goes through here: it is written to the database as one transaction that logs it and moves the
+session to a new version, and then wakes whoever listens in this process (the phones' long
+polls). Other processes notice the new version through their own watcher
+(web/participant/waiting.py). Reading goes through here too: `room` gives the projector and the
+control view the session and its current result, and `result_of` is the one place answers
+become a Result.
 """
 
 from __future__ import annotations
 
 import functools
 import secrets
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from sqlalchemy.exc import IntegrityError
 
 from workshop.activities import ActivitySpec
 from workshop.curriculum.decks import Deck
 from workshop.curriculum.practice import Practice
-from workshop.store import ActivityState, SessionRow, Store
+from workshop.room.moderation import DECISIONS
+from workshop.room.results import Result, result_for
+from workshop.store import ActivityState, JoinCodeTaken, SessionRow, Store
 
 # No 0/O, 1/I/L, 2/Z, 5/S or 8/B: a code read off a projector is typed right the first time.
 JOIN_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -74,12 +77,21 @@ class Live:
     def state(self, activity_id: str) -> ActivityState:
         return self.states.get(activity_id, ActivityState("waiting", False))
 
-    def timer_remaining(self, now: float | None = None) -> float | None:
+    def timer_remaining(self, now: float) -> float | None:
         """Seconds left on the discussion timer (0 once it runs out), or None if none runs."""
         if self.row.timer_started_at is None or self.row.timer_seconds is None:
             return None
-        elapsed = (now or time.time()) - self.row.timer_started_at
+        elapsed = now - self.row.timer_started_at
         return max(0.0, self.row.timer_seconds - elapsed)
+
+
+@dataclass(frozen=True)
+class Room:
+    """A room as the projector and the control view draw it."""
+
+    session: Live
+    joined: int  # phones that opened this session's page
+    result: Result | None  # the activity on screen, if it is one people answer
 
 
 def new_join_code() -> str:
@@ -115,7 +127,7 @@ def start_session(
                 rehearsal=rehearsal,
             )
             break
-        except IntegrityError:
+        except JoinCodeTaken:
             continue  # that code is in use; draw another
     else:
         raise LiveError("Could not find a free join code; please try again.")
@@ -138,6 +150,30 @@ def _live(store: Store, row: SessionRow) -> Live:
     return Live(row, _deck(row.deck_json), store.activity_states(row.id, row.version))
 
 
+def pick(store: Store, session_id: int | None) -> Live | None:
+    """The session asked for, else the newest live one (what a bare /control or /screen shows)."""
+    if session_id is not None:
+        return load(store, session_id)
+    running = store.sessions(live_only=True)
+    return load(store, running[0].id) if running else None
+
+
+def result_of(store: Store, session: Live, activity: ActivitySpec) -> Result:
+    """The activity's result as the room may see it now: the one place answers become one."""
+    answers = store.answers_for(session.id, activity.id)
+    return result_for(activity, answers, session.state(activity.id), session.row.threshold)
+
+
+def room(store: Store, session_id: int | None) -> Room | None:
+    """The session (the one asked for, else the newest live one) with its current result."""
+    session = pick(store, session_id)
+    if session is None:
+        return None
+    current = session.current
+    result = result_of(store, session, current) if current and current.answerable else None
+    return Room(session, store.participant_count(session.id), result)
+
+
 def _require_live(store: Store, session_id: int) -> Live:
     live = load(store, session_id)
     if live is None:
@@ -145,6 +181,12 @@ def _require_live(store: Store, session_id: int) -> Live:
     if live.ended:
         raise LiveError("That session has ended.")
     return live
+
+
+def _done(store: Store, session_id: int) -> Live:
+    """After an action: wake this process's listeners and read the session as it is now."""
+    _changed(session_id)
+    return load(store, session_id)  # type: ignore[return-value]
 
 
 def go_to(store: Store, session_id: int, index: int) -> Live:
@@ -155,15 +197,13 @@ def go_to(store: Store, session_id: int, index: int) -> Live:
     live = _require_live(store, session_id)
     if not -1 <= index < len(live.deck.activities):
         raise LiveError("There is no activity there.")
-    changes = {"current_index": index, "timer_started_at": None, "timer_seconds": None}
-    shown = live.deck.activities[index].id if index >= 0 else None  # logged for timing.py
-    store.apply(session_id, "advance", shown, session_changes=changes)
-    if index >= 0:
-        activity = live.deck.activities[index]
-        if activity.answerable and live.state(activity.id).status == "waiting":
-            store.apply(session_id, "open", activity.id, activity_changes={"status": "open"})
-    _changed(session_id)
-    return load(store, session_id)  # type: ignore[return-value]
+    activity = live.deck.activities[index] if index >= 0 else None
+    opens = (
+        activity is not None and activity.answerable and live.state(activity.id).status == "waiting"
+    )
+    # The activity shown is logged with the move, for timing.py.
+    store.show_activity(session_id, index, activity.id if activity else None, open_it=opens)
+    return _done(store, session_id)
 
 
 def next_activity(store: Store, session_id: int) -> Live:
@@ -176,26 +216,20 @@ def previous_activity(store: Store, session_id: int) -> Live:
     return go_to(store, session_id, max(live.row.current_index - 1, -1))
 
 
-def _set_state(
-    store: Store, session_id: int, activity_id: str, kind: str, **changes: object
-) -> Live:
-    store.apply(session_id, kind, activity_id, activity_changes=changes)
-    _changed(session_id)
-    return load(store, session_id)  # type: ignore[return-value]
-
-
 def open_activity(store: Store, session_id: int, activity_id: str) -> Live:
     live = _require_live(store, session_id)
     if not live.deck.activity(activity_id).answerable:
         raise LiveError("An information slide has nothing to open.")
-    return _set_state(store, session_id, activity_id, "open", status="open")
+    store.set_activity_status(session_id, activity_id, "open")
+    return _done(store, session_id)
 
 
 def close_activity(store: Store, session_id: int, activity_id: str) -> Live:
     live = _require_live(store, session_id)
     if live.state(activity_id).status != "open":
         raise LiveError("That activity is not open.")
-    return _set_state(store, session_id, activity_id, "close", status="closed")
+    store.set_activity_status(session_id, activity_id, "closed")
+    return _done(store, session_id)
 
 
 def reveal(store: Store, session_id: int, activity_id: str, revealed: bool = True) -> Live:
@@ -204,35 +238,39 @@ def reveal(store: Store, session_id: int, activity_id: str, revealed: bool = Tru
     activity = live.deck.activity(activity_id)
     if revealed and activity.sensitive and live.state(activity_id).status != "closed":
         raise LiveError("This activity is private: close it before revealing its results.")
-    return _set_state(
-        store, session_id, activity_id, "reveal" if revealed else "hide", revealed=revealed
-    )
+    store.set_revealed(session_id, activity_id, revealed)
+    return _done(store, session_id)
 
 
 def start_timer(store: Store, session_id: int, seconds: int) -> Live:
     _require_live(store, session_id)
     if not 10 <= seconds <= 3600:
         raise LiveError("A timer runs between 10 seconds and an hour.")
-    changes = {"timer_started_at": time.time(), "timer_seconds": seconds}
-    store.apply(session_id, "timer", session_changes=changes)
-    _changed(session_id)
-    return load(store, session_id)  # type: ignore[return-value]
+    store.start_timer(session_id, seconds)
+    return _done(store, session_id)
 
 
 def stop_timer(store: Store, session_id: int) -> Live:
     _require_live(store, session_id)
-    changes = {"timer_started_at": None, "timer_seconds": None}
-    store.apply(session_id, "timer", session_changes=changes)
-    _changed(session_id)
-    return load(store, session_id)  # type: ignore[return-value]
+    store.stop_timer(session_id)
+    return _done(store, session_id)
+
+
+def moderate(store: Store, session_id: int, answer_id: int, decision: str) -> Live:
+    """Let an open-text answer onto the screen, or keep it off: phones and the projector hear
+    of it at once, like any other action."""
+    _require_live(store, session_id)
+    if decision not in DECISIONS:
+        raise LiveError("An answer can be approved, rejected or flagged.")
+    try:
+        store.moderate(session_id, answer_id, decision)
+    except LookupError:
+        raise LiveError("That answer is not part of this session.") from None
+    return _done(store, session_id)
 
 
 def end_session(store: Store, session_id: int) -> Live:
     """End the workshop: every open activity closes and phones see a goodbye page."""
-    live = _require_live(store, session_id)
-    for activity_id, state in live.states.items():
-        if state.status == "open":
-            store.apply(session_id, "close", activity_id, activity_changes={"status": "closed"})
-    store.apply(session_id, "end", session_changes={"status": "ended", "ended_at": time.time()})
-    _changed(session_id)
-    return load(store, session_id)  # type: ignore[return-value]
+    _require_live(store, session_id)
+    store.end_session(session_id)
+    return _done(store, session_id)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 
 PENDING, APPROVED, REJECTED, FLAGGED = "pending", "approved", "rejected", "flagged"
+# What the facilitator can decide about an answer.
+DECISIONS = (APPROVED, REJECTED, FLAGGED)
 
 _CONCERNS = [
     r"kill(ing)? my ?self",

@@ -21,7 +21,7 @@ class Timing:
 
 
 def timing(deck: Deck, events: Sequence[Event], now: float) -> Timing:
-    shown = [event for event in events if event.kind == "advance"]
+    shown = [event for event in events if event.action == "advance"]
     spent: dict[str, float] = {}
     for number, event in enumerate(shown):
         if event.activity_id is not None:

@@ -13,7 +13,7 @@ import sqlite3
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,10 @@ from workshop.store.schema import (
 )
 
 DEFAULT_DATABASE = PROJECT_FOLDER / "sessions" / "tandem.db"
+
+
+class JoinCodeTaken(Exception):
+    """Another session already has this join code: draw another."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,10 @@ class QueuedText:
 
 @dataclass(frozen=True)
 class Event:
-    kind: str
+    """One logged facilitator action: start, advance, open, close, reveal, hide, timer,
+    moderate or end."""
+
+    action: str
     activity_id: str | None
     at: float
 
@@ -122,8 +129,10 @@ def _make_engine(url: str) -> Engine:
 class Store:
     """The database: one per process, shared by the dashboard and the participant routes."""
 
-    def __init__(self, url: str | None = None) -> None:
+    def __init__(self, url: str | None = None, *, clock: Callable[[], float] = time.time) -> None:
         self.url = url or database_url()
+        # When things happen (sessions, actions, timers): injected by tests that need a clock.
+        self.clock = clock
         # The SQLite file, if this store is one: private to its owner, never on a network share.
         self.database_file = sqlite_database_file(self.url)
         if self.database_file is not None:
@@ -250,31 +259,36 @@ class Store:
         activity_ids: Iterable[str],
         rehearsal: bool = False,
     ) -> int:
-        """Insert a live session and its activities; IntegrityError if the code is taken."""
-        now = time.time()
-        with self._writing() as connection:
-            session_id = connection.execute(
-                sessions.insert().values(
-                    join_code=join_code,
-                    deck_id=deck_id,
-                    title=title,
-                    deck_json=deck_json,
-                    status="live",
-                    current_index=-1,
-                    version=1,
-                    threshold=threshold,
-                    created_at=now,
-                    rehearsal=rehearsal,
+        """Insert a live session and its activities; JoinCodeTaken if the code is in use."""
+        now = self.clock()
+        try:
+            with self._writing() as connection:
+                session_id = connection.execute(
+                    sessions.insert().values(
+                        join_code=join_code,
+                        deck_id=deck_id,
+                        title=title,
+                        deck_json=deck_json,
+                        status="live",
+                        current_index=-1,
+                        version=1,
+                        threshold=threshold,
+                        created_at=now,
+                        rehearsal=rehearsal,
+                    )
+                ).inserted_primary_key[0]
+                connection.execute(
+                    activity_states.insert(),
+                    [
+                        {"session_id": session_id, "activity_id": activity_id, "status": "waiting"}
+                        for activity_id in activity_ids
+                    ],
                 )
-            ).inserted_primary_key[0]
-            connection.execute(
-                activity_states.insert(),
-                [
-                    {"session_id": session_id, "activity_id": activity_id, "status": "waiting"}
-                    for activity_id in activity_ids
-                ],
-            )
-            connection.execute(events.insert().values(session_id=session_id, kind="start", at=now))
+                connection.execute(
+                    events.insert().values(session_id=session_id, action="start", at=now)
+                )
+        except IntegrityError:
+            raise JoinCodeTaken(join_code) from None
         return session_id
 
     def session(self, session_id: int) -> SessionRow | None:
@@ -342,45 +356,133 @@ class Store:
             )
             return {row.activity_id: ActivityState(row.status, row.revealed) for row in rows}
 
-    def apply(
-        self,
-        session_id: int,
-        kind: str,
-        activity_id: str | None = None,
-        *,
-        session_changes: dict[str, Any] | None = None,
-        activity_changes: dict[str, Any] | None = None,
+    # Facilitator actions: each is one transaction that makes its changes, logs its events and
+    # moves the session to a new version (what waiting phones compare against). Each returns
+    # the new version.
+
+    def _acted(
+        self, connection: Any, session_id: int, actions: list[tuple[str, str | None]], **changes
     ) -> int:
-        """Record one facilitator action atomically: its changes, its event, a new version."""
-        now = time.time()
+        """Log `actions` (action, activity id), apply `changes` to the session, bump its version."""
+        now = self.clock()
+        connection.execute(
+            update(sessions)
+            .where(sessions.c.id == session_id)
+            .values(version=sessions.c.version + 1, **changes)
+        )
+        connection.execute(
+            events.insert(),
+            [
+                {"session_id": session_id, "action": action, "activity_id": activity_id, "at": now}
+                for action, activity_id in actions
+            ],
+        )
+        return connection.scalar(select(sessions.c.version).where(sessions.c.id == session_id))
+
+    def _set_activity(self, connection: Any, session_id: int, activity_id: str, **values) -> None:
+        connection.execute(
+            update(activity_states)
+            .where(activity_states.c.session_id == session_id)
+            .where(activity_states.c.activity_id == activity_id)
+            .values(**values)
+        )
+
+    def show_activity(
+        self, session_id: int, index: int, activity_id: str | None, *, open_it: bool = False
+    ) -> int:
+        """Put activity `index` on screen (-1: the join slide), stopping any timer; `open_it`
+        opens it in the same step."""
         with self._writing() as connection:
-            if activity_changes:
-                connection.execute(
-                    update(activity_states)
+            actions: list[tuple[str, str | None]] = [("advance", activity_id)]
+            if open_it and activity_id is not None:
+                self._set_activity(connection, session_id, activity_id, status="open")
+                actions.append(("open", activity_id))
+            return self._acted(
+                connection,
+                session_id,
+                actions,
+                current_index=index,
+                timer_started_at=None,
+                timer_seconds=None,
+            )
+
+    def set_activity_status(self, session_id: int, activity_id: str, status: str) -> int:
+        """Open (status "open") or close ("closed") one activity."""
+        action = {"open": "open", "closed": "close"}[status]
+        with self._writing() as connection:
+            self._set_activity(connection, session_id, activity_id, status=status)
+            return self._acted(connection, session_id, [(action, activity_id)])
+
+    def set_revealed(self, session_id: int, activity_id: str, revealed: bool) -> int:
+        with self._writing() as connection:
+            self._set_activity(connection, session_id, activity_id, revealed=revealed)
+            action = "reveal" if revealed else "hide"
+            return self._acted(connection, session_id, [(action, activity_id)])
+
+    def start_timer(self, session_id: int, seconds: int) -> int:
+        with self._writing() as connection:
+            started = self.clock()
+            return self._acted(
+                connection,
+                session_id,
+                [("timer", None)],
+                timer_started_at=started,
+                timer_seconds=seconds,
+            )
+
+    def stop_timer(self, session_id: int) -> int:
+        with self._writing() as connection:
+            return self._acted(
+                connection, session_id, [("timer", None)], timer_started_at=None, timer_seconds=None
+            )
+
+    def end_session(self, session_id: int) -> int:
+        """End the workshop: every open activity closes with it, in the same step."""
+        with self._writing() as connection:
+            still_open = list(
+                connection.scalars(
+                    select(activity_states.c.activity_id)
                     .where(activity_states.c.session_id == session_id)
-                    .where(activity_states.c.activity_id == activity_id)
-                    .values(**activity_changes)
-                )
-            connection.execute(
-                update(sessions)
-                .where(sessions.c.id == session_id)
-                .values(version=sessions.c.version + 1, **(session_changes or {}))
-            )
-            connection.execute(
-                events.insert().values(
-                    session_id=session_id, kind=kind, activity_id=activity_id, at=now
+                    .where(activity_states.c.status == "open")
                 )
             )
-            return connection.scalar(select(sessions.c.version).where(sessions.c.id == session_id))
+            connection.execute(
+                update(activity_states)
+                .where(activity_states.c.session_id == session_id)
+                .where(activity_states.c.status == "open")
+                .values(status="closed")
+            )
+            actions = [("close", activity_id) for activity_id in still_open] + [("end", None)]
+            return self._acted(
+                connection, session_id, actions, status="ended", ended_at=self.clock()
+            )
+
+    def moderate(self, session_id: int, answer_id: int, decision: str) -> int:
+        """Approve, reject or flag one open-text answer; the room hears of it like any action."""
+        with self._writing() as connection:
+            activity_id = connection.scalar(
+                select(answers.c.activity_id)
+                .where(answers.c.session_id == session_id)
+                .where(answers.c.id == answer_id)
+            )
+            if activity_id is None:
+                raise LookupError("That answer is not part of this session.")
+            connection.execute(
+                update(answers)
+                .where(answers.c.session_id == session_id)
+                .where(answers.c.id == answer_id)
+                .values(moderation=decision)
+            )
+            return self._acted(connection, session_id, [("moderate", activity_id)])
 
     def events(self, session_id: int) -> list[Event]:
         with self.engine.connect() as connection:
             rows = connection.execute(
-                select(events.c.kind, events.c.activity_id, events.c.at)
+                select(events.c.action, events.c.activity_id, events.c.at)
                 .where(events.c.session_id == session_id)
                 .order_by(events.c.id)
             )
-            return [Event(row.kind, row.activity_id, row.at) for row in rows]
+            return [Event(row.action, row.activity_id, row.at) for row in rows]
 
     # Participants -----------------------------------------------------------------------------
 
@@ -529,15 +631,6 @@ class Store:
                 QueuedText(row.id, activity_id, json.loads(row.value_json), row.moderation)
                 for row in rows
             ]
-
-    def moderate(self, session_id: int, answer_id: int, decision: str) -> None:
-        with self._writing() as connection:
-            connection.execute(
-                update(answers)
-                .where(answers.c.session_id == session_id)
-                .where(answers.c.id == answer_id)
-                .values(moderation=decision)
-            )
 
 
 def sqlite_database_file(url: str) -> Path | None:

@@ -21,7 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _false(dialect: str) -> str:
@@ -36,6 +36,8 @@ MIGRATIONS: dict[int, list[Callable[[str], str]]] = {
             f"ALTER TABLE sessions ADD COLUMN rehearsal BOOLEAN NOT NULL DEFAULT {_false(dialect)}"
         )
     ],
+    # "kind" names activity kinds; an event records a facilitator's action.
+    3: [lambda dialect: "ALTER TABLE events RENAME COLUMN kind TO action"],
 }
 
 metadata = MetaData()
@@ -104,7 +106,7 @@ events = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("session_id", ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
-    Column("kind", String(16), nullable=False),
+    Column("action", String(16), nullable=False),
     Column("activity_id", String(48)),
     Column("at", Float, nullable=False),
 )

@@ -27,7 +27,7 @@ from workshop.activities import ActivitySpec, AnswerError, kind_of
 from workshop.renderers import phone
 from workshop.room import live
 from workshop.room.moderation import first_status
-from workshop.room.results import Result, result_for
+from workshop.room.results import Result
 from workshop.store import Store
 from workshop.web import keys
 from workshop.web.participant.render import page
@@ -222,8 +222,7 @@ class ParticipantPages:
         cached = self._results.get(key)
         if cached and now - cached[0] < RESULT_SECONDS:
             return cached[1]
-        answers = self.store.answers_for(session.id, activity.id)
-        result = result_for(activity, answers, session.state(activity.id), session.row.threshold)
+        result = live.result_of(self.store, session, activity)
         if len(self._results) > 1000:
             self._results.clear()
         self._results[key] = (now, result)
