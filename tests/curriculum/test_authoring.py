@@ -8,7 +8,7 @@ from workshop.curriculum import authoring
 from workshop.curriculum.authoring import Draft
 from workshop.curriculum.deck_files import (
     DECK_FOLDER,
-    custom_folder,
+    DeckFolders,
     deck_to_toml,
     list_decks,
     load_deck,
@@ -100,10 +100,12 @@ def test_moving_deleting_and_renewing_activities():
 def test_saving_writes_a_deck_file_the_library_lists(deck_folder):
     draft = Draft.from_deck(built_in("boundaries-30"), copy=True, taken={"boundaries-30"})
     draft.title = "Boundaries, our way"
-    saved = authoring.save(draft, deck_folder)
-    path = custom_folder(deck_folder) / "boundaries-30-copy.toml"
+    saved = authoring.save(draft, DeckFolders.inside(deck_folder))
+    path = DeckFolders.inside(deck_folder).custom / "boundaries-30-copy.toml"
     assert load_deck(path) == saved
-    listing = next(item for item in list_decks(deck_folder) if item.path == path)
+    listing = next(
+        item for item in list_decks(DeckFolders.inside(deck_folder)) if item.path == path
+    )
     assert not listing.built_in and listing.deck.title == "Boundaries, our way"
     assert draft.editing == "boundaries-30-copy" and not draft.unsaved
     # The built-in file is untouched.
@@ -114,28 +116,30 @@ def test_saving_never_overwrites_a_built_in_or_another_deck(deck_folder):
     draft = Draft.from_deck(built_in("boundaries-30"), copy=True)
     draft.id = "boundaries-30"
     with pytest.raises(DeckError, match="belongs to a built-in deck"):
-        authoring.save(draft, deck_folder)
+        authoring.save(draft, DeckFolders.inside(deck_folder))
     draft.id = "ours"
-    authoring.save(draft, deck_folder)
+    authoring.save(draft, DeckFolders.inside(deck_folder))
     other = Draft.from_deck(built_in("boundaries-30"), copy=True)
     other.id = "ours"
     with pytest.raises(DeckError, match="one of your decks already has the id 'ours'"):
-        authoring.save(other, deck_folder)
+        authoring.save(other, DeckFolders.inside(deck_folder))
     # The deck opened from that file may replace it.
-    reopened = Draft.from_deck(load_deck(custom_folder(deck_folder) / "ours.toml"), copy=False)
+    reopened = Draft.from_deck(
+        load_deck(DeckFolders.inside(deck_folder).custom / "ours.toml"), copy=False
+    )
     assert not reopened.unsaved
     reopened.title = "Ours, revised"
     assert reopened.unsaved
-    authoring.save(reopened, deck_folder)
-    assert load_deck(custom_folder(deck_folder) / "ours.toml").title == "Ours, revised"
+    authoring.save(reopened, DeckFolders.inside(deck_folder))
+    assert load_deck(DeckFolders.inside(deck_folder).custom / "ours.toml").title == "Ours, revised"
 
 
 def test_an_invalid_draft_is_not_saved(deck_folder):
     draft = Draft(title="Half done")
     draft.add("single_choice")
     with pytest.raises(DeckError, match="options"):
-        authoring.save(draft, deck_folder)
-    assert not custom_folder(deck_folder).exists()
+        authoring.save(draft, DeckFolders.inside(deck_folder))
+    assert not DeckFolders.inside(deck_folder).custom.exists()
 
 
 def test_a_deck_file_with_problems_opens_so_it_can_be_mended():
@@ -186,12 +190,14 @@ def test_fields_left_at_their_default_are_left_out_of_the_file():
 
 
 def test_the_practice_can_keep_its_decks_elsewhere(tmp_path, monkeypatch):
+    # The one place the environment is read: the dashboard hands these folders to its pages.
     monkeypatch.setenv("WORKSHOP_CUSTOM_DECKS", str(tmp_path / "shared"))
-    assert custom_folder(DECK_FOLDER) == tmp_path / "shared"
+    folders = DeckFolders.configured()
+    assert folders == DeckFolders(DECK_FOLDER, tmp_path / "shared")
     draft = Draft.from_deck(built_in("boundaries-30"), copy=True)
-    authoring.save(draft, DECK_FOLDER)
+    authoring.save(draft, folders)
     assert (tmp_path / "shared" / "boundaries-30-copy.toml").exists()
-    listed = [listing for listing in list_decks(DECK_FOLDER) if not listing.built_in]
+    listed = [listing for listing in list_decks(folders) if not listing.built_in]
     assert [listing.deck.id for listing in listed] == ["boundaries-30-copy"]
 
 
@@ -207,29 +213,31 @@ def test_activity_spec_is_none_until_the_activity_is_valid():
 def test_unsaved_work_is_kept_and_offered_back_until_saved(deck_folder):
     draft = Draft.from_deck(built_in("boundaries-30"), copy=True)
     draft.title = "Half written"
-    authoring.autosave(draft, deck_folder)
-    kept = authoring.unsaved_draft(deck_folder)
+    authoring.autosave(draft, DeckFolders.inside(deck_folder))
+    kept = authoring.unsaved_draft(DeckFolders.inside(deck_folder))
     assert kept == draft and kept.unsaved
-    authoring.save(kept, deck_folder)
-    assert authoring.unsaved_draft(deck_folder) is None
+    authoring.save(kept, DeckFolders.inside(deck_folder))
+    assert authoring.unsaved_draft(DeckFolders.inside(deck_folder)) is None
 
 
 def test_an_unreadable_autosave_is_not_offered(deck_folder):
     draft = Draft(title="From another version")
     draft.add("info")
     draft.activities[0].fields["kind"] = "poll"
-    authoring.autosave(draft, deck_folder)
-    assert authoring.unsaved_draft(deck_folder) is None
-    (custom_folder(deck_folder) / authoring.AUTOSAVE_NAME).write_text("{not json", "utf-8")
-    assert authoring.unsaved_draft(deck_folder) is None
+    authoring.autosave(draft, DeckFolders.inside(deck_folder))
+    assert authoring.unsaved_draft(DeckFolders.inside(deck_folder)) is None
+    (DeckFolders.inside(deck_folder).custom / authoring.AUTOSAVE_NAME).write_text(
+        "{not json", "utf-8"
+    )
+    assert authoring.unsaved_draft(DeckFolders.inside(deck_folder)) is None
 
 
 def test_changing_the_id_of_your_own_deck_renames_it(deck_folder):
     draft = Draft.from_deck(built_in("boundaries-30"), copy=True)
-    authoring.save(draft, deck_folder)
+    authoring.save(draft, DeckFolders.inside(deck_folder))
     draft.id = "boundaries-evening"
-    authoring.save(draft, deck_folder)
-    names = sorted(path.name for path in custom_folder(deck_folder).glob("*.toml"))
+    authoring.save(draft, DeckFolders.inside(deck_folder))
+    names = sorted(path.name for path in DeckFolders.inside(deck_folder).custom.glob("*.toml"))
     assert names == ["boundaries-evening.toml"]
     assert (deck_folder / "boundaries-30.toml").exists()  # a built-in is never renamed away
 

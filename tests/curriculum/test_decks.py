@@ -3,12 +3,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import small_deck_data
-from workshop.curriculum.deck_files import DECK_FOLDER, list_decks, load_deck
+from workshop.curriculum.deck_files import DECK_FOLDER, DeckFolders, list_decks, load_deck
 from workshop.curriculum.decks import Deck, DeckError, parse_deck
 
 
 def test_every_built_in_deck_is_valid():
-    listings = list_decks(DECK_FOLDER)
+    listings = list_decks(DeckFolders.inside(DECK_FOLDER))
     assert listings, "exercises/ should hold at least one deck"
     for listing in listings:
         assert listing.error is None, str(listing.error)
@@ -123,7 +123,7 @@ def test_the_library_lists_broken_decks_with_their_problems(tmp_path: Path):
         encoding="utf-8",
     )
     (tmp_path / "bad.toml").write_text('id = "bad"\ntitle = "Bad"\n', encoding="utf-8")
-    listings = {listing.path.name: listing for listing in list_decks(tmp_path)}
+    listings = {listing.path.name: listing for listing in list_decks(DeckFolders.inside(tmp_path))}
     assert listings["good.toml"].deck is not None
     assert listings["bad.toml"].deck is None
     assert "bad.toml, field 'activities': Field required" in str(listings["bad.toml"].error)

@@ -60,15 +60,16 @@ def test_a_session_keeps_the_practice_resources_and_phones_see_them(sqlite_store
     assert "changed later" not in page.text
 
 
-def test_the_library_starts_sessions_with_the_practice_file(sqlite_store, tmp_path, monkeypatch):
+def test_the_library_starts_sessions_with_the_practice_file(sqlite_store, tmp_path):
     from streamlit.testing.v1 import AppTest
 
     from tests.dashboard.test_library import library_script
 
     path = tmp_path / "practice.toml"
     path.write_text('[support]\nresources = ["Ask at reception"]\n', "utf-8")
-    monkeypatch.setenv("WORKSHOP_PRACTICE_FILE", str(path))
-    app = AppTest.from_function(library_script, args=(sqlite_store.url, str(DECK_FOLDER)))
+    app = AppTest.from_function(
+        library_script, args=(sqlite_store.url, str(DECK_FOLDER), str(path))
+    )
     app.run(timeout=20)
     app.button(key="start").click().run(timeout=20)
     [row] = sqlite_store.sessions()

@@ -10,14 +10,15 @@ from workshop.curriculum.deck_files import load_deck
 TIMEOUT = 30
 
 
-def editor_script(deck_folder: str) -> None:
+def editor_script(deck_folder: str, practice_file: str = "no-practice-file.toml") -> None:
     from pathlib import Path
 
     import streamlit as st
 
+    from workshop.curriculum.deck_files import DeckFolders
     from workshop.dashboard import editor
 
-    chosen = editor.render(Path(deck_folder))
+    chosen = editor.render(DeckFolders.inside(Path(deck_folder)), Path(practice_file))
     if chosen is not None:
         st.session_state["run_deck"] = chosen
 
@@ -266,13 +267,15 @@ def test_the_library_asks_the_editor_to_open_a_deck(sqlite_store, deck_folder):
 
         import streamlit as st
 
+        from workshop.curriculum.deck_files import DeckFolders
         from workshop.dashboard import library
         from workshop.store import Store
 
         def on_edit(request: str) -> None:
             st.session_state["editor_request"] = request
 
-        library.render(Store(database_url), Path(folder), on_edit=on_edit)
+        folders = DeckFolders.inside(Path(folder))
+        library.render(Store(database_url), folders, Path("no-practice.toml"), on_edit=on_edit)
 
     library = AppTest.from_function(library_script, args=(sqlite_store.url, str(deck_folder)))
     library.run(timeout=TIMEOUT)
@@ -327,11 +330,13 @@ def test_a_deck_saved_in_the_editor_is_rehearsed_from_the_library(app, deck_fold
 
         import streamlit as st
 
+        from workshop.curriculum.deck_files import DeckFolders
         from workshop.dashboard import library
         from workshop.store import Store
 
         st.session_state.setdefault(library.SELECT_DECK, chosen)  # as the editor hands it over
-        library.render(Store(database_url), Path(folder))
+        folders = DeckFolders.inside(Path(folder))
+        library.render(Store(database_url), folders, Path("no-practice.toml"))
 
     library = AppTest.from_function(
         library_script, args=(sqlite_store.url, str(deck_folder), chosen)
@@ -345,10 +350,11 @@ def test_a_deck_saved_in_the_editor_is_rehearsed_from_the_library(app, deck_fold
     assert sqlite_store.answer_counts(row.id) == {"scale": 6}
 
 
-def test_the_support_slide_is_previewed_with_the_practice_resources(app, tmp_path, monkeypatch):
+def test_the_support_slide_is_previewed_with_the_practice_resources(deck_folder, tmp_path):
     practice = tmp_path / "practice.toml"
     practice.write_text('[support]\nresources = ["Ask at reception"]\n', "utf-8")
-    monkeypatch.setenv("WORKSHOP_PRACTICE_FILE", str(practice))
+    app = AppTest.from_function(editor_script, args=(str(deck_folder), str(practice)))
+    app.run(timeout=TIMEOUT)
     editor = Editor(app)
     editor.open("copy:boundaries-30")
     fields = [activity.fields for activity in editor.draft.activities]

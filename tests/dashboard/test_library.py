@@ -5,15 +5,19 @@ from streamlit.testing.v1 import AppTest
 from workshop.curriculum.deck_files import DECK_FOLDER
 
 
-def library_script(database_url: str, deck_folder: str) -> None:
+def library_script(
+    database_url: str, deck_folder: str, practice_file: str = "no-practice-file.toml"
+) -> None:
     from pathlib import Path
 
     import streamlit as st
 
+    from workshop.curriculum.deck_files import DeckFolders
     from workshop.dashboard import library
     from workshop.store import Store
 
-    opened = library.render(Store(database_url), Path(deck_folder))
+    folders = DeckFolders.inside(Path(deck_folder))
+    opened = library.render(Store(database_url), folders, Path(practice_file))
     if opened is not None:
         st.session_state["opened"] = opened
 
@@ -181,11 +185,11 @@ def test_the_chosen_deck_can_be_downloaded(sqlite_store, tmp_path):
     assert "codependency-to-interdependency-90.toml" in download.proto.label
 
 
-def test_the_preview_shows_the_practice_resources(sqlite_store, tmp_path, monkeypatch):
+def test_the_preview_shows_the_practice_resources(sqlite_store, tmp_path):
     path = tmp_path / "practice.toml"
     path.write_text('[support]\nresources = ["Ask at reception"]\n', "utf-8")
-    monkeypatch.setenv("WORKSHOP_PRACTICE_FILE", str(path))
-    app = AppTest.from_function(library_script, args=(sqlite_store.url, str(DECK_FOLDER)))
+    arguments = (sqlite_store.url, str(DECK_FOLDER), str(path))
+    app = AppTest.from_function(library_script, args=arguments)
     app.run(timeout=20)
     app.selectbox(key="preview_activity").set_value(17).run(timeout=20)  # the support slide
     assert "Ask at reception" in app.get("iframe")[0].proto.srcdoc

@@ -13,18 +13,12 @@ import re
 import tomllib
 from collections.abc import Collection
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from workshop.activities import KINDS, ActivitySpec
-from workshop.curriculum.deck_files import (
-    DECK_FOLDER,
-    custom_folder,
-    deck_to_toml,
-    save_custom_deck,
-)
+from workshop.curriculum.deck_files import DeckFolders, deck_to_toml, save_custom_deck
 from workshop.curriculum.deck_forms import form_fields, kind_name
 from workshop.curriculum.decks import Deck, DeckError, Problem, did_you_mean, fields_of, parse_deck
 
@@ -237,18 +231,18 @@ class Draft:
 AUTOSAVE_NAME = ".unsaved-draft.json"
 
 
-def autosave(draft: Draft, folder: Path = DECK_FOLDER) -> None:
+def autosave(draft: Draft, folders: DeckFolders) -> None:
     """Keep the draft's unsaved edits on disk (written whole, then renamed into place)."""
-    path = custom_folder(folder) / AUTOSAVE_NAME
+    path = folders.custom / AUTOSAVE_NAME
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".partial")
     partial.write_text(json.dumps(dataclasses.asdict(draft)), encoding="utf-8")
     partial.replace(path)
 
 
-def unsaved_draft(folder: Path = DECK_FOLDER) -> Draft | None:
+def unsaved_draft(folders: DeckFolders) -> Draft | None:
     """The draft last being written, if its edits were never saved."""
-    path = custom_folder(folder) / AUTOSAVE_NAME
+    path = folders.custom / AUTOSAVE_NAME
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         activities = [DraftActivity(**activity) for activity in data.pop("activities")]
@@ -259,11 +253,11 @@ def unsaved_draft(folder: Path = DECK_FOLDER) -> Draft | None:
         return None  # none, or unreadable: there is nothing to offer back
 
 
-def forget_unsaved(folder: Path = DECK_FOLDER) -> None:
-    (custom_folder(folder) / AUTOSAVE_NAME).unlink(missing_ok=True)
+def forget_unsaved(folders: DeckFolders) -> None:
+    (folders.custom / AUTOSAVE_NAME).unlink(missing_ok=True)
 
 
-def save(draft: Draft, folder: Path = DECK_FOLDER) -> Deck:
+def save(draft: Draft, folders: DeckFolders) -> Deck:
     """Validate the draft and write it among the practice's own decks.
 
     Refuses what would overwrite a deck: a built-in one always, one of the practice's own
@@ -274,27 +268,27 @@ def save(draft: Draft, folder: Path = DECK_FOLDER) -> Deck:
     if deck is None:
         raise DeckError(problems)
     file_name = f"{deck.id}.toml"
-    if deck.id != draft.editing and (custom_folder(folder) / file_name).exists():
+    if deck.id != draft.editing and (folders.custom / file_name).exists():
         message = f"one of your decks already has the id {deck.id!r}"
         hint = "choose another id, or open that deck in the editor to change it"
         raise DeckError([Problem(file_name, None, "id", message, hint)])
-    saved = save_custom_deck(deck_to_toml(deck), file_name, folder)
+    saved = save_custom_deck(deck_to_toml(deck), file_name, folders)
     if draft.editing is not None and draft.editing != saved.id:
-        (custom_folder(folder) / f"{draft.editing}.toml").unlink(missing_ok=True)
+        (folders.custom / f"{draft.editing}.toml").unlink(missing_ok=True)
     draft.editing = saved.id
     draft.saved = draft.raw()
-    forget_unsaved(folder)
+    forget_unsaved(folders)
     return saved
 
 
-def delete(draft: Draft, folder: Path = DECK_FOLDER) -> None:
+def delete(draft: Draft, folders: DeckFolders) -> None:
     """Take the practice's deck the draft was opened from out of the library.
 
     Only that file in the practice's folder; the draft stays, unsaved, so nothing is lost.
     """
     if draft.editing is None:
         return
-    (custom_folder(folder) / f"{draft.editing}.toml").unlink(missing_ok=True)
+    (folders.custom / f"{draft.editing}.toml").unlink(missing_ok=True)
     draft.editing = None
     draft.saved = None
 

@@ -44,18 +44,32 @@ class DeckListing:
     built_in: bool
 
 
-def custom_folder(folder: Path = DECK_FOLDER) -> Path:
-    """Where the practice's own decks are kept: WORKSHOP_CUSTOM_DECKS, else custom/ in folder."""
-    configured = os.environ.get("WORKSHOP_CUSTOM_DECKS", "").strip()
-    return Path(configured) if configured else folder / CUSTOM_FOLDER_NAME
+@dataclass(frozen=True)
+class DeckFolders:
+    """Where decks are kept: the built-ins (read-only) and the practice's own."""
+
+    built_in: Path
+    custom: Path
+
+    @classmethod
+    def inside(cls, folder: Path) -> DeckFolders:
+        """Built-ins in `folder`, the practice's own in its custom/ folder."""
+        return cls(folder, folder / CUSTOM_FOLDER_NAME)
+
+    @classmethod
+    def configured(cls) -> DeckFolders:
+        """This installation's folders: exercises/, and WORKSHOP_CUSTOM_DECKS if it is set."""
+        folders = cls.inside(DECK_FOLDER)
+        custom = os.environ.get("WORKSHOP_CUSTOM_DECKS", "").strip()
+        return cls(folders.built_in, Path(custom)) if custom else folders
 
 
-def list_decks(folder: Path = DECK_FOLDER) -> list[DeckListing]:
+def list_decks(folders: DeckFolders) -> list[DeckListing]:
     """Every built-in deck, then every deck of the practice's own, valid or not, by file name."""
     listings = []
     for built_in, paths in (
-        (True, sorted(folder.glob("*.toml"))),
-        (False, sorted(custom_folder(folder).glob("*.toml"))),
+        (True, sorted(folders.built_in.glob("*.toml"))),
+        (False, sorted(folders.custom.glob("*.toml"))),
     ):
         for path in paths:
             try:
@@ -65,7 +79,7 @@ def list_decks(folder: Path = DECK_FOLDER) -> list[DeckListing]:
     return listings
 
 
-def save_custom_deck(text: str, file_name: str, folder: Path = DECK_FOLDER) -> Deck:
+def save_custom_deck(text: str, file_name: str, folders: DeckFolders) -> Deck:
     """Validate an uploaded deck and keep it in custom/ as it was written.
 
     Refuses a deck whose id belongs to a built-in deck: built-ins stay read-only.
@@ -76,14 +90,13 @@ def save_custom_deck(text: str, file_name: str, folder: Path = DECK_FOLDER) -> D
     except tomllib.TOMLDecodeError as error:
         raise DeckError([Problem(name, None, None, f"not valid TOML: {error}")]) from None
     deck = parse_deck(raw, name)
-    for listing in list_decks(folder):
+    for listing in list_decks(folders):
         if listing.built_in and listing.deck and listing.deck.id == deck.id:
             message = f"the id {deck.id!r} belongs to a built-in deck"
             hint = "give your copy an id of its own"
             raise DeckError([Problem(name, None, "id", message, hint)])
-    custom = custom_folder(folder)
-    custom.mkdir(parents=True, exist_ok=True)
-    (custom / f"{deck.id}.toml").write_text(text, encoding="utf-8")
+    folders.custom.mkdir(parents=True, exist_ok=True)
+    (folders.custom / f"{deck.id}.toml").write_text(text, encoding="utf-8")
     return deck
 
 

@@ -55,13 +55,13 @@ class PracticeError(ValueError):
 
 
 def practice_file() -> Path:
+    """This installation's practice file: WORKSHOP_PRACTICE_FILE, else practice.toml."""
     configured = os.environ.get("WORKSHOP_PRACTICE_FILE")
     return Path(configured) if configured else PRACTICE_FILE
 
 
-def load_practice(path: Path | None = None) -> Practice:
+def load_practice(path: Path) -> Practice:
     """The practice's settings; the general ones if there is no file."""
-    path = path or practice_file()
     if not path.exists():
         return Practice()
     try:

@@ -20,7 +20,7 @@ import streamlit as st
 from workshop.activities import KINDS, ActivitySpec
 from workshop.curriculum import authoring, deck_forms
 from workshop.curriculum.authoring import Draft, is_number
-from workshop.curriculum.deck_files import DECK_FOLDER, DeckListing, deck_to_toml, list_decks
+from workshop.curriculum.deck_files import DeckFolders, DeckListing, deck_to_toml, list_decks
 from workshop.curriculum.decks import DeckError, Problem
 from workshop.curriculum.practice import Practice, PracticeError, load_practice
 from workshop.dashboard.activity_form import Action, ProblemSlots, activity_form
@@ -40,11 +40,12 @@ PREVIEW_PEOPLE = 12
 PROJECTOR_SCALE = 0.6
 
 
-def render(deck_folder: Path = DECK_FOLDER) -> str | None:
-    """Draw the editor; returns the id of a saved deck the facilitator chose to run."""
+def render(folders: DeckFolders, practice_file: Path) -> str | None:
+    """Draw the editor over the decks in `folders` (previews with the practice's settings from
+    `practice_file`); returns the id of a saved deck the facilitator chose to run."""
     st.title("Deck editor")
-    listings = list_decks(deck_folder)
-    _open_deck(listings, deck_folder)
+    listings = list_decks(folders)
+    _open_deck(listings, folders)
     draft: Draft | None = st.session_state.get(DRAFT)
     if draft is None:
         st.info("Start a new deck, or open a deck to copy it or to change it.")
@@ -70,7 +71,9 @@ def render(deck_folder: Path = DECK_FOLDER) -> str | None:
         spec = authoring.activity_spec(draft.activities[index].fields)
         result = None
         if spec is not None:
-            spec = _practice().fill_activity(spec)  # the support slide as the room will see it
+            spec = _practice(practice_file).fill_activity(
+                spec
+            )  # the support slide as the room will see it
             # One made-up room for both previews: the phone and the projector agree.
             result = sample_result(spec, PREVIEW_PEOPLE) if spec.answerable else None
         with phone_column:
@@ -79,17 +82,17 @@ def render(deck_folder: Path = DECK_FOLDER) -> str | None:
             eyebrow = f"{index + 1} / {len(draft.activities)} · preview"
             _projector_preview(spec, result, eyebrow)
     with toolbar:
-        run = _save_and_files(draft, deck, problems, deck_folder, prefix)
+        run = _save_and_files(draft, deck, problems, folders, prefix)
     if action is not None:
         action()
     if draft.unsaved:
-        authoring.autosave(draft, deck_folder)
+        authoring.autosave(draft, folders)
     if action is not None:
         st.rerun()
     return run
 
 
-def _open_deck(listings: list[DeckListing], deck_folder: Path) -> None:
+def _open_deck(listings: list[DeckListing], folders: DeckFolders) -> None:
     """Start a new deck, open one (a copy of a built-in, or one of the practice's own to change),
     or open a TOML file; whatever was being written is replaced."""
     decks = {listing.deck.id: listing for listing in listings if listing.deck}
@@ -120,7 +123,7 @@ def _open_deck(listings: list[DeckListing], deck_folder: Path) -> None:
             if keep_column.button("Keep writing", key="editor_keep"):
                 st.session_state.pop(REQUEST)
                 st.rerun()
-    if draft is None and (unsaved := authoring.unsaved_draft(deck_folder)) is not None:
+    if draft is None and (unsaved := authoring.unsaved_draft(folders)) is not None:
         title = unsaved.title or "a deck without a title"
         st.warning(f"Unsaved changes to {title!r} were kept from last time.")
         if st.button("Carry on with it", key="editor_restore", type="primary"):
@@ -266,9 +269,9 @@ def _delete(draft: Draft, index: int) -> Action:
     return delete
 
 
-def _practice() -> Practice:
+def _practice(practice_file: Path) -> Practice:
     try:
-        return load_practice()
+        return load_practice(practice_file)
     except PracticeError:
         return Practice()  # the library names the problem; the preview uses general wording
 
@@ -301,7 +304,7 @@ def _projector_preview(spec: ActivitySpec, result: Result | None, eyebrow: str) 
 
 
 def _save_and_files(
-    draft: Draft, deck: Any, problems: list[Problem], deck_folder: Path, prefix: str
+    draft: Draft, deck: Any, problems: list[Problem], folders: DeckFolders, prefix: str
 ) -> str | None:
     """Save, download, and the way to the library to run the deck; returns a deck to run."""
     save_column, download_column, run_column, delete_column = st.columns(4)
@@ -310,7 +313,7 @@ def _save_and_files(
     with save_column:
         if st.button("Save", key="editor_save", type="primary", icon=":material/save:"):
             try:
-                saved = authoring.save(draft, deck_folder)
+                saved = authoring.save(draft, folders)
             except DeckError as error:
                 st.error("Not saved:\n\n" + "\n\n".join(str(problem) for problem in error.problems))
             else:
@@ -330,7 +333,7 @@ def _save_and_files(
             st.write("The deck leaves the library; it stays open here, and Save brings it back.")
             if st.button("Delete it", key="editor_delete_deck", type="primary"):
                 deleted = draft.editing
-                authoring.delete(draft, deck_folder)
+                authoring.delete(draft, folders)
                 saved_message = f"Deleted {deleted}.toml from your decks."
     with run_column:
         can_run = draft.editing is not None and not draft.unsaved

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from workshop.curriculum.deck_files import DECK_FOLDER, DeckListing, list_decks, save_custom_deck
+from workshop.curriculum.deck_files import DeckFolders, DeckListing, list_decks, save_custom_deck
 from workshop.curriculum.decks import Deck, DeckError
 from workshop.curriculum.practice import Practice, PracticeError, load_practice
 from workshop.dashboard.uploads import new_text
@@ -24,20 +24,22 @@ SELECT_DECK = "select_deck"
 
 def render(
     store: Store,
-    deck_folder: Path = DECK_FOLDER,
+    folders: DeckFolders,
+    practice_file: Path,
     on_edit: Callable[[str], None] | None = None,
 ) -> int | None:
-    """Draw the library; returns the id of a session to open (just started or resumed).
+    """Draw the library of the decks in `folders`, with the practice's settings from
+    `practice_file`; returns the id of a session to open (just started or resumed).
 
     `on_edit` opens the deck editor on "copy:<deck id>" or "edit:<deck id>".
     """
     st.title("Workshop library")
-    listings = list_decks(deck_folder)
+    listings = list_decks(folders)
     broken = [listing for listing in listings if listing.error]
     for listing in broken:
         st.error(f"{listing.path.name} cannot be used:\n\n" + str(listing.error))
     try:
-        practice = load_practice()
+        practice = load_practice(practice_file)
     except PracticeError as error:
         st.error(f"The practice settings cannot be used, so general wording is shown:\n\n{error}")
         practice = Practice()
@@ -48,7 +50,7 @@ def render(
     )
     decks = {deck.id: deck for deck in usable}
     if not decks:
-        st.warning(f"No usable deck in {deck_folder}.")
+        st.warning(f"No usable deck in {folders.built_in} or {folders.custom}.")
         return None
 
     if (chosen := st.session_state.pop(SELECT_DECK, None)) in decks:
@@ -117,7 +119,7 @@ def render(
             rehearsal = start_rehearsal(store, deck, int(people), int(threshold), practice=practice)
             started = rehearsal.id
 
-    _deck_files(listing, deck_folder)
+    _deck_files(listing, folders)
 
     running = store.sessions(live_only=True)
     if running:
@@ -130,7 +132,7 @@ def render(
     return started
 
 
-def _deck_files(listing: DeckListing, deck_folder: Path) -> None:
+def _deck_files(listing: DeckListing, folders: DeckFolders) -> None:
     """Download the chosen deck's TOML; upload a deck of the practice's own."""
     with st.expander("Deck files: download, or add your own"):
         st.download_button(
@@ -150,7 +152,7 @@ def _deck_files(listing: DeckListing, deck_folder: Path) -> None:
         if (text := new_text(uploaded, "handled_upload")) is None:
             return
         try:
-            saved = save_custom_deck(text, uploaded.name, deck_folder)
+            saved = save_custom_deck(text, uploaded.name, folders)
         except DeckError as error:
             st.error(f"{uploaded.name} was not added:\n\n{error}")
         else:

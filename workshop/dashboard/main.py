@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
+from workshop.curriculum.deck_files import DeckFolders
+from workshop.curriculum.practice import practice_file
 from workshop.dashboard import control, editor, gate, library, screen
 from workshop.web.join import public_url
 from workshop.web.runtime import shared_store
 
 st.set_page_config(page_title="Tandem", page_icon=":material/diversity_3:", layout="wide")
 store = shared_store()
+# Where decks and the practice's settings are: read from the environment here, once, and
+# handed to the pages that use them.
+folders = DeckFolders.configured()
 
 if not gate.require_login(store, st.context.cookies):
     st.stop()
@@ -25,7 +30,7 @@ def _public_url() -> str | None:
 
 
 def library_page() -> None:
-    started = library.render(store, on_edit=edit_deck)
+    started = library.render(store, folders, practice_file(), on_edit=edit_deck)
     if started is not None:
         st.switch_page(control_page, query_params={"session": str(started)})
 
@@ -36,7 +41,7 @@ def edit_deck(request: str) -> None:
 
 
 def editor_page_body() -> None:
-    chosen = editor.render()
+    chosen = editor.render(folders, practice_file())
     if chosen is not None:
         st.session_state[library.SELECT_DECK] = chosen
         st.switch_page(library_page_entry)
