@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import URL, make_url
 
 from workshop.curriculum.deck_files import DECK_FOLDER, load_deck
-from workshop.curriculum.decks import DeckError
+from workshop.curriculum.decks import CurriculumError
 from workshop.store import Store, database_url, sqlite_database_file
 from workshop.store.sqlite_file import DatabaseLocationError
 from workshop.web import keys
@@ -144,7 +144,7 @@ def _validate(arguments: argparse.Namespace) -> int:
     for path in paths:
         try:
             deck = load_deck(Path(path))
-        except DeckError as error:
+        except CurriculumError as error:
             failed += 1
             for problem in error.problems:
                 print(problem)

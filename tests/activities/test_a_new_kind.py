@@ -29,7 +29,7 @@ from workshop.activities.base import (
     first,
 )
 from workshop.curriculum import deck_forms
-from workshop.curriculum.decks import DeckError, parse_deck
+from workshop.curriculum.decks import CurriculumError, parse_deck
 from workshop.room import live
 from workshop.room.rehearsal import start_rehearsal
 
@@ -112,13 +112,13 @@ def test_validation_knows_the_new_kind_and_its_fields(thumbs):
     assert isinstance(deck.activity("check"), ThumbsSpec)
     assert deck.activity("check").question == "Up or down?"
     broken = {**DECK_DATA, "activities": [{**DECK_DATA["activities"][1], "questoin": "x"}]}
-    with pytest.raises(DeckError) as caught:
+    with pytest.raises(CurriculumError) as caught:
         parse_deck(broken, "thumbs.toml")
     [problem] = caught.value.problems
     assert (problem.activity, problem.field) == ("check", "questoin")
     assert problem.hint == "did you mean 'question'?"
     unregister(thumbs)
-    with pytest.raises(DeckError, match="unknown kind"):
+    with pytest.raises(CurriculumError, match="unknown kind"):
         parse_deck(DECK_DATA)
     register(thumbs)
 

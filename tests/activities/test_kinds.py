@@ -163,11 +163,11 @@ def test_any_form_is_either_an_answer_or_a_polite_refusal(activity_id, form):
 
 
 def test_a_deck_cannot_make_a_poll_unanswerable():
-    from workshop.curriculum.decks import DeckError
+    from workshop.curriculum.decks import CurriculumError
 
     data = small_deck_data()
     data["activities"][1]["answerable"] = False
-    with pytest.raises(DeckError, match="answerable"):
+    with pytest.raises(CurriculumError, match="answerable"):
         parse_deck(data)
 
 

@@ -13,7 +13,7 @@ from workshop.curriculum.deck_files import (
     list_decks,
     load_deck,
 )
-from workshop.curriculum.decks import DeckError, parse_deck
+from workshop.curriculum.decks import CurriculumError, parse_deck
 
 
 def built_in(deck_id: str):
@@ -115,13 +115,13 @@ def test_saving_writes_a_deck_file_the_library_lists(deck_folder):
 def test_saving_never_overwrites_a_built_in_or_another_deck(deck_folder):
     draft = Draft.from_deck(built_in("boundaries-30"), copy=True)
     draft.id = "boundaries-30"
-    with pytest.raises(DeckError, match="belongs to a built-in deck"):
+    with pytest.raises(CurriculumError, match="belongs to a built-in deck"):
         authoring.save(draft, DeckFolders.inside(deck_folder))
     draft.id = "ours"
     authoring.save(draft, DeckFolders.inside(deck_folder))
     other = Draft.from_deck(built_in("boundaries-30"), copy=True)
     other.id = "ours"
-    with pytest.raises(DeckError, match="one of your decks already has the id 'ours'"):
+    with pytest.raises(CurriculumError, match="one of your decks already has the id 'ours'"):
         authoring.save(other, DeckFolders.inside(deck_folder))
     # The deck opened from that file may replace it.
     reopened = Draft.from_deck(
@@ -137,7 +137,7 @@ def test_saving_never_overwrites_a_built_in_or_another_deck(deck_folder):
 def test_an_invalid_draft_is_not_saved(deck_folder):
     draft = Draft(title="Half done")
     draft.add("single_choice")
-    with pytest.raises(DeckError, match="options"):
+    with pytest.raises(CurriculumError, match="options"):
         authoring.save(draft, DeckFolders.inside(deck_folder))
     assert not DeckFolders.inside(deck_folder).custom.exists()
 
@@ -160,10 +160,10 @@ def test_a_deck_file_with_problems_opens_so_it_can_be_mended():
 
 
 def test_a_file_that_cannot_be_opened_says_why():
-    with pytest.raises(DeckError, match="bad.toml: not valid TOML"):
+    with pytest.raises(CurriculumError, match="bad.toml: not valid TOML"):
         Draft.from_toml("title = ", "bad.toml")
     text = 'title = "T"\n[[activities]]\nid = "x"\nkind = "poll"\ntitle = "X"\nminutes = 1\n'
-    with pytest.raises(DeckError) as caught:
+    with pytest.raises(CurriculumError) as caught:
         Draft.from_toml(text, "odd.toml")
     assert str(caught.value).startswith("odd.toml, activity 'x', field 'kind': unknown kind 'poll'")
 

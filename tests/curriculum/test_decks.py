@@ -4,7 +4,7 @@ import pytest
 
 from tests.conftest import small_deck_data
 from workshop.curriculum.deck_files import DECK_FOLDER, DeckFolders, list_decks, load_deck
-from workshop.curriculum.decks import Deck, DeckError, parse_deck
+from workshop.curriculum.decks import CurriculumError, Deck, parse_deck
 
 
 def test_every_built_in_deck_is_valid():
@@ -36,7 +36,7 @@ def test_snapshot_round_trips_through_json(deck):
 
 
 def _problems(data: dict, file: str = "broken.toml") -> list[str]:
-    with pytest.raises(DeckError) as caught:
+    with pytest.raises(CurriculumError) as caught:
         parse_deck(data, file)
     return [str(problem) for problem in caught.value.problems]
 
@@ -111,7 +111,7 @@ def test_an_activity_without_an_id_is_named_by_its_position():
 def test_toml_syntax_errors_name_the_file(tmp_path: Path):
     path = tmp_path / "typo.toml"
     path.write_text('id = "x"\ntitle = \n', encoding="utf-8")
-    with pytest.raises(DeckError) as caught:
+    with pytest.raises(CurriculumError) as caught:
         load_deck(path)
     assert str(caught.value).startswith("typo.toml: not valid TOML")
 

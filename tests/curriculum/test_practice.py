@@ -8,7 +8,7 @@ from starlette.testclient import TestClient
 from tests.web.test_participant import make_app
 from workshop import PROJECT_FOLDER
 from workshop.curriculum.deck_files import DECK_FOLDER, load_deck
-from workshop.curriculum.practice import GENERAL_RESOURCES, PracticeError, load_practice
+from workshop.curriculum.practice import GENERAL_RESOURCES, CurriculumError, load_practice
 from workshop.room import live
 
 REPOSITORY = PROJECT_FOLDER
@@ -30,7 +30,7 @@ def test_the_example_practice_file_is_valid():
 def test_a_malformed_practice_file_names_the_file_and_field(tmp_path):
     path = tmp_path / "practice.toml"
     path.write_text('[support]\nresources = []\ncolour = "red"\n', encoding="utf-8")
-    with pytest.raises(PracticeError) as caught:
+    with pytest.raises(CurriculumError) as caught:
         load_practice(path)
     problems = [str(problem) for problem in caught.value.problems]
     assert any(

@@ -20,7 +20,14 @@ from pydantic import ValidationError
 from workshop.activities import KINDS, ActivitySpec
 from workshop.curriculum.deck_files import DeckFolders, deck_to_toml, save_custom_deck
 from workshop.curriculum.deck_forms import form_fields, kind_name
-from workshop.curriculum.decks import Deck, DeckError, Problem, did_you_mean, fields_of, parse_deck
+from workshop.curriculum.decks import (
+    CurriculumError,
+    Deck,
+    Problem,
+    did_you_mean,
+    fields_of,
+    parse_deck,
+)
 
 # Plain, reusable answer scales, so a new scale or battery can be previewed at once.
 STARTERS: dict[str, dict[str, Any]] = {
@@ -117,12 +124,12 @@ class Draft:
         """A draft of an uploaded file, even an invalid one, so it can be mended here.
 
         Returns the fields the editor had to leave out (misspelt ones, with a hint). A file that
-        is not TOML, or has an activity of an unknown kind, cannot be opened and raises DeckError.
+        is not TOML, or has an activity of an unknown kind, cannot be opened: CurriculumError.
         """
         try:
             raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
-            raise DeckError([Problem(file_name, None, None, f"not valid TOML: {error}")]) from None
+            raise CurriculumError.of_file(file_name, f"not valid TOML: {error}") from None
         draft = cls(
             id=str(raw.get("id", "")),
             title=str(raw.get("title", "")),
@@ -147,7 +154,7 @@ class Draft:
                 left_out.append(Problem(file_name, name, field_name, message, hint))
             draft._append({key: value for key, value in entry.items() if key in known})
         if unknown:
-            raise DeckError(unknown)
+            raise CurriculumError(unknown)
         return draft, left_out
 
     def _append(self, fields: dict[str, Any]) -> int:
@@ -213,7 +220,7 @@ class Draft:
         """The deck, if the draft is valid, and every problem with it."""
         try:
             return parse_deck(self.raw(), f"{self.deck_id or 'new-deck'}.toml"), []
-        except DeckError as error:
+        except CurriculumError as error:
             return None, error.problems
 
     def duplicate_ids(self) -> set[str]:
@@ -266,12 +273,12 @@ def save(draft: Draft, folders: DeckFolders) -> Deck:
     """
     deck, problems = draft.check()
     if deck is None:
-        raise DeckError(problems)
+        raise CurriculumError(problems)
     file_name = f"{deck.id}.toml"
     if deck.id != draft.editing and (folders.custom / file_name).exists():
         message = f"one of your decks already has the id {deck.id!r}"
         hint = "choose another id, or open that deck in the editor to change it"
-        raise DeckError([Problem(file_name, None, "id", message, hint)])
+        raise CurriculumError([Problem(file_name, None, "id", message, hint)])
     saved = save_custom_deck(deck_to_toml(deck), file_name, folders)
     if draft.editing is not None and draft.editing != saved.id:
         (folders.custom / f"{draft.editing}.toml").unlink(missing_ok=True)

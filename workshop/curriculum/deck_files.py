@@ -15,7 +15,7 @@ from typing import Any
 import tomli_w
 
 from workshop import PROJECT_FOLDER
-from workshop.curriculum.decks import Deck, DeckError, Problem, parse_deck
+from workshop.curriculum.decks import CurriculumError, Deck, Problem, parse_deck
 
 DECK_FOLDER = PROJECT_FOLDER / "exercises"
 # A practice's own decks live beside the built-ins, in a folder git leaves alone, unless
@@ -28,9 +28,9 @@ def load_deck(path: Path) -> Deck:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
-        raise DeckError([Problem(path.name, None, None, f"not valid TOML: {error}")]) from None
+        raise CurriculumError.of_file(path.name, f"not valid TOML: {error}") from None
     except (OSError, UnicodeDecodeError) as error:
-        raise DeckError([Problem(path.name, None, None, f"cannot be read: {error}")]) from None
+        raise CurriculumError.of_file(path.name, f"cannot be read: {error}") from None
     return parse_deck(raw, path.name)
 
 
@@ -40,7 +40,7 @@ class DeckListing:
 
     path: Path
     deck: Deck | None
-    error: DeckError | None
+    error: CurriculumError | None
     built_in: bool
 
 
@@ -74,7 +74,7 @@ def list_decks(folders: DeckFolders) -> list[DeckListing]:
         for path in paths:
             try:
                 listings.append(DeckListing(path, load_deck(path), None, built_in))
-            except DeckError as error:
+            except CurriculumError as error:
                 listings.append(DeckListing(path, None, error, built_in))
     return listings
 
@@ -88,13 +88,13 @@ def save_custom_deck(text: str, file_name: str, folders: DeckFolders) -> Deck:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise DeckError([Problem(name, None, None, f"not valid TOML: {error}")]) from None
+        raise CurriculumError.of_file(name, f"not valid TOML: {error}") from None
     deck = parse_deck(raw, name)
     for listing in list_decks(folders):
         if listing.built_in and listing.deck and listing.deck.id == deck.id:
             message = f"the id {deck.id!r} belongs to a built-in deck"
             hint = "give your copy an id of its own"
-            raise DeckError([Problem(name, None, "id", message, hint)])
+            raise CurriculumError([Problem(name, None, "id", message, hint)])
     folders.custom.mkdir(parents=True, exist_ok=True)
     (folders.custom / f"{deck.id}.toml").write_text(text, encoding="utf-8")
     return deck

@@ -116,12 +116,17 @@ class Problem:
         return f"{', '.join(where)}: {self.message}{hint}"
 
 
-class DeckError(ValueError):
-    """A deck that cannot be used, with every problem found in it."""
+class CurriculumError(ValueError):
+    """A deck or a practice file that cannot be used, with every problem found in it."""
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(problem) for problem in problems))
+
+    @classmethod
+    def of_file(cls, file: str, message: str) -> CurriculumError:
+        """One problem with a whole file: it is not TOML, or cannot be read."""
+        return cls([Problem(file, None, None, message)])
 
 
 def _raw_activity(raw: dict[str, Any], index: int) -> dict[str, Any]:
@@ -214,9 +219,9 @@ def _plain_message(error: Any) -> str:
 
 
 def parse_deck(raw: dict[str, Any], file: str = "<deck>") -> Deck:
-    """Validate a deck already read from TOML; raise DeckError naming every problem."""
+    """Validate a deck already read from TOML; raise CurriculumError naming every problem."""
     try:
         return Deck.model_validate(raw)
     except ValidationError as error:
         problems = [_problem_from(file, raw, item) for item in error.errors()]
-        raise DeckError(problems) from None
+        raise CurriculumError(problems) from None

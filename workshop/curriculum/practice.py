@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from workshop import PROJECT_FOLDER
 from workshop.activities import ActivitySpec, kind_of
-from workshop.curriculum.decks import Deck, Problem
+from workshop.curriculum.decks import CurriculumError, Deck, Problem
 
 PRACTICE_FILE = PROJECT_FOLDER / "practice.toml"
 GENERAL_RESOURCES = [
@@ -48,12 +48,6 @@ class Practice(BaseModel):
         return kind.with_support(activity, self.support.heading, self.support.resources)
 
 
-class PracticeError(ValueError):
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(problem) for problem in problems))
-
-
 def practice_file() -> Path:
     """This installation's practice file: WORKSHOP_PRACTICE_FILE, else practice.toml."""
     configured = os.environ.get("WORKSHOP_PRACTICE_FILE")
@@ -68,10 +62,10 @@ def load_practice(path: Path) -> Practice:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
         return Practice.model_validate(raw)
     except tomllib.TOMLDecodeError as error:
-        raise PracticeError([Problem(path.name, None, None, f"not valid TOML: {error}")]) from None
+        raise CurriculumError.of_file(path.name, f"not valid TOML: {error}") from None
     except ValidationError as error:
         problems = [
             Problem(path.name, None, ".".join(str(part) for part in item["loc"]), item["msg"])
             for item in error.errors()
         ]
-        raise PracticeError(problems) from None
+        raise CurriculumError(problems) from None

@@ -21,8 +21,8 @@ from workshop.activities import KINDS, ActivitySpec
 from workshop.curriculum import authoring, deck_forms
 from workshop.curriculum.authoring import Draft, is_number
 from workshop.curriculum.deck_files import DeckFolders, DeckListing, deck_to_toml, list_decks
-from workshop.curriculum.decks import DeckError, Problem
-from workshop.curriculum.practice import Practice, PracticeError, load_practice
+from workshop.curriculum.decks import CurriculumError, Problem
+from workshop.curriculum.practice import Practice, load_practice
 from workshop.dashboard.activity_form import Action, ProblemSlots, activity_form
 from workshop.dashboard.screen import activity_body, activity_heading, text_style
 from workshop.dashboard.uploads import new_text
@@ -148,7 +148,7 @@ def _open_deck(listings: list[DeckListing], folders: DeckFolders) -> None:
         if (text := new_text(uploaded, "editor_uploaded")) is not None:
             try:
                 opened, left_out = Draft.from_toml(text, uploaded.name)
-            except DeckError as error:
+            except CurriculumError as error:
                 st.error(f"{uploaded.name} cannot be opened:\n\n{error}")
             else:
                 _replace_draft(opened)
@@ -272,7 +272,7 @@ def _delete(draft: Draft, index: int) -> Action:
 def _practice(practice_file: Path) -> Practice:
     try:
         return load_practice(practice_file)
-    except PracticeError:
+    except CurriculumError:
         return Practice()  # the library names the problem; the preview uses general wording
 
 
@@ -314,7 +314,7 @@ def _save_and_files(
         if st.button("Save", key="editor_save", type="primary", icon=":material/save:"):
             try:
                 saved = authoring.save(draft, folders)
-            except DeckError as error:
+            except CurriculumError as error:
                 st.error("Not saved:\n\n" + "\n\n".join(str(problem) for problem in error.problems))
             else:
                 saved_message = f"Saved {saved.title!r} among your decks ({saved.id}.toml)."

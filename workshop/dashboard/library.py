@@ -8,8 +8,8 @@ from pathlib import Path
 import streamlit as st
 
 from workshop.curriculum.deck_files import DeckFolders, DeckListing, list_decks, save_custom_deck
-from workshop.curriculum.decks import Deck, DeckError
-from workshop.curriculum.practice import Practice, PracticeError, load_practice
+from workshop.curriculum.decks import CurriculumError, Deck
+from workshop.curriculum.practice import Practice, load_practice
 from workshop.dashboard.uploads import new_text
 from workshop.room import live
 from workshop.room.rehearsal import start_rehearsal
@@ -40,7 +40,7 @@ def render(
         st.error(f"{listing.path.name} cannot be used:\n\n" + str(listing.error))
     try:
         practice = load_practice(practice_file)
-    except PracticeError as error:
+    except CurriculumError as error:
         st.error(f"The practice settings cannot be used, so general wording is shown:\n\n{error}")
         practice = Practice()
     # Variants of one workshop share a title: group them, shortest first.
@@ -153,7 +153,7 @@ def _deck_files(listing: DeckListing, folders: DeckFolders) -> None:
             return
         try:
             saved = save_custom_deck(text, uploaded.name, folders)
-        except DeckError as error:
+        except CurriculumError as error:
             st.error(f"{uploaded.name} was not added:\n\n{error}")
         else:
             st.session_state["added_deck"] = saved.title
