@@ -48,6 +48,11 @@ def _init(_arguments: argparse.Namespace) -> int:
         if not keys.passcode_is_set(store):
             print("No facilitator passcode yet: the dashboard will ask for one on first visit,")
             print("or run `workshop passcode` now.")
+        else:
+            try:
+                keys.check_passcode(store, "")
+            except keys.UnreadablePasscode as problem:
+                print(f"Warning: {problem}", file=sys.stderr)
     return 0
 
 

@@ -113,3 +113,38 @@ def test_every_dashboard_page_is_behind_the_gate(sqlite_store):
         response = client.get(f"/{path}")
         assert response.status_code == 303, path
         assert response.headers["location"] == f"/facilitator/login?next=%2F{path}"
+
+
+def test_a_huge_login_post_is_refused_without_being_read(sqlite_store):
+    keys.set_passcode(sqlite_store, "long-enough")
+    client = laptop(sqlite_store)
+    declared = client.post("/facilitator/login", content=b"passcode=" + b"x" * 5_000_000)
+    assert declared.status_code == 413 and "far longer than a passcode" in declared.text
+
+    def chunks():  # no length declared: the server must stop reading by itself
+        for _ in range(1000):
+            yield b"x" * 10_000
+
+    streamed = client.post(
+        "/facilitator/login",
+        content=chunks(),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert streamed.status_code == 413
+    assert client.post("/facilitator/login", data={"passcode": "long-enough"}).status_code == 303
+
+
+def test_a_damaged_passcode_hash_says_what_to_do(sqlite_store, monkeypatch, capsys):
+    sqlite_store.put_setting(keys.PASSCODE_SETTING, "scrypt$not base64$!!!")
+    answer = laptop(sqlite_store).post("/facilitator/login", data={"passcode": "anything-1"})
+    assert answer.status_code == 500
+    assert "cannot be read" in answer.text and "workshop passcode" in answer.text
+    from workshop.cli import main
+
+    monkeypatch.setenv("WORKSHOP_DATABASE_URL", sqlite_store.url)
+    monkeypatch.delenv("WORKSHOP_PASSCODE", raising=False)
+    assert main(["init"]) == 0
+    assert "cannot be read" in capsys.readouterr().err
+    monkeypatch.setenv("WORKSHOP_PASSCODE", "a-configured-passcode")
+    keys.adopt_environment_passcode(sqlite_store)  # replaces the damaged hash
+    assert keys.check_passcode(sqlite_store, "a-configured-passcode")

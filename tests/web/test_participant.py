@@ -9,7 +9,8 @@ from starlette.testclient import TestClient
 
 from workshop.room import live
 from workshop.web.facilitator_login import DashboardGate, FacilitatorLogin
-from workshop.web.participant.routes import COOKIE, MAX_FORM_BYTES, ParticipantPages
+from workshop.web.forms import MAX_FORM_BYTES
+from workshop.web.participant.routes import COOKIE, ParticipantPages
 from workshop.web.participant.waiting import Waiters
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-from urllib.parse import parse_qs, quote
+from urllib.parse import quote
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -19,9 +19,13 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from workshop.store import Store
 from workshop.web import keys
+from workshop.web.forms import bounded_body, parse_form
 from workshop.web.participant.render import page
 
 COOKIE = "tandem_facilitator"
+# A passcode, its repetition and where to go next: far less than this.
+LOGIN_FORM_BYTES = 4096
+TOO_LONG = "That was far longer than a passcode. Please type it again."
 DASHBOARD_PATHS = {"/", "/library", "/editor", "/control", "/screen"}
 
 
@@ -51,9 +55,12 @@ class FacilitatorLogin:
             Route("/facilitator/logout", self.logout, methods=["GET", "POST"]),
         ]
 
-    async def _form(self, request: Request) -> dict[str, str]:
-        body = (await request.body())[:4096].decode("utf-8", errors="replace")
-        return {name: values[0] for name, values in parse_qs(body).items()}
+    async def _form(self, request: Request) -> dict[str, str] | None:
+        """The posted fields (first value of each), or None for a body too large to be a form."""
+        body = await bounded_body(request, LOGIN_FORM_BYTES)
+        if body is None:
+            return None
+        return {name: values[0] for name, values in parse_form(body).items()}
 
     async def login(self, request: Request) -> Response:
         if not await run_in_threadpool(keys.passcode_is_set, self.store):
@@ -62,9 +69,15 @@ class FacilitatorLogin:
         if request.method == "GET":
             return page("login.html", error=None, next=target)
         form = await self._form(request)
+        if form is None:
+            return page("login.html", status_code=413, error=TOO_LONG, next=target)
         target = _safe_next(form.get("next", "/"))
         passcode = form.get("passcode", "")
-        if not await run_in_threadpool(keys.check_passcode, self.store, passcode):
+        try:
+            matches = await run_in_threadpool(keys.check_passcode, self.store, passcode)
+        except keys.UnreadablePasscode as problem:
+            return page("login.html", status_code=500, error=str(problem), next=target)
+        if not matches:
             await asyncio.sleep(0.5)  # slows guessing without locking anyone out
             return page(
                 "login.html", status_code=401, error="That passcode is not right.", next=target
@@ -79,6 +92,8 @@ class FacilitatorLogin:
         if request.method == "GET":
             return page("setup.html", error=None, remote=False)
         form = await self._form(request)
+        if form is None:
+            return page("setup.html", status_code=413, error=TOO_LONG, remote=False)
         passcode = form.get("passcode", "")
         problem = keys.passcode_problem(passcode)
         if not problem and passcode != form.get("again", ""):

@@ -47,15 +47,28 @@ def hash_passcode(passcode: str) -> str:
     return f"scrypt${encode(salt).decode()}${encode(_scrypt(passcode, salt)).decode()}"
 
 
+class UnreadablePasscode(RuntimeError):
+    """The stored passcode hash is damaged: nobody can log in until a new one is chosen."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The stored facilitator passcode cannot be read (the database may have been "
+            "edited by hand). Choose a new one at the laptop with `workshop passcode`."
+        )
+
+
 def passcode_matches(stored: str, passcode: str) -> bool:
+    """Whether `passcode` is the one `stored` was made from; UnreadablePasscode if `stored`
+    is not a hash this module wrote."""
     try:
         method, salt, digest = stored.split("$")
-    except ValueError:
-        return False
-    if method != "scrypt":
-        return False
-    expected = base64.b64decode(digest)
-    return hmac.compare_digest(_scrypt(passcode, base64.b64decode(salt)), expected)
+        if method != "scrypt":
+            raise ValueError(method)
+        expected = base64.b64decode(digest, validate=True)
+        salt_bytes = base64.b64decode(salt, validate=True)
+    except ValueError:  # binascii.Error is one
+        raise UnreadablePasscode() from None
+    return hmac.compare_digest(_scrypt(passcode, salt_bytes), expected)
 
 
 def passcode_problem(passcode: str) -> str | None:
@@ -84,7 +97,13 @@ def check_passcode(store: Store, passcode: str) -> bool:
 def adopt_environment_passcode(store: Store) -> None:
     """WORKSHOP_PASSCODE, if set, becomes the passcode (stored hashed) unless it already is."""
     passcode = os.environ.get("WORKSHOP_PASSCODE")
-    if passcode and not check_passcode(store, passcode):
+    if not passcode:
+        return
+    try:
+        already = check_passcode(store, passcode)
+    except UnreadablePasscode:
+        already = False  # a damaged hash is replaced by the passcode configured
+    if not already:
         set_passcode(store, passcode)
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -30,12 +29,12 @@ from workshop.room.moderation import first_status
 from workshop.room.results import Result
 from workshop.store import Store
 from workshop.web import keys
+from workshop.web.forms import bounded_body, parse_form
 from workshop.web.participant.render import page
 from workshop.web.participant.waiting import Waiters
 
 COOKIE = "tandem"
 COOKIE_LIFETIME = 12 * 3600
-MAX_FORM_BYTES = 16 * 1024
 WAIT_SECONDS = 25.0
 # A result shown on phones may be this old. After a reveal every phone reloads at once; without
 # this, each would read and aggregate every answer again.
@@ -95,7 +94,7 @@ class ParticipantPages:
 
     async def answer(self, request: Request) -> Response:
         code = request.path_params["code"]
-        body = await _limited_body(request)
+        body = await bounded_body(request)
         token = request.cookies.get(COOKIE)
         return await run_in_threadpool(self._answer, code, token, body)
 
@@ -160,7 +159,7 @@ class ParticipantPages:
         if participant_id is None:
             # No cookie (or one from before a reset): join first, then answer again.
             return RedirectResponse(f"/j/{code}", status_code=303)
-        form = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)
+        form = parse_form(body)
         return self._record(session, participant_id, form)
 
     def _join(self, session_id: int, token: str) -> int:
@@ -295,16 +294,3 @@ class ParticipantPages:
 def _plausible(token: str | None) -> bool:
     """A cookie token worth looking up: present and of a sane length."""
     return bool(token) and len(token) <= 64
-
-
-async def _limited_body(request: Request) -> bytes | None:
-    """The request body, or None if it is larger than any honest answer could be."""
-    declared = request.headers.get("content-length", "")
-    if declared.isascii() and declared.isdigit() and int(declared) > MAX_FORM_BYTES:
-        return None
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_FORM_BYTES:
-            return None
-    return body
