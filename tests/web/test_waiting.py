@@ -73,3 +73,34 @@ def test_the_watcher_wakes_phones_for_a_change_made_by_another_process(sqlite_st
         return await parked
 
     assert run(scenario) is True
+
+
+def test_the_watcher_survives_a_failing_database_and_says_so(sqlite_store, deck, caplog):
+    session = live.start_session(sqlite_store, deck)
+    version = sqlite_store.versions([session.id])[session.id]
+
+    class HiccupOnce:
+        """The store, but its first version check fails as a dropped connection would."""
+
+        def __init__(self) -> None:
+            self.failed = False
+
+        def versions(self, session_ids):
+            if not self.failed:
+                self.failed = True
+                raise ConnectionError("the database went away for a moment")
+            return sqlite_store.versions(session_ids)
+
+    async def scenario():
+        waiters = Waiters()
+        parked = asyncio.create_task(waiters.wait(session.id, version, timeout=5))
+        watching = asyncio.create_task(waiters.watch(HiccupOnce(), interval=0.02))
+        await asyncio.sleep(0.1)  # the first check failed; the watcher carries on
+        sqlite_store.show_activity(session.id, 0, session.deck.activities[0].id)
+        woken = await parked
+        watching.cancel()
+        return woken
+
+    assert run(scenario) is True
+    [record] = [record for record in caplog.records if record.name.endswith("waiting")]
+    assert "trying again" in record.getMessage() and record.exc_info

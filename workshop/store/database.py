@@ -588,7 +588,8 @@ class Store:
         return _answer(row) if row else None
 
     def answers_for(self, session_id: int, activity_id: str) -> list[Answer]:
-        """Every answer to one activity, in no particular order and without who gave it."""
+        """Every answer to one activity, without who gave it, in the order of their values (so
+        the order says nothing about who answered first)."""
         with self.engine.connect() as connection:
             rows = connection.execute(
                 select(answers.c.passed, answers.c.value_json, answers.c.moderation)

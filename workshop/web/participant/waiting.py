@@ -1,16 +1,18 @@
 """Phones waiting for the facilitator's next action, woken together.
 
 A phone's long poll parks here with the state version it knows. It is woken at once by an action
-in this process (`wake`, safe to call from Streamlit's script threads), or within about a second
-by `watch`, which reads the versions of the sessions that have waiters with one query: so an
-action taken in another app process sharing the database reaches these phones too, within half
-a second. The cost is two small queries a second per process, whatever the number of phones.
+in this process (`wake`, safe to call from Streamlit's script threads), or by `watch`, which
+every WATCH_INTERVAL (half a second) reads the versions of the sessions that have waiters with
+one query: so an action taken in another app process sharing the database reaches these phones
+too, within half a second. The cost is two small queries a second per process, whatever the
+number of phones.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Callable
 
 from starlette.concurrency import run_in_threadpool
@@ -18,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from workshop.store import Store
 
 WATCH_INTERVAL = 0.5
+LOGGER = logging.getLogger(__name__)
 
 
 class Waiters:
@@ -81,8 +84,11 @@ class Waiters:
         self._loop = asyncio.get_running_loop()
         while True:
             await asyncio.sleep(interval)
-            with contextlib.suppress(Exception):  # a database hiccup must not stop the watcher
+            try:
                 await self.check(store)
+            except Exception:
+                # A database hiccup must not stop the watcher: say so, and try again next time.
+                LOGGER.exception("Checking the sessions' versions failed; trying again.")
 
 
 def start_watching(waiters: Waiters, store: Store) -> Callable[[], None]:
