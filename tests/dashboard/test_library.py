@@ -2,7 +2,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from workshop.curriculum.deck_files import DECK_FOLDER
+from workshop.curriculum.deck_files import DECK_FOLDER, load_deck
 
 
 def library_script(
@@ -203,3 +203,20 @@ def test_a_file_that_is_not_text_is_refused_once(sqlite_store, tmp_path):
     app.run(timeout=20)  # still attached: not handled again
     assert not app.error
     assert not (tmp_path / "custom").exists()
+
+
+def test_a_session_that_cannot_start_is_said_on_the_page(sqlite_store, monkeypatch):
+    from workshop.room import live
+
+    taken = live.start_session(sqlite_store, load_deck(DECK_FOLDER / "boundaries-30.toml"))
+    # Every code drawn is one already in use: no free code can be found.
+    monkeypatch.setattr(live, "new_join_code", lambda: taken.row.join_code)
+    app = AppTest.from_function(library_script, args=(sqlite_store.url, str(DECK_FOLDER)))
+    app.run(timeout=20)
+    app.button(key="start").click().run(timeout=20)
+    assert not app.exception
+    assert "Could not find a free join code" in app.error[0].value
+    app.button(key="rehearse").click().run(timeout=20)
+    assert not app.exception
+    assert "Could not find a free join code" in app.error[0].value
+    assert len(sqlite_store.sessions()) == 1

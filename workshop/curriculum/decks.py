@@ -198,22 +198,22 @@ def _problem_from(file: str, raw: dict[str, Any], error: Any) -> Problem:
 def _plain_message(error: Any) -> str:
     """Pydantic's message for the common cases, said the way a deck author thinks of them."""
     context = error.get("ctx") or {}
-    kind = error["type"]
-    if kind == "string_too_short" and context.get("min_length") == 1:
+    error_type = error["type"]
+    if error_type == "string_too_short" and context.get("min_length") == 1:
         return "cannot be empty"
-    if kind == "string_too_long":
+    if error_type == "string_too_long":
         return f"is too long: at most {context['max_length']} characters"
-    if kind == "too_short":
+    if error_type == "too_short":
         return f"needs at least {context['min_length']} (has {context['actual_length']})"
-    if kind == "too_long":
+    if error_type == "too_long":
         return f"has {context['actual_length']}; at most {context['max_length']} are allowed"
-    if kind == "string_pattern_mismatch":
+    if error_type == "string_pattern_mismatch":
         return "use lowercase letters, digits and hyphens only, starting with a letter or digit"
-    if kind == "greater_than":
+    if error_type == "greater_than":
         return f"must be more than {context['gt']:g}"
-    if kind == "less_than_equal":
+    if error_type == "less_than_equal":
         return f"must be at most {context['le']:g}"
-    if kind == "greater_than_equal":
+    if error_type == "greater_than_equal":
         return f"must be at least {context['ge']:g}"
     return error["msg"]
 

@@ -103,9 +103,13 @@ def render(
     )
     started = None
     if st.button("Start session", key="start", type="primary"):
-        session = live.start_session(store, deck, int(threshold), practice=practice)
-        st.success(f"Session started. Join code: {session.row.join_code}")
-        started = session.id
+        try:
+            session = live.start_session(store, deck, int(threshold), practice=practice)
+        except live.LiveError as problem:
+            st.error(str(problem))  # said to the facilitator, never a crash of the page
+        else:
+            st.success(f"Session started. Join code: {session.row.join_code}")
+            started = session.id
 
     with st.expander("Rehearse this deck before the group arrives"):
         st.write(
@@ -116,8 +120,14 @@ def render(
             "Simulated participants", min_value=1, max_value=200, value=12, key="rehearsal_people"
         )
         if st.button("Start rehearsal", key="rehearse"):
-            rehearsal = start_rehearsal(store, deck, int(people), int(threshold), practice=practice)
-            started = rehearsal.id
+            try:
+                rehearsal = start_rehearsal(
+                    store, deck, int(people), int(threshold), practice=practice
+                )
+            except live.LiveError as problem:
+                st.error(str(problem))
+            else:
+                started = rehearsal.id
 
     _deck_files(listing, folders)
 
