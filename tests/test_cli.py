@@ -37,7 +37,7 @@ def test_init_creates_the_database(tmp_path: Path, monkeypatch, capsys):
 def test_every_command_is_documented_in_the_readme():
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     commands = command_names(build_parser())
-    assert commands == ["init", "passcode", "backup", "decks validate"]
+    assert commands == ["init", "passcode", "backup", "sessions", "export", "decks validate"]
     for command in commands:
         assert f"`workshop {command}" in readme, command
 
@@ -132,3 +132,40 @@ def test_the_pg_dump_advice_never_shows_the_password_and_survives_a_shell():
         "--schema=tandem",
         "postgresql://tandem@db.example.org:5433/workshops?sslmode=require",
     ]
+
+
+def test_sessions_lists_what_was_held_and_export_writes_every_file(
+    tmp_path: Path, monkeypatch, capsys
+):
+    from workshop.curriculum.deck_files import DECK_FOLDER, load_deck
+    from workshop.room import live
+    from workshop.room.rehearsal import start_rehearsal
+
+    url = f"sqlite:///{tmp_path / 'tandem.db'}"
+    monkeypatch.setenv("WORKSHOP_DATABASE_URL", url)
+    store = Store(url)
+    store.migrate()
+    deck = load_deck(DECK_FOLDER / "boundaries-30.toml")
+    held = live.start_session(store, deck)
+    live.end_session(store, held.id)
+    practice = start_rehearsal(store, deck, people=4)
+    store.close()
+
+    assert main(["sessions"]) == 0
+    listed = capsys.readouterr().out
+    assert held.row.join_code in listed and "ended" in listed
+    assert practice.row.join_code not in listed
+    assert main(["sessions", "--rehearsals"]) == 0
+    assert practice.row.join_code in capsys.readouterr().out
+
+    out = tmp_path / "exports"
+    out.mkdir()
+    code = practice.row.join_code.lower()
+    assert main(["export", code, "--out", str(out)]) == 0
+    written = sorted(path.suffix for path in out.iterdir())
+    assert written == [".csv", ".html", ".xlsx"]
+    assert main(["export", str(held.id), "--format", "csv", "--out", str(out)]) == 0
+    assert main(["export", "NOSUCH", "--out", str(out)]) == 1
+    assert "no session NOSUCH" in capsys.readouterr().out
+    assert main(["export", code, "--format", "pdf", "--out", str(out)]) == 1
+    assert "Unknown format pdf" in capsys.readouterr().out

@@ -3,6 +3,8 @@
 workshop init                     create or migrate the database
 workshop passcode                 choose the facilitator passcode (asked twice, not echoed)
 workshop backup PATH              a consistent copy of the database, safe during a workshop
+workshop sessions                 list the sessions held (rehearsals with --rehearsals)
+workshop export SESSION           write a session's report, workbook and CSV (--format, --out)
 workshop decks validate PATH...   check deck files; exit status 1 on any problem
 
 Every command is safe to run while Tandem serves a workshop from the same database.
@@ -23,6 +25,9 @@ from sqlalchemy import URL, make_url
 
 from workshop.curriculum.deck_files import DECK_FOLDER, load_deck
 from workshop.curriculum.decks import CurriculumError
+from workshop.renderers.exports import EXPORTS, file_name
+from workshop.renderers.table import day
+from workshop.review.session import find_session, list_sessions, review_session
 from workshop.store import Store, database_url, sqlite_database_file
 from workshop.store.sqlite_file import DatabaseLocationError
 from workshop.web import keys
@@ -143,6 +148,49 @@ def pg_dump_advice(url: str, target: Path) -> str:
     )
 
 
+def _sessions(arguments: argparse.Namespace) -> int:
+    with _opened_store() as store:
+        listed = list_sessions(store, include_rehearsals=arguments.rehearsals)
+    if not listed:
+        print("No sessions yet.")
+        return 0
+    print(f"{'id':>4}  {'code':<6}  {'date':<10}  {'joined':>6}  {'minutes':>7}  status   deck")
+    for summary in listed:
+        row = summary.row
+        minutes = summary.duration_seconds
+        length = f"{minutes / 60:.0f}" if minutes is not None else ""
+        status = "rehearsal" if row.rehearsal else row.status
+        print(
+            f"{row.id:>4}  {row.join_code:<6}  {day(row.created_at):<10}  {summary.joined:>6}  "
+            f"{length:>7}  {status:<8} {row.deck_id}"
+        )
+    return 0
+
+
+def _export(arguments: argparse.Namespace) -> int:
+    formats = [name.strip() for name in arguments.format.split(",") if name.strip()]
+    unknown = [name for name in formats if name not in EXPORTS]
+    if unknown or not formats:
+        print(f"Unknown format {', '.join(unknown)}; use any of: {', '.join(EXPORTS)}.")
+        return 1
+    folder = Path(arguments.out)
+    if not folder.is_dir():
+        print(f"There is no folder {folder} to write to.")
+        return 1
+    with _opened_store() as store:
+        row = find_session(store, arguments.session)
+        review = review_session(store, row.id) if row else None
+    if review is None:
+        print(f"There is no session {arguments.session}; `workshop sessions` lists them.")
+        return 1
+    for name in formats:
+        export = EXPORTS[name]
+        path = folder / file_name(review, export.extension)
+        path.write_bytes(export.make(review))
+        print(f"Wrote {path} ({export.label})")
+    return 0
+
+
 def _validate(arguments: argparse.Namespace) -> int:
     paths = arguments.paths or sorted(DECK_FOLDER.glob("*.toml"))
     failed = 0
@@ -171,6 +219,16 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("path", help="the file to write the copy to")
     backup.add_argument("--replace", action="store_true", help="overwrite an existing file")
     backup.set_defaults(run=_backup)
+    sessions = commands.add_parser("sessions", help="list the sessions held")
+    sessions.add_argument("--rehearsals", action="store_true", help="list rehearsals too")
+    sessions.set_defaults(run=_sessions)
+    export = commands.add_parser("export", help="write a session's report, workbook and CSV")
+    export.add_argument("session", help="the session's join code or id")
+    export.add_argument(
+        "--format", default=",".join(EXPORTS), help=f"any of {','.join(EXPORTS)} (default: all)"
+    )
+    export.add_argument("--out", default=".", help="the folder to write to (default: here)")
+    export.set_defaults(run=_export)
     decks = commands.add_parser("decks", help="work with deck files")
     deck_commands = decks.add_subparsers(dest="deck_command", required=True)
     validate = deck_commands.add_parser("validate", help="check deck files")

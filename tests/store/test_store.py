@@ -21,9 +21,12 @@ def test_a_version_1_database_is_migrated_in_place(store, deck):
     live.go_to(store, session.id, 1)
     person = store.join(session.id, "p" * 64)
     store.record_answer(session.id, "colour", person, passed=False, value=2)
-    # Turn the database back into what version 1 wrote: no rehearsal column, events of a kind.
+    # Turn the database back into what version 1 wrote: no rehearsal or headcount column, no
+    # observations, events of a kind.
     with store.engine.begin() as connection:
         connection.exec_driver_sql("ALTER TABLE sessions DROP COLUMN rehearsal")
+        connection.exec_driver_sql("ALTER TABLE sessions DROP COLUMN headcount")
+        connection.exec_driver_sql("DROP TABLE observations")
         connection.exec_driver_sql("ALTER TABLE events RENAME COLUMN action TO kind")
         connection.exec_driver_sql("UPDATE settings SET value = '1' WHERE key = 'schema_version'")
     store.migrate()
@@ -33,6 +36,9 @@ def test_a_version_1_database_is_migrated_in_place(store, deck):
     assert [answer.value for answer in store.answers_for(session.id, "colour")] == [2]
     assert live.start_session(store, deck).row.rehearsal is False
     assert [event.action for event in store.events(session.id)] == ["start", "advance", "open"]
+    assert store.session(session.id).headcount is None
+    store.add_observation(session.id, None, "Quiet start.")
+    assert [note.text for note in store.observations(session.id)] == ["Quiet start."]
 
 
 def test_a_session_keeps_a_snapshot_of_its_deck(store, deck):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
@@ -203,19 +204,35 @@ def stacked_rows(
     return figure
 
 
-def word_cloud(words: Sequence[tuple[str, int]]) -> go.Figure:
+@dataclass(frozen=True)
+class PlacedWord:
+    text: str
+    x: float
+    y: float
+    size: float  # font size in points, on the projector's scale
+    colour: str
+
+
+@dataclass(frozen=True)
+class CloudLayout:
+    words: tuple[PlacedWord, ...]
+    span_x: float  # the words lie within -span_x..span_x
+    span_y: float
+
+
+def cloud_layout(words: Sequence[tuple[str, int]]) -> CloudLayout:
     """Words sized by how often they were given, laid out on a spiral from the centre.
 
-    A real word cloud without an extra dependency: plotly text placed on an Archimedean
-    spiral, each word moved outwards until its box no longer overlaps the ones before.
+    A real word cloud without an extra dependency: each word placed on an Archimedean spiral,
+    moved outwards until its box no longer overlaps the ones before. The projector (plotly) and
+    the report (SVG) draw the same layout.
     """
     chosen = list(words)[:CLOUD_WORDS]
-    figure = go.Figure()
     if not chosen:
-        return _layout(figure, height=500)
+        return CloudLayout((), 1.0, 1.0)
     top = max(count for _, count in chosen)
     placed: list[tuple[float, float, float, float]] = []
-    xs, ys, sizes, texts, colours = [], [], [], [], []
+    laid_out = []
     for number, (word, count) in enumerate(chosen):
         size = 24 + 64 * math.sqrt(count / top)
         # Box in plot units: about 0.6 of the font size per character, on a 1000 x 600 canvas.
@@ -232,23 +249,31 @@ def word_cloud(words: Sequence[tuple[str, int]]) -> go.Figure:
                 break
             angle += 0.15
         placed.append(box)
-        xs.append(x)
-        ys.append(y)
-        sizes.append(size)
-        texts.append(word)
-        colours.append(PALETTE[number % 6])
+        laid_out.append(PlacedWord(word, x, y, size, PALETTE[number % 6]))
+    span_x = max(max(abs(box[0]), abs(box[2])) for box in placed) + 20
+    span_y = max(max(abs(box[1]), abs(box[3])) for box in placed) + 20
+    return CloudLayout(tuple(laid_out), span_x, span_y)
+
+
+def word_cloud(words: Sequence[tuple[str, int]]) -> go.Figure:
+    """The projector's word cloud: the spiral layout drawn as plotly text."""
+    layout = cloud_layout(words)
+    figure = go.Figure()
+    if not layout.words:
+        return _layout(figure, height=500)
     figure.add_trace(
         go.Scatter(
-            x=xs,
-            y=ys,
-            text=texts,
+            x=[word.x for word in layout.words],
+            y=[word.y for word in layout.words],
+            text=[word.text for word in layout.words],
             mode="text",
-            textfont={"size": sizes, "color": colours},
+            textfont={
+                "size": [word.size for word in layout.words],
+                "color": [word.colour for word in layout.words],
+            },
             hoverinfo="skip",
         )
     )
-    span_x = max(max(abs(b[0]), abs(b[2])) for b in placed) + 20
-    span_y = max(max(abs(b[1]), abs(b[3])) for b in placed) + 20
-    figure.update_xaxes(visible=False, range=[-span_x, span_x])
-    figure.update_yaxes(visible=False, range=[-span_y, span_y])
+    figure.update_xaxes(visible=False, range=[-layout.span_x, layout.span_x])
+    figure.update_yaxes(visible=False, range=[-layout.span_y, layout.span_y])
     return _layout(figure, height=560)

@@ -30,6 +30,7 @@ from workshop.store.schema import (
     answers,
     events,
     metadata,
+    observations,
     participants,
     sessions,
     settings,
@@ -58,6 +59,7 @@ class SessionRow:
     timer_started_at: float | None
     timer_seconds: int | None
     rehearsal: bool = False
+    headcount: int | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,16 @@ class QueuedText:
     activity_id: str
     text: str
     moderation: str
+
+
+@dataclass(frozen=True)
+class Observation:
+    """Something the facilitator noticed, about one activity or (activity_id None) the session."""
+
+    id: int
+    activity_id: str | None
+    text: str
+    written_at: float
 
 
 @dataclass(frozen=True)
@@ -323,6 +335,56 @@ class Store:
             )
             return [row.deck_id for row in rows]
 
+    def joined_counts(self, session_ids: Iterable[int]) -> dict[int, int]:
+        """How many phones joined each session, in one GROUP BY (sessions nobody joined: 0)."""
+        ids = list(session_ids)
+        if not ids:
+            return {}
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(participants.c.session_id, func.count())
+                .where(participants.c.session_id.in_(ids))
+                .group_by(participants.c.session_id)
+            )
+            counted = {session_id: count for session_id, count in rows}
+        return {session_id: counted.get(session_id, 0) for session_id in ids}
+
+    def set_headcount(self, session_id: int, headcount: int | None) -> None:
+        """The facilitator's own count of the room (None: not given)."""
+        with self._writing() as connection:
+            connection.execute(
+                update(sessions).where(sessions.c.id == session_id).values(headcount=headcount)
+            )
+
+    def add_observation(self, session_id: int, activity_id: str | None, text: str) -> int:
+        with self._writing() as connection:
+            return connection.execute(
+                observations.insert().values(
+                    session_id=session_id,
+                    activity_id=activity_id,
+                    text=text,
+                    written_at=self.clock(),
+                )
+            ).inserted_primary_key[0]
+
+    def observations(self, session_id: int) -> list[Observation]:
+        """The facilitator's observations of a session, in the order written."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(observations)
+                .where(observations.c.session_id == session_id)
+                .order_by(observations.c.id)
+            )
+            return [Observation(row.id, row.activity_id, row.text, row.written_at) for row in rows]
+
+    def delete_observation(self, session_id: int, observation_id: int) -> None:
+        with self._writing() as connection:
+            connection.execute(
+                observations.delete()
+                .where(observations.c.session_id == session_id)
+                .where(observations.c.id == observation_id)
+            )
+
     def versions(self, session_ids: Iterable[int]) -> dict[int, int]:
         """The state version of each session: what waiting phones compare against."""
         ids = list(session_ids)
@@ -361,10 +423,16 @@ class Store:
     # the new version.
 
     def _acted(
-        self, connection: Any, session_id: int, actions: list[tuple[str, str | None]], **changes
+        self,
+        connection: Any,
+        session_id: int,
+        actions: list[tuple[str, str | None]],
+        now: float | None = None,
+        **changes: Any,
     ) -> int:
-        """Log `actions` (action, activity id), apply `changes` to the session, bump its version."""
-        now = self.clock()
+        """Log `actions` (action, activity id) at `now` (default: the clock), apply `changes` to
+        the session, bump its version."""
+        now = self.clock() if now is None else now
         connection.execute(
             update(sessions)
             .where(sessions.c.id == session_id)
@@ -421,12 +489,13 @@ class Store:
 
     def start_timer(self, session_id: int, seconds: int) -> int:
         with self._writing() as connection:
-            started = self.clock()
+            now = self.clock()
             return self._acted(
                 connection,
                 session_id,
                 [("timer", None)],
-                timer_started_at=started,
+                now,
+                timer_started_at=now,
                 timer_seconds=seconds,
             )
 
@@ -453,9 +522,8 @@ class Store:
                 .values(status="closed")
             )
             actions = [("close", activity_id) for activity_id in still_open] + [("end", None)]
-            return self._acted(
-                connection, session_id, actions, status="ended", ended_at=self.clock()
-            )
+            now = self.clock()
+            return self._acted(connection, session_id, actions, now, status="ended", ended_at=now)
 
     def moderate(self, session_id: int, answer_id: int, decision: str) -> int:
         """Approve, reject or flag one open-text answer; the room hears of it like any action."""

@@ -21,7 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def _false(dialect: str) -> str:
@@ -38,6 +38,8 @@ MIGRATIONS: dict[int, list[Callable[[str], str]]] = {
     ],
     # "kind" names activity kinds; an event records a facilitator's action.
     3: [lambda dialect: "ALTER TABLE events RENAME COLUMN kind TO action"],
+    # The facilitator's own count of the room; the observations table is new (made whole).
+    4: [lambda dialect: "ALTER TABLE sessions ADD COLUMN headcount INTEGER"],
 }
 
 metadata = MetaData()
@@ -67,6 +69,8 @@ sessions = Table(
     Column("timer_seconds", Integer),
     # A practice run with simulated participants: kept out of reviews unless asked for.
     Column("rehearsal", Boolean, nullable=False, default=False),
+    # How many people the facilitator counted in the room, if they said (phones may not all join).
+    Column("headcount", Integer),
 )
 
 activity_states = Table(
@@ -109,4 +113,16 @@ events = Table(
     Column("action", String(16), nullable=False),
     Column("activity_id", String(48)),
     Column("at", Float, nullable=False),
+)
+
+# What the facilitator noticed, during the session or afterwards: about one activity, or about
+# the whole session (activity_id empty). Written by the facilitator, never by a participant.
+observations = Table(
+    "observations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("session_id", ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("activity_id", String(48)),
+    Column("text", Text, nullable=False),
+    Column("written_at", Float, nullable=False),
 )

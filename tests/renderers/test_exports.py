@@ -1,0 +1,210 @@
+"""The counselor's files: the CSV of aggregates, the Excel workbook and the HTML report.
+
+Whatever the room answered, no file holds a count from an activity below its threshold (or a
+private one never revealed), no unapproved text, and no cell a spreadsheet would run.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+import re
+
+import openpyxl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import small_deck_data
+from workshop.activities import kind_of
+from workshop.curriculum.decks import parse_deck
+from workshop.renderers import table
+from workshop.renderers.exports import EXPORTS, file_name
+from workshop.review.session import ActivityReview, SessionReview, agenda_as_run
+from workshop.room import live
+from workshop.room.moderation import APPROVED, FLAGGED, PENDING, REJECTED
+from workshop.room.results import result_for
+from workshop.store import ActivityState, Answer, Observation, SessionRow
+
+DECK = parse_deck(small_deck_data())
+HOSTILE = '=HYPERLINK("http://example.invalid","x")'
+
+
+def made_up_review(
+    people: dict[str, int], threshold: int, seed: int = 0, revealed: bool = True
+) -> SessionReview:
+    """A finished session whose activities had people[activity id] answers each."""
+    rng = random.Random(seed)
+    row = SessionRow(
+        id=1,
+        join_code="ACDEFG",
+        deck_id=DECK.id,
+        title=DECK.title,
+        deck_json=DECK.to_json(),
+        status="ended",
+        current_index=len(DECK.activities) - 1,
+        version=9,
+        threshold=threshold,
+        created_at=1_790_000_000.0,
+        ended_at=1_790_003_600.0,
+        timer_started_at=None,
+        timer_seconds=None,
+    )
+    states = {activity.id: ActivityState("closed", revealed) for activity in DECK.activities}
+    session = live.Live(row, DECK, states)
+    activities = []
+    for activity in DECK.activities:
+        kind = kind_of(activity)
+        if not kind.answerable:
+            activities.append(ActivityReview(activity, None, ()))
+            continue
+        answers = []
+        for _ in range(people.get(activity.id, 0)):
+            moderation = (
+                rng.choice([APPROVED, PENDING, FLAGGED, REJECTED]) if kind.moderated else None
+            )
+            answers.append(Answer(False, kind.sample_answer(activity, rng), moderation))
+        answers.append(Answer(True, None, None))  # one pass in every activity
+        result = result_for(activity, answers, states[activity.id], threshold)
+        activities.append(ActivityReview(activity, result, ()))
+    return SessionReview(
+        session=session,
+        joined=max(people.values(), default=0) + 1,
+        agenda=agenda_as_run(session, []),
+        activities=tuple(activities),
+        observations=(Observation(1, None, HOSTILE, 0.0),),
+    )
+
+
+def csv_rows(review: SessionReview) -> list[dict[str, str]]:
+    text = EXPORTS["csv"].make(review).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def workbook_of(review: SessionReview) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(EXPORTS["xlsx"].make(review)))
+
+
+ANSWERABLE = [activity.id for activity in DECK.activities if activity.answerable]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    people=st.fixed_dictionaries({activity: st.integers(0, 7) for activity in ANSWERABLE}),
+    threshold=st.integers(2, 6),
+    revealed=st.booleans(),
+    seed=st.integers(0, 1000),
+)
+def test_no_file_holds_a_count_the_room_could_not_see(people, threshold, revealed, seed):
+    review = made_up_review(people, threshold, seed, revealed)
+    hidden = {
+        item.activity.id for item in review.activities if item.result and not item.result.visible
+    }
+    for activity_id in hidden:
+        assert people[activity_id] < threshold or DECK.activity(activity_id).sensitive
+    rows = csv_rows(review)
+    for row in rows:
+        if row["activity"] in hidden:
+            assert row["suppressed"] == "True"
+            assert row["count"] == row["share"] == row["option"] == row["mean_place"] == ""
+    assert {row["activity"] for row in rows} == set(ANSWERABLE)  # a hidden one is still listed
+    book = workbook_of(review)
+    for number, activity_id in enumerate([a.id for a in DECK.activities], start=1):
+        if activity_id in hidden:
+            [sheet] = [sheet for sheet in book.worksheets if sheet.title.startswith(f"{number} ")]
+            headers = [cell.value for cell in sheet[1]]
+            assert headers == ["suppressed"]
+    report = EXPORTS["html"].make(review).decode()
+    sections = re.split(r'<article class="activity">', report)[1:]
+    for activity, section in zip(DECK.activities, sections, strict=True):
+        if activity.id in hidden:
+            assert "<svg" not in section and "answered ·" not in section
+    # Texts the facilitator did not approve never appear anywhere.
+    say = next(item for item in review.activities if item.activity.id == "say")
+    approved = {line.text for line in say.result.lines} if say.result.visible else set()
+    for text in ("Noticing when I say yes too quickly.", "I can care without fixing."):
+        everywhere = report + str(rows)
+        if text not in approved:
+            assert text not in everywhere
+
+
+def test_the_csv_is_tidy_one_row_per_option_with_counts_and_shares():
+    review = made_up_review({"colour": 6, "reflect": 6}, threshold=3)
+    rows = [row for row in csv_rows(review) if row["activity"] == "colour"]
+    assert list(rows[0]) == table.AGGREGATE_COLUMNS
+    assert [row["option"] for row in rows] == ["Red", "Green", "Blue", "Prefer not to answer"]
+    assert sum(int(row["count"]) for row in rows[:3]) == 6
+    assert rows[-1]["count"] == "1"
+    assert {row["date"] for row in rows} == {"2026-09-21"}
+    reflect = [row for row in csv_rows(review) if row["activity"] == "reflect"]
+    assert reflect[0]["row"] == "I notice others first." and reflect[0]["option"] == "Rarely"
+
+
+def test_cells_a_spreadsheet_would_run_are_neutralised():
+    hostile = DECK.activity("colour").model_copy(update={"title": "=1+1", "options": ["+A", "@B"]})
+    assert table.neutralised("=1+1") == "'=1+1"
+    assert table.neutralised("\tx") == "'\tx" and table.neutralised("plain") == "plain"
+    assert table.neutralised(-3) == -3  # numbers stay numbers
+    deck = DECK.model_copy(update={"activities": [hostile]})
+    review = made_up_review({"colour": 4}, threshold=1)
+    review = SessionReview(
+        session=live.Live(review.session.row, deck, review.session.states),
+        joined=4,
+        agenda=(),
+        activities=(
+            ActivityReview(
+                hostile,
+                result_for(hostile, [Answer(False, 0, None)] * 4, ActivityState("closed", True), 1),
+                (),
+            ),
+        ),
+        observations=review.observations,
+    )
+    for row in csv_rows(review):
+        for value in row.values():
+            assert not value.startswith(table.FORMULA_STARTS), value
+    for sheet in workbook_of(review).worksheets:
+        for cells in sheet.iter_rows():
+            for cell in cells:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+
+
+def test_the_workbook_reads_well_as_opened():
+    review = made_up_review({activity: 6 for activity in ANSWERABLE}, threshold=3)
+    book = workbook_of(review)
+    names = book.sheetnames
+    assert names[:2] == ["Summary", "Agenda"] and names[-1] == "Notes"
+    assert "2 Pick a colour" in names
+    colour = book["2 Pick a colour"]
+    assert colour.freeze_panes == "A2"
+    share = next(cell for cell in colour[1] if cell.value == "share").column_letter
+    assert colour[f"{share}2"].number_format == "0%"
+    assert colour.column_dimensions["A"].width >= 8
+    notes = [row for row in book["Notes"].iter_rows(values_only=True)]
+    assert ("(the whole session)", "observation", "'" + HOSTILE) in notes
+
+
+def test_the_report_is_one_file_that_needs_nothing_else():
+    review = made_up_review({activity: 6 for activity in ANSWERABLE}, threshold=3)
+    report = EXPORTS["html"].make(review).decode()
+    assert "<script" not in report.lower()
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", report)
+    # Nothing fetched: no import, and url() only for a chart's own clip paths (#id).
+    assert "@import" not in report and not re.search(r"url\((?!#)", report)
+    assert report.count("<svg") == sum(
+        1 for item in review.activities if item.result and item.result.chart is not None
+    )
+    assert "no names, no individual answers" in report
+    assert "&lt;" not in HOSTILE and "=HYPERLINK" in report  # shown as text, escaped
+    assert 'href="http://example.invalid"' not in report
+
+
+def test_files_are_named_by_date_and_code_only():
+    review = made_up_review({}, threshold=3)
+    assert file_name(review, "html") == "tandem-2026-09-21-ACDEFG.html"
+
+
+@pytest.mark.parametrize("format_name", sorted(EXPORTS))
+def test_every_export_of_an_empty_session_still_works(format_name):
+    assert EXPORTS[format_name].make(made_up_review({}, threshold=5))

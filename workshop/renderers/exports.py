@@ -1,0 +1,45 @@
+"""The files a counselor downloads for a reviewed session: the HTML report, the Excel workbook
+and the CSV of aggregates, each drawn from the same SessionReview (and so the same Results).
+
+The JSON archive is not among them: it carries answer-level data for moving a session between
+machines, and lives with the store (review/archive.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from workshop.renderers import report, table, workbook
+from workshop.review.session import SessionReview
+
+
+@dataclass(frozen=True)
+class Export:
+    extension: str
+    media_type: str
+    label: str
+    make: Callable[[SessionReview], bytes]
+
+
+def _csv(review: SessionReview) -> bytes:
+    # utf-8-sig: spreadsheet programs then read accents and dashes right.
+    return table.aggregates(review).to_csv(index=False).encode("utf-8-sig")
+
+
+EXPORTS: dict[str, Export] = {
+    "html": Export("html", "text/html", "Report (HTML)", lambda r: report.report(r).encode()),
+    "xlsx": Export(
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "Workbook (Excel)",
+        workbook.workbook,
+    ),
+    "csv": Export("csv", "text/csv", "Aggregates (CSV)", _csv),
+}
+
+
+def file_name(review: SessionReview, extension: str) -> str:
+    """tandem-2026-11-28-ACD3FG.html: the date and the join code, nothing about anyone."""
+    row = review.session.row
+    return f"tandem-{table.day(row.created_at)}-{row.join_code}.{extension}"

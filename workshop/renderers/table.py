@@ -1,0 +1,144 @@
+"""A reviewed session as tables (pandas): the CSV of aggregates and the workbook's sheets.
+
+Only what each Result holds is tabled, so an activity below its threshold, or a private one never
+revealed, is one row marked suppressed and nothing else. No participant, no time of any answer,
+no order of answers, no score: counts, shares, mean places, approved text.
+
+Spreadsheet programs run a cell that starts with = + - @ (or a tab or carriage return) as a
+formula, so text from decks and participants is neutralised before it reaches a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+
+from workshop.activities import kind_of
+from workshop.activities.base import Count, Place, Text
+from workshop.review.session import SessionReview
+from workshop.room.results import PASS_LABEL, Result
+
+AGGREGATE_COLUMNS = [
+    "session",
+    "date",
+    "deck",
+    "activity_number",
+    "activity",
+    "activity_title",
+    "kind",
+    "row",
+    "option",
+    "count",
+    "share",
+    "mean_place",
+    "suppressed",
+]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula, made plain text (OWASP's advice)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def day(timestamp: float) -> str:
+    """The date a session ran (UTC): days, never times of anything a participant did."""
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d")
+
+
+def _result_rows(result: Result) -> Iterable[dict[str, Any]]:
+    if not result.visible:
+        yield {"suppressed": True}
+        return
+    for line in result.lines:
+        if isinstance(line, Count):
+            yield {"row": line.row, "option": line.label, "count": line.count, "share": line.share}
+        elif isinstance(line, Place):
+            yield {"option": line.label, "mean_place": line.mean_place}
+        elif isinstance(line, Text):
+            yield {"option": line.text}
+    yield {"option": PASS_LABEL, "count": result.passed}
+
+
+def aggregates(review: SessionReview) -> pd.DataFrame:
+    """One row per session × activity × option: the tidy form of every shown result."""
+    row = review.session.row
+    head = {"session": row.join_code, "date": day(row.created_at), "deck": row.deck_id}
+    records = []
+    for number, item in enumerate(review.activities, start=1):
+        if item.result is None:
+            continue
+        activity = {
+            "activity_number": number,
+            "activity": item.activity.id,
+            "activity_title": item.activity.title,
+            "kind": kind_of(item.activity).label,
+        }
+        for line in _result_rows(item.result):
+            records.append({**head, **activity, "suppressed": False, **line})
+    table = pd.DataFrame.from_records(records, columns=AGGREGATE_COLUMNS)
+    table["count"] = table["count"].astype("Int64")
+    return table.map(neutralised)
+
+
+def agenda(review: SessionReview) -> pd.DataFrame:
+    records = [
+        {
+            "number": item.number,
+            "activity": item.activity.title,
+            "kind": kind_of(item.activity).label,
+            "planned_minutes": item.activity.minutes,
+            "actual_minutes": None if item.seconds is None else round(item.seconds / 60, 1),
+            "skipped": item.skipped,
+            "reopened": item.reopened,
+            "revealed": item.revealed,
+        }
+        for item in review.agenda
+    ]
+    return pd.DataFrame.from_records(records).map(neutralised)
+
+
+def notes(review: SessionReview) -> pd.DataFrame:
+    """The facilitator's notes from the deck and their observations, per activity."""
+    records = [
+        {"activity": "(the whole session)", "source": "observation", "text": note.text}
+        for note in review.observations
+    ]
+    for item in review.activities:
+        if item.activity.notes:
+            records.append(
+                {
+                    "activity": item.activity.title,
+                    "source": "deck notes",
+                    "text": item.activity.notes,
+                }
+            )
+        records.extend(
+            {"activity": item.activity.title, "source": "observation", "text": note.text}
+            for note in item.observations
+        )
+    return pd.DataFrame.from_records(records, columns=["activity", "source", "text"]).map(
+        neutralised
+    )
+
+
+def summary(review: SessionReview) -> pd.DataFrame:
+    row = review.session.row
+    duration = review.summary.duration_seconds
+    facts = [
+        ("Workshop", row.title),
+        ("Deck", row.deck_id),
+        ("Date", day(row.created_at)),
+        ("Duration (minutes)", None if duration is None else round(duration / 60)),
+        ("Joined", review.joined),
+        ("Headcount (facilitator's)", row.headcount),
+        ("Response threshold", row.threshold),
+        ("Rehearsal", "yes" if row.rehearsal else "no"),
+        ("Status", row.status),
+    ]
+    return pd.DataFrame(facts, columns=["item", "value"]).map(neutralised)

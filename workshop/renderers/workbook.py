@@ -1,0 +1,70 @@
+"""A reviewed session as an Excel workbook (openpyxl): Summary, Agenda, one sheet per activity,
+Before-after, Notes; readable as opened (widths, a frozen header row, percentages as such).
+
+The sheets are the tables of table.py, already neutralised; every text cell is also written as
+text, so nothing in a workbook is ever a formula.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pandas as pd
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from workshop.renderers import table
+from workshop.review.session import SessionReview
+
+MAX_WIDTH = 60
+UNSAFE_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_name(number: int, title: str, taken: set[str]) -> str:
+    """An Excel sheet name: at most 31 characters, none of []:*?/\\, unique in the workbook."""
+    name = UNSAFE_IN_SHEET_NAMES.sub(" ", f"{number} {title}")[:31].strip()
+    while name.lower() in taken:
+        name = f"{name[:28]} {len(taken)}"
+    taken.add(name.lower())
+    return name
+
+
+def _tidy(sheet: Worksheet, frame: pd.DataFrame) -> None:
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(frame.columns, start=1):
+        cells = [str(column), *("" if pd.isna(value) else str(value) for value in frame[column])]
+        width = min(MAX_WIDTH, max(len(line) for cell in cells for line in cell.split("\n")) + 2)
+        sheet.column_dimensions[get_column_letter(index)].width = max(8, width)
+        for row in range(2, len(frame) + 2):
+            cell = sheet.cell(row=row, column=index)
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text stays text, whatever it starts with
+            if column == "share" and isinstance(cell.value, float):
+                cell.number_format = "0%"
+
+
+def workbook(review: SessionReview, before_after: pd.DataFrame | None = None) -> bytes:
+    """The .xlsx file's bytes."""
+    aggregates = table.aggregates(review)
+    sheets: list[tuple[str, pd.DataFrame]] = [
+        ("Summary", table.summary(review)),
+        ("Agenda", table.agenda(review)),
+    ]
+    taken = {"summary", "agenda", "before-after", "notes"}
+    for number, item in enumerate(review.activities, start=1):
+        if item.result is None:
+            continue
+        rows = aggregates[aggregates["activity"] == item.activity.id]
+        columns = ["row", "option", "count", "share", "mean_place", "suppressed"]
+        shown = rows[[column for column in columns if rows[column].notna().any()]]
+        sheets.append((sheet_name(number, item.activity.title, taken), shown))
+    if before_after is not None:
+        sheets.append(("Before-after", before_after))
+    sheets.append(("Notes", table.notes(review)))
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in sheets:
+            frame.to_excel(writer, sheet_name=name, index=False)
+            _tidy(writer.sheets[name], frame)
+    return buffer.getvalue()
