@@ -105,7 +105,7 @@ def test_every_dashboard_page_is_behind_the_gate(sqlite_store):
         for keyword in node.keywords
         if keyword.arg == "url_path"
     }
-    assert url_paths == {"library", "editor", "control", "screen"}
+    assert url_paths == {"library", "editor", "control", "screen", "review"}
     keys.set_passcode(sqlite_store, "correct-horse")
     client = laptop(sqlite_store)
     for path in sorted(url_paths):

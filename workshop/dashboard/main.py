@@ -6,7 +6,7 @@ import streamlit as st
 
 from workshop.curriculum.deck_files import DeckFolders
 from workshop.curriculum.practice import practice_file
-from workshop.dashboard import control, editor, gate, library, screen
+from workshop.dashboard import control, editor, gate, library, review, screen
 from workshop.web.join import public_url
 from workshop.web.runtime import shared_store
 
@@ -51,6 +51,10 @@ def control_page_body() -> None:
     control.render(store, _session_id(), _public_url())
 
 
+def review_page_body() -> None:
+    review.render(store)
+
+
 def screen_page_body() -> None:
     screen.render(store, _session_id(), _public_url())
 
@@ -69,6 +73,7 @@ pages = [
     editor_page,
     control_page,
     st.Page(screen_page_body, title="Screen", icon=":material/co_present:", url_path="screen"),
+    st.Page(review_page_body, title="Review", icon=":material/query_stats:", url_path="review"),
 ]
 navigation = st.navigation(pages)
 with st.sidebar:

@@ -26,7 +26,7 @@ COOKIE = "tandem_facilitator"
 # A passcode, its repetition and where to go next: far less than this.
 LOGIN_FORM_BYTES = 4096
 TOO_LONG = "That was far longer than a passcode. Please type it again."
-DASHBOARD_PATHS = {"/", "/library", "/editor", "/control", "/screen"}
+DASHBOARD_PATHS = {"/", "/library", "/editor", "/control", "/screen", "/review"}
 
 
 def _from_this_laptop(request: Request) -> bool:

@@ -1,0 +1,82 @@
+"""The review page through AppTest: past sessions, one opened, observations, side by side."""
+
+from streamlit.testing.v1 import AppTest
+
+from workshop.room import live
+from workshop.room.rehearsal import start_rehearsal
+
+TIMEOUT = 30
+
+
+def review_script(database_url: str) -> None:
+    from workshop.dashboard import review
+    from workshop.store import Store
+
+    review.render(Store(database_url))
+
+
+def _app(store) -> AppTest:
+    app = AppTest.from_function(review_script, args=(store.url,))
+    app.run(timeout=TIMEOUT)
+    assert not app.exception, app.exception
+    return app
+
+
+def _answered_session(store, deck, people: int):
+    session = live.start_session(store, deck, threshold=3)
+    live.go_to(store, session.id, 1)  # colour
+    for number in range(people):
+        person = store.join(session.id, f"{number:064d}")
+        store.record_answer(session.id, "colour", person, passed=False, value=number % 3)
+    live.end_session(store, session.id)
+    return session
+
+
+def test_sessions_are_listed_and_rehearsals_shown_only_when_asked(sqlite_store, deck):
+    held = _answered_session(sqlite_store, deck, people=4)
+    start_rehearsal(sqlite_store, deck, people=5)
+    app = _app(sqlite_store)
+    listing = app.dataframe[0].value
+    assert list(listing["Code"]) == [held.row.join_code]
+    assert list(listing["Joined"]) == [4]
+    app.checkbox(key="review_rehearsals").check().run(timeout=TIMEOUT)
+    assert list(app.dataframe[0].value["Status"]) == ["rehearsal", "ended"]
+
+
+def test_an_opened_session_shows_its_results_with_the_rooms_suppression(sqlite_store, deck):
+    _answered_session(sqlite_store, deck, people=4)
+    app = _app(sqlite_store)
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Joined"] == "4" and metrics["Headcount"] == "—"
+    charts = app.get("plotly_chart")
+    assert len(charts) == 1  # only "colour" was answered by enough people
+    assert '"x":[2,1,1]' in charts[0].proto.spec.replace(" ", "")
+    captions = [caption.value for caption in app.caption]
+    assert "Results appear once 3 people have answered." in captions
+    labels = [button.proto.label for button in app.get("download_button")]
+    assert labels == ["Report (HTML)", "Workbook (Excel)", "Aggregates (CSV)"]
+
+
+def test_observations_and_the_headcount_are_kept(sqlite_store, deck):
+    session = _answered_session(sqlite_store, deck, people=4)
+    app = _app(sqlite_store)
+    key = f"{session.id}-colour"
+    app.text_area(key=f"observation-{key}").input("Most chose quickly.")
+    app.button(key=f"keep-{key}").click().run(timeout=TIMEOUT)
+    assert [note.text for note in sqlite_store.observations(session.id)] == ["Most chose quickly."]
+    assert "Most chose quickly." in [text.value for text in app.text]
+    app.button(key=f"keep-{session.id}-session").click().run(timeout=TIMEOUT)
+    assert "Write something first." in [error.value for error in app.error]
+    app.number_input(key=f"headcount-{session.id}").set_value(7)
+    app.button(key=f"save-headcount-{session.id}").click().run(timeout=TIMEOUT)
+    assert sqlite_store.session(session.id).headcount == 7
+
+
+def test_two_sessions_of_one_deck_side_by_side(sqlite_store, deck):
+    _answered_session(sqlite_store, deck, people=4)
+    _answered_session(sqlite_store, deck, people=5)
+    app = _app(sqlite_store)
+    # The opened session's own chart, then both sessions' charts side by side.
+    specs = [chart.proto.spec.replace(" ", "") for chart in app.get("plotly_chart")]
+    assert len(specs) == 3
+    assert '"x":[2,2,1]' in specs[1] and '"x":[2,1,1]' in specs[2]

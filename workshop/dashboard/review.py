@@ -1,0 +1,249 @@
+"""The review: past sessions, one opened (what happened, what the room said, the facilitator's
+observations, the files to download), and sessions of one deck side by side.
+
+Thin: workshop.review builds what is shown, the projector's renderer draws the charts, and the
+exports come from workshop.renderers.exports. Nothing here can show more than the room saw.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+
+import streamlit as st
+
+from workshop.renderers import charts, projector
+from workshop.renderers.exports import EXPORTS, file_name
+from workshop.renderers.table import day
+from workshop.review.session import (
+    NAMES_REMINDER,
+    ObservationError,
+    SessionReview,
+    SessionSummary,
+    add_observation,
+    list_sessions,
+    review_session,
+)
+from workshop.room.results import Result
+from workshop.store import Store
+
+# A preview of the projector's figures at laptop size.
+CHART_SCALE = 0.55
+
+
+def _duration(summary: SessionSummary) -> str:
+    seconds = summary.duration_seconds
+    return "running" if seconds is None else f"{round(seconds / 60)} min"
+
+
+def _label(summary: SessionSummary) -> str:
+    row = summary.row
+    marker = " · rehearsal" if row.rehearsal else ""
+    return (
+        f"{day(row.created_at)} · {row.title} · {row.join_code} · {summary.joined} joined{marker}"
+    )
+
+
+def render(store: Store) -> None:
+    st.title("Review")
+    with st.container(border=True):
+        rehearsals = st.checkbox("Show rehearsals too", key="review_rehearsals")
+        everything = list_sessions(store, include_rehearsals=rehearsals)
+        decks = sorted({summary.row.deck_id for summary in everything})
+        deck_column, dates_column = st.columns(2)
+        deck = deck_column.selectbox(
+            "Deck", ["Every deck", *decks], key="review_deck", help="Only sessions of this deck."
+        )
+        dates = dates_column.date_input("Held between", value=(), key="review_dates")
+    since, until = _day_range(dates)
+    listed = list_sessions(
+        store,
+        include_rehearsals=rehearsals,
+        deck_id=None if deck == "Every deck" else deck,
+        since=since,
+        until=until,
+    )
+    if not listed:
+        st.info("No sessions here yet. Sessions appear once they have been started.")
+        return
+    st.dataframe(
+        [
+            {
+                "Date": day(summary.row.created_at),
+                "Workshop": summary.row.title,
+                "Deck": summary.row.deck_id,
+                "Code": summary.row.join_code,
+                "Joined": summary.joined,
+                "Duration": _duration(summary),
+                "Status": "rehearsal" if summary.row.rehearsal else summary.row.status,
+            }
+            for summary in listed
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+    by_id = {summary.row.id: summary for summary in listed}
+    chosen = st.selectbox(
+        "Open a session", list(by_id), format_func=lambda key: _label(by_id[key]), key="review_open"
+    )
+    review = review_session(store, chosen)
+    if review is None:
+        return
+    opened, compared = st.tabs(["The session", "Side by side"])
+    with opened:
+        _session(store, review)
+    with compared:
+        _side_by_side(store, review, listed)
+
+
+def _day_range(dates: object) -> tuple[float | None, float | None]:
+    """The chosen days as [since, until) timestamps (UTC), either end open."""
+    chosen = list(dates) if isinstance(dates, list | tuple) else []
+    if not chosen:
+        return None, None
+    first, last = chosen[0], chosen[-1]
+    start = dt.datetime.combine(first, dt.time(), dt.UTC).timestamp()
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), dt.UTC).timestamp()
+    return start, end
+
+
+def _session(store: Store, review: SessionReview) -> None:
+    row = review.session.row
+    summary = review.summary
+    st.subheader(row.title)
+    if row.rehearsal:
+        st.info("Rehearsal: the answers come from simulated participants.")
+    columns = st.columns(4)
+    columns[0].metric("Date", day(row.created_at))
+    columns[1].metric("Duration", _duration(summary))
+    columns[2].metric("Joined", review.joined)
+    columns[3].metric("Headcount", "—" if row.headcount is None else row.headcount)
+    _downloads(review)
+    with st.expander("Agenda: planned and as it ran"):
+        st.dataframe(
+            [
+                {
+                    "#": item.number,
+                    "Activity": item.activity.title,
+                    "Planned (min)": item.activity.minutes,
+                    "Actual (min)": None if item.seconds is None else round(item.seconds / 60, 1),
+                    "Skipped": item.skipped,
+                    "Reopened": item.reopened,
+                    "Revealed": item.revealed,
+                }
+                for item in review.agenda
+            ],
+            hide_index=True,
+            width="stretch",
+        )
+    for number, item in enumerate(review.activities, start=1):
+        with st.container(border=True):
+            st.markdown(f"**{number}. {escape(item.activity.title)}**")
+            if item.result is not None:
+                _result(item.result, key=f"review-{row.id}-{item.activity.id}")
+            if item.activity.notes:
+                st.caption(f"Facilitator notes: {item.activity.notes}")
+            for note in item.observations:
+                st.text(note.text)  # the facilitator's words, never read as Markdown
+            _observation_form(store, row.id, item.activity.id, f"{row.id}-{item.activity.id}")
+    st.markdown("**Observations about the whole session**")
+    for note in review.observations:
+        st.text(note.text)
+    _observation_form(store, row.id, None, f"{row.id}-session")
+    _headcount(store, review)
+
+
+def _result(result: Result, key: str) -> None:
+    if not result.visible:
+        st.caption(result.hidden_reason or "Not shown.")
+        return
+    figure = projector.figure(result)
+    if figure is not None:
+        st.plotly_chart(
+            charts.scaled(figure, CHART_SCALE),
+            key=key,
+            theme=None,
+            config={"displayModeBar": False, "staticPlot": True},
+        )
+    for text in projector.cards(result):
+        st.text(text)
+    for note in result.notes:
+        st.caption(note)
+
+
+def _observation_form(store: Store, session_id: int, activity_id: str | None, key: str) -> None:
+    with st.popover("Add an observation"):
+        st.caption(NAMES_REMINDER)
+        text = st.text_area("What you noticed", key=f"observation-{key}")
+        if st.button("Keep it", key=f"keep-{key}"):
+            try:
+                add_observation(store, session_id, activity_id, text)
+            except ObservationError as problem:
+                st.error(str(problem))
+            else:
+                st.rerun()
+
+
+def _headcount(store: Store, review: SessionReview) -> None:
+    row = review.session.row
+    with st.expander("Headcount"):
+        st.caption("How many people were in the room, by your own count (phones may not all join).")
+        counted = st.number_input(
+            "People in the room",
+            min_value=0,
+            max_value=500,
+            value=row.headcount,
+            step=1,
+            key=f"headcount-{row.id}",
+        )
+        if st.button("Save the headcount", key=f"save-headcount-{row.id}"):
+            store.set_headcount(row.id, None if counted is None else int(counted))
+            st.rerun()
+
+
+def _downloads(review: SessionReview) -> None:
+    columns = st.columns(len(EXPORTS))
+    for column, (name, export) in zip(columns, EXPORTS.items(), strict=True):
+        column.download_button(
+            export.label,
+            data=lambda export=export: export.make(review),
+            file_name=file_name(review, export.extension),
+            mime=export.media_type,
+            key=f"download-{name}-{review.session.id}",
+            on_click="ignore",
+            width="stretch",
+        )
+
+
+def _side_by_side(store: Store, review: SessionReview, listed: list[SessionSummary]) -> None:
+    same_deck = [
+        summary
+        for summary in listed
+        if summary.row.deck_id == review.session.row.deck_id and summary.row.id != review.session.id
+    ]
+    if not same_deck:
+        st.info("No other session of this deck to compare with (check the filters above).")
+        return
+    by_id = {summary.row.id: summary for summary in same_deck}
+    others = st.multiselect(
+        "Compare with",
+        list(by_id),
+        default=list(by_id)[:1],
+        format_func=lambda key: _label(by_id[key]),
+        key=f"compare-{review.session.id}",
+    )
+    reviews = [review] + [found for key in others if (found := review_session(store, key))]
+    for number, activity in enumerate(review.session.deck.activities, start=1):
+        if not activity.answerable:
+            continue
+        st.markdown(f"**{number}. {escape(activity.title)}**")
+        columns = st.columns(len(reviews))
+        for column, each in zip(columns, reviews, strict=True):
+            with column:
+                st.caption(f"{day(each.session.row.created_at)} · {each.session.row.join_code}")
+                # Matched by id: a deck changed between two sessions may have moved things.
+                found = {item.activity.id: item for item in each.activities}.get(activity.id)
+                if found is None or found.result is None:
+                    st.caption("Not part of this session.")
+                else:
+                    _result(found.result, key=f"compare-{each.session.id}-{activity.id}")
