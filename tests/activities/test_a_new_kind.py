@@ -25,6 +25,7 @@ from workshop.activities.base import (
     Form,
     Kind,
     Line,
+    Text,
     count_lines,
     first,
 )
@@ -169,6 +170,7 @@ def test_a_rehearsal_fills_it_with_made_up_answers(thumbs, sqlite_store):
 
 
 def test_the_editor_offers_it_with_a_form_read_from_its_spec(thumbs, deck_folder):
+    assert deck_forms.describe("thumbs") == "Thumbs up or down: the quickest check of a room."
     fields = {field.name: field for field in deck_forms.form_fields("thumbs")}
     assert fields["question"].label == "Question beside the thumbs"
     assert fields["question"].shape == "line"
@@ -190,3 +192,68 @@ def test_it_is_known_only_while_registered(thumbs):
     assert KINDS["thumbs"] is thumbs
     with pytest.raises(ValueError, match="already a kind named"):
         register(Thumbs())
+
+
+class NoteSpec(ActivitySpec):
+    kind: Literal["note"] = "note"
+
+
+class Note(Kind[NoteSpec]):
+    """A second new kind: moderated, and drawn as cards rather than a chart."""
+
+    Spec = NoteSpec
+    label = "Note"
+    documentation = "A few words for the wall, shown once the facilitator approves them."
+    moderated = True
+    has_chart = False
+    template_text = '<input name="note" maxlength="40" value="{{ form.get(\'note\', [\'\'])[0] }}">'
+
+    def parse_answer(self, spec: NoteSpec, form: Form) -> str:
+        note = first(form, "note")
+        if not note or len(note) > 40:
+            raise AnswerError("A few words, please, or pass.")
+        return note
+
+    def form_fields(self, spec: NoteSpec, value: str) -> dict[str, list[str]]:
+        return {"note": [value]}
+
+    def sample_answer(self, spec: NoteSpec, rng: random.Random) -> str:
+        return rng.choice(["Kindness", "Patience"])
+
+    def tally(self, spec: NoteSpec, values: list[str]) -> list[str]:
+        return sorted(values)
+
+    def lines(self, spec: NoteSpec, tally: list[str], revealed: bool) -> list[Line]:
+        return [Text(note) for note in tally]
+
+
+def test_a_moderated_kind_without_a_chart_waits_for_approval_then_shows_cards(sqlite_store):
+    kind = register(Note())
+    try:
+        data = {
+            "id": "notes",
+            "title": "Notes",
+            "activities": [{"id": "wall", "kind": "note", "title": "One word", "minutes": 2}],
+        }
+        session = live.start_session(sqlite_store, parse_deck(data), threshold=1)
+        live.go_to(sqlite_store, session.id, 0)
+        client = phone(sqlite_store)
+        code = session.row.join_code
+        client.get(f"/j/{code}")
+        client.post(f"/j/{code}", data={"activity": "wall", "note": "<b>Courage</b>"})
+        [queued] = sqlite_store.moderation_queue(session.id, "wall")
+        assert queued.moderation == "pending"
+        screen = _app(screen_script, sqlite_store.url, session.id, None)
+        page = "".join(element.proto.body for element in screen.html)
+        assert "once the facilitator approves them" in page and "Courage" not in page
+        control = _app(control_script, sqlite_store.url, session.id)
+        assert any("Moderation queue" in text.value for text in control.markdown)
+        live.moderate(sqlite_store, session.id, queued.answer_id, "approved")
+        screen = _app(screen_script, sqlite_store.url, session.id, None)
+        page = "".join(element.proto.body for element in screen.html)
+        assert "&lt;b&gt;Courage&lt;/b&gt;" in page and not screen.get("plotly_chart")
+        rehearsal = start_rehearsal(sqlite_store, parse_deck(data), people=4)
+        queue = sqlite_store.moderation_queue(rehearsal.id, "wall")
+        assert [item.moderation for item in queue][0] == "flagged"
+    finally:
+        unregister(kind)

@@ -77,3 +77,14 @@ def test_the_library_starts_sessions_with_the_practice_file(sqlite_store, tmp_pa
     path.write_text("[support]\nresources = 3\n", "utf-8")
     app.run(timeout=20)
     assert "practice.toml, field 'support.resources'" in app.error[0].value
+
+
+def test_a_practice_file_that_cannot_be_read_is_named_not_raised(tmp_path):
+    binary = tmp_path / "practice.toml"
+    binary.write_bytes(b"\xff\xfe not text")
+    with pytest.raises(CurriculumError, match="practice.toml: cannot be read"):
+        load_practice(binary)
+    folder = tmp_path / "folder.toml"
+    folder.mkdir()
+    with pytest.raises(CurriculumError, match="folder.toml: cannot be read"):
+        load_practice(folder)

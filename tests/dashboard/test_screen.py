@@ -3,11 +3,16 @@ from streamlit.testing.v1 import AppTest
 from workshop.room import live
 
 
-def screen_script(database_url: str, session_id: int, public_url: str | None) -> None:
+def screen_script(
+    database_url: str, session_id: int, public_url: str | None, now: float | None = None
+) -> None:
+    import time
+
     from workshop.dashboard import screen
     from workshop.store import Store
 
-    screen.render(Store(database_url), session_id, public_url)
+    clock = time.time if now is None else (lambda: now)
+    screen.render(Store(database_url, clock=clock), session_id, public_url)
 
 
 def _screen(store, session_id, public_url="http://127.0.0.1:8599"):
@@ -71,10 +76,15 @@ def test_revealed_answer_keys_and_approved_text_are_shown_escaped(sqlite_store, 
 
 
 def test_the_timer_and_the_corner_code_show_during_an_activity(sqlite_store, session):
+    sqlite_store.clock = lambda: 1_800_000_000.0
     live.go_to(sqlite_store, session.id, 0)
     live.start_timer(sqlite_store, session.id, 180)
-    html = _html(_screen(sqlite_store, session.id))
-    assert "tandem-timer" in html and ("3:00" in html or "2:59" in html)
+    app = AppTest.from_function(
+        screen_script, args=(sqlite_store.url, session.id, None, 1_800_000_075.0)
+    )
+    app.run(timeout=20)
+    html = _html(app)
+    assert '<div class="tandem-timer">1:45</div>' in html
     assert f"<b>{session.row.join_code}</b>" in html
     assert "Welcome." in html
 

@@ -5,8 +5,8 @@ workshop/web/participant/templates/activities/ (or its `template_text`). The mod
 kind's `Spec` (its fields as a deck file writes them, each with a label and a help text) and one
 `Kind` subclass, instantiated as `KIND`, that declares everything the rest of Tandem asks of it:
 
-- what it is: `label`, `purpose` (its module docstring's first line), `documentation` (its
-  section of docs/decks.md);
+- what it is: `label`, `purpose`, `documentation` (its section of docs/decks.md), and how a
+  new one starts in the editor (`starter_minutes`, `starter_fields`);
 - how it behaves: `answerable`, `moderated` (answers wait for the facilitator), `has_chart`;
 - answers: `parse_answer` (a phone's form to a stored value, or AnswerError), `form_fields`
   (the inverse, to prefill the form), `sample_answer` (made-up answers for rehearsals and
@@ -25,7 +25,6 @@ asks for lines and a chart only once a result may be shown.
 from __future__ import annotations
 
 import random
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
@@ -195,10 +194,11 @@ class Kind(Generic[SpecT]):
 
     Spec: ClassVar[type[ActivitySpec]]
     label: ClassVar[str]  # as the editor names it: "Single choice"
+    purpose: ClassVar[str] = ""  # one line: what it is for (default: its documentation's first)
     documentation: ClassVar[str]  # its section of docs/decks.md, above the field table
     documentation_after: ClassVar[str] = ""  # anything to say below the field table
     moderated: ClassVar[bool] = False  # answers wait for the facilitator's approval
-    has_chart: ClassVar[bool] = True  # drawn as a chart on the projector (else as lines)
+    has_chart: ClassVar[bool] = True  # drawn as a chart on the projector (else as cards)
     # A template of its own given as text (a kind defined outside this package); None means
     # the file activities/<name>.html.
     template_text: ClassVar[str | None] = None
@@ -208,11 +208,15 @@ class Kind(Generic[SpecT]):
         """The kind as a deck file names it: its Spec's `kind`."""
         return self.Spec.model_fields["kind"].default
 
-    @property
-    def purpose(self) -> str:
-        """What the kind is for, in one line: the first line of its module's docstring."""
-        module = sys.modules.get(type(self).__module__)
-        return ((module.__doc__ if module else None) or self.label).strip().splitlines()[0]
+    # What a new activity of this kind starts with in the editor: its planned minutes, and
+    # fields filled in so it can be previewed at once (a scale's points, say).
+    starter_minutes: ClassVar[float] = 5
+    starter_fields: ClassVar[dict[str, Any]] = {}
+
+    def describe(self) -> str:
+        """What the kind is for, in one line: its `purpose`, else its documentation's first
+        sentence."""
+        return self.purpose or self.documentation.split(". ")[0].rstrip(".") + "."
 
     @property
     def answerable(self) -> bool:

@@ -28,7 +28,11 @@ from workshop.activities.base import (
 class Statement(BaseModel):
     # The deck file says `construct`; in Python that name belongs to pydantic, hence the alias.
     model_config = ConfigDict(
-        extra="forbid", frozen=True, validate_by_name=True, serialize_by_alias=True
+        extra="forbid",
+        frozen=True,
+        validate_by_name=True,
+        serialize_by_alias=True,
+        title="statement",  # what the editor calls one row
     )
 
     text: str = Field(
@@ -67,6 +71,9 @@ class Spec(ActivitySpec):
 class Battery(Kind[Spec]):
     Spec = Spec
     label = "Statement battery"
+    purpose = "A statement battery: several statements rated on one ordered scale."
+    starter_minutes = 8
+    starter_fields = {"scale": ["Rarely", "Sometimes", "Often", "Almost always"]}
     documentation = (
         "Several statements rated on one ordered scale, drawn as a diverging stacked bar. "
         "Results stay item by item: they are never summed."

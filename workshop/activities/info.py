@@ -59,6 +59,8 @@ class Spec(ActivitySpec):
 class Info(Kind[Spec]):
     Spec = Spec
     label = "Information slide"
+    purpose = "An information slide: something to read together. Nobody answers it."
+    starter_minutes = 3
     documentation = "A slide to read together; nobody answers it."
     documentation_after = SUPPORT_DOCUMENTATION
     has_chart = False

@@ -27,7 +27,7 @@ CHOICES = ["True", "False", "Unsure"]
 
 
 class Statement(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, title="statement")
 
     text: str = Field(min_length=1, max_length=300, title="Text", description="the statement")
     answer: bool = Field(title="This statement is true", description="`true` or `false`")
@@ -56,6 +56,7 @@ def correct_index(statement: Statement) -> int:
 class KnowledgeCheck(Kind[Spec]):
     Spec = Spec
     label = "Knowledge check"
+    purpose = "True / false / unsure statements, with the correct answers revealed on demand."
     documentation = (
         "True / false / unsure statements; the answers appear when the facilitator reveals "
         "them. Use the same statements before and after the teaching for a comparison."

@@ -41,6 +41,7 @@ class Spec(ActivitySpec):
 class MultipleChoice(Kind[Spec]):
     Spec = Spec
     label = "Multiple choice"
+    purpose = "Pick any number of options (up to an optional limit)."
     documentation = "Pick any number of options."
 
     def parse_answer(self, spec: Spec, form: Form) -> list[int]:

@@ -35,6 +35,11 @@ class Spec(ActivitySpec):
 class OpenText(Kind[Spec]):
     Spec = Spec
     label = "Open text"
+    purpose = (
+        "A short free-text answer, held for the facilitator's approval before the projector "
+        "shows it."
+    )
+    starter_minutes = 8
     documentation = (
         "A short answer that waits for the facilitator's approval before the projector shows "
         "it. Text that may signal a safety concern is flagged to the facilitator only."

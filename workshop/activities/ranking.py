@@ -30,6 +30,7 @@ class Spec(ActivitySpec):
 class Ranking(Kind[Spec]):
     Spec = Spec
     label = "Ranking"
+    purpose = "Put items in order of preference; the room's result is each item's mean place."
     documentation = "Put items in order; the room's result is each item's mean place."
 
     def parse_answer(self, spec: Spec, form: Form) -> list[int]:

@@ -32,6 +32,8 @@ class Spec(ActivitySpec):
 class Scale(Kind[Spec]):
     Spec = Spec
     label = "Scale"
+    purpose = "A scale with a label on every point (weather for a check-in, agreement, confidence)."
+    starter_fields = {"points": ["Not at all", "A little", "Somewhat", "Very much"]}
     documentation = "A scale with a label on every point, drawn in order."
 
     def parse_answer(self, spec: Spec, form: Form) -> int:

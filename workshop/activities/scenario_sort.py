@@ -22,7 +22,7 @@ from workshop.activities.base import (
 
 
 class Vignette(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, title="vignette")
 
     text: str = Field(
         min_length=1,
@@ -71,6 +71,11 @@ class Spec(ActivitySpec):
 class ScenarioSort(Kind[Spec]):
     Spec = Spec
     label = "Scenario sort"
+    purpose = (
+        "Short vignettes sorted into categories; the facilitator can reveal an explanation "
+        "for each."
+    )
+    starter_minutes = 10
     documentation = "Short stories sorted into categories; explanations appear on reveal."
 
     def parse_answer(self, spec: Spec, form: Form) -> list[int]:

@@ -29,6 +29,7 @@ class Spec(ActivitySpec):
 class SingleChoice(Kind[Spec]):
     Spec = Spec
     label = "Single choice"
+    purpose = "Pick one option: the workhorse of a poll."
     documentation = "Pick one option."
 
     def parse_answer(self, spec: Spec, form: Form) -> int:

@@ -53,6 +53,7 @@ def normalise(text: str) -> str:
 class WordCloud(Kind[Spec]):
     Spec = Spec
     label = "Word cloud"
+    purpose = "A few short words from each person, normalised and counted into a cloud."
     documentation = (
         "A few short words from each person, normalised (case, punctuation, width) and counted."
     )

@@ -7,6 +7,7 @@ validate` prints. deck_forms.py says which fields each kind's form has.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 import re
@@ -28,13 +29,6 @@ from workshop.curriculum.decks import (
     fields_of,
     parse_deck,
 )
-
-# Plain, reusable answer scales, so a new scale or battery can be previewed at once.
-STARTERS: dict[str, dict[str, Any]] = {
-    "scale": {"points": ["Not at all", "A little", "Somewhat", "Very much"]},
-    "battery": {"scale": ["Rarely", "Sometimes", "Often", "Almost always"]},
-}
-STARTER_MINUTES = {"info": 3, "battery": 8, "open_text": 8, "scenario_sort": 10}
 
 
 def activity_spec(fields: dict[str, Any]) -> ActivitySpec | None:
@@ -189,8 +183,9 @@ class Draft:
         for field in form_fields(kind):
             fields[field.name] = field.default
         fields["title"] = f"New {kind_name(kind).lower()}"
-        fields["minutes"] = STARTER_MINUTES.get(kind, 5)
-        fields.update(STARTERS.get(kind, {}))
+        # Each kind says how a new one starts (minutes, and fields to preview it at once).
+        fields["minutes"] = KINDS[kind].starter_minutes
+        fields.update(copy.deepcopy(KINDS[kind].starter_fields))
         return self._append(fields)
 
     def move(self, index: int, offset: int) -> int:

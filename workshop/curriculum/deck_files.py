@@ -23,15 +23,19 @@ DECK_FOLDER = PROJECT_FOLDER / "exercises"
 CUSTOM_FOLDER_NAME = "custom"
 
 
-def load_deck(path: Path) -> Deck:
-    """Read and validate one deck file."""
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file's contents; CurriculumError naming the file if it cannot be read or parsed."""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise CurriculumError.of_file(path.name, f"not valid TOML: {error}") from None
     except (OSError, UnicodeDecodeError) as error:
         raise CurriculumError.of_file(path.name, f"cannot be read: {error}") from None
-    return parse_deck(raw, path.name)
+
+
+def load_deck(path: Path) -> Deck:
+    """Read and validate one deck file."""
+    return parse_deck(read_toml(path), path.name)
 
 
 @dataclass(frozen=True)

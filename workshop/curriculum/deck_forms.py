@@ -18,8 +18,6 @@ from pydantic.fields import FieldInfo
 
 from workshop.activities import KINDS, ActivitySpec
 
-ROW_NAMES = {"statements": "statement", "vignettes": "vignette"}
-
 # Fields every kind shares, around the kind's own: what it says first, how it runs last.
 LEADING = ("title", "prompt")
 TRAILING = ("minutes", "sensitive", "content_note", "notes")
@@ -34,7 +32,7 @@ def kind_name(kind: str) -> str:
 
 def describe(kind: str) -> str:
     """What a kind is for, in one line."""
-    return KINDS[kind].purpose
+    return KINDS[kind].describe()
 
 
 @dataclass(frozen=True)
@@ -56,9 +54,7 @@ class FormField:
     max_items: int | None = None
     row_fields: tuple[FormField, ...] = ()
 
-    @property
-    def row_name(self) -> str:
-        return ROW_NAMES.get(self.name, "row")
+    row_name: str = "row"  # what one row is called: "statement", "vignette"
 
 
 def form_fields(kind: str) -> list[FormField]:
@@ -114,6 +110,8 @@ def _describe(name: str, info: FieldInfo) -> FormField:
                 default=[],
                 max_items=limits.get("max_length"),
                 row_fields=rows,
+                # The row's own model names one of them ("statement"), in its config's title.
+                row_name=item.model_config.get("title") or "row",
             )
         return FormField(
             **common, shape="lines", default=default or [], max_items=limits.get("max_length")

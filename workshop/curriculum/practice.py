@@ -8,13 +8,13 @@ country is built in. practice.example.toml shows the format.
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from workshop import PROJECT_FOLDER
 from workshop.activities import ActivitySpec, kind_of
+from workshop.curriculum.deck_files import read_toml
 from workshop.curriculum.decks import CurriculumError, Deck, Problem
 
 PRACTICE_FILE = PROJECT_FOLDER / "practice.toml"
@@ -58,11 +58,9 @@ def load_practice(path: Path) -> Practice:
     """The practice's settings; the general ones if there is no file."""
     if not path.exists():
         return Practice()
+    raw = read_toml(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
         return Practice.model_validate(raw)
-    except tomllib.TOMLDecodeError as error:
-        raise CurriculumError.of_file(path.name, f"not valid TOML: {error}") from None
     except ValidationError as error:
         problems = [
             Problem(path.name, None, ".".join(str(part) for part in item["loc"]), item["msg"])

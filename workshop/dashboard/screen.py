@@ -165,7 +165,7 @@ def activity_body(
             config={"displayModeBar": False, "staticPlot": True},
         )
     else:
-        _cards(projector.cards(result))
+        _cards(projector.cards(result), kind_of(activity).moderated)
     for note in result.notes:
         st.html(f'<p class="tandem-note">{escape(note)}</p>')
 
@@ -180,12 +180,12 @@ def _reading(reading: Reading) -> None:
         st.html(f'<p class="tandem-big"><b>{heading}</b></p><ul class="tandem-prompt">{items}</ul>')
 
 
-def _cards(texts: list[str]) -> None:
-    """Approved open-text answers as cards, escaped: participant words are never markup."""
+def _cards(texts: list[str], moderated: bool) -> None:
+    """A result without a chart as cards (approved texts), escaped: participant words are
+    never markup."""
     if not texts:
-        st.html(
-            '<p class="tandem-wait">Answers appear here once the facilitator approves them.</p>'
-        )
+        waiting = "once the facilitator approves them" if moderated else "as people answer"
+        st.html(f'<p class="tandem-wait">Answers appear here {waiting}.</p>')
         return
     columns = st.columns(3)
     for number, text in enumerate(texts):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from workshop.activities.base import Text
+from workshop.activities.base import Count, Place, Text
 from workshop.renderers import charts
 from workshop.room.results import Result
 
@@ -34,5 +34,16 @@ def figure(result: Result) -> go.Figure | None:
 
 
 def cards(result: Result) -> list[str]:
-    """Approved open-text answers, each for a card of its own."""
-    return [line.text for line in result.lines if isinstance(line, Text)]
+    """A result without a chart, one card per line: approved texts, or counts said in words."""
+    if result.chart is not None:
+        return []
+    drawn = []
+    for line in result.lines:
+        if isinstance(line, Text):
+            drawn.append(line.text)
+        elif isinstance(line, Count):
+            label = f"{line.row}: {line.label}" if line.row else line.label
+            drawn.append(f"{label}: {line.count}")
+        elif isinstance(line, Place):
+            drawn.append(f"{line.label} (mean place {line.mean_place:.1f})")
+    return drawn

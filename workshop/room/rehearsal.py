@@ -51,7 +51,9 @@ def start_rehearsal(
                 continue
             moderation = None
             if kind_of(activity).moderated:
-                value = FLAGGED_EXAMPLE if number == 0 else value
+                # One written answer shows what a flagged one looks like in the queue.
+                if number == 0 and isinstance(value, str):
+                    value = FLAGGED_EXAMPLE
                 moderation = first_status(str(value))
             rows.append({**row, "passed": False, "value": value, "moderation": moderation})
     store.seed_answers(session.id, rows)
