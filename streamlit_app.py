@@ -40,7 +40,7 @@ async def lifespan(_app):
     # Phones parked on this process also hear about actions taken in other processes.
     stop = start_watching(waiters, store)
     port = int(st.get_option("server.port"))
-    # 44 ms less on every kept-alive request: see workshop/serving.py.
+    # 44 ms less on every kept-alive request: see workshop/web/serving.py.
     nodelay_on_listeners(port)
     print(_welcome(port), flush=True)
     yield

@@ -4,8 +4,8 @@ import sqlite3
 from pathlib import Path
 
 from tests.conftest import postgres_schema
-from workshop.cli import build_parser, command_names, main, pg_dump_advice
-from workshop.store import Store
+from workshop.cli import build_parser, command_names, main
+from workshop.store import Store, pg_dump_advice
 from workshop.web import keys
 
 

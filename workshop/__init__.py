@@ -8,7 +8,9 @@ The package, by concern (the README's developer section draws the picture):
     store/        every database access (SQLite or PostgreSQL)
     renderers/    a result drawn for the projector, the phones and the exports
     web/          the server side: participant pages, facilitator login, serving, join links
+    review/       after the workshop: a session reviewed, before/after, what is kept
     dashboard/    the facilitator's Streamlit pages
+    testing/      the real server and Chromium steps tests, benchmarks and tools share
     cli.py        the `workshop` command
 """
 

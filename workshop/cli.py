@@ -16,19 +16,16 @@ import argparse
 import contextlib
 import getpass
 import os
-import shlex
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-
-from sqlalchemy import URL, make_url
 
 from workshop.curriculum.deck_files import DECK_FOLDER, load_deck
 from workshop.curriculum.decks import CurriculumError
 from workshop.renderers.exports import EXPORTS, file_name
 from workshop.renderers.table import day
 from workshop.review.session import find_session, list_sessions, review_session
-from workshop.store import Store, database_url, sqlite_database_file
+from workshop.store import Store, database_url, pg_dump_advice, sqlite_database_file
 from workshop.store.sqlite_file import DatabaseLocationError
 from workshop.web import keys
 
@@ -120,32 +117,6 @@ def _is_the_database(target: Path, database: Path) -> bool:
     ):
         return True
     return target.exists() and os.path.samefile(target, database)
-
-
-def pg_dump_advice(url: str, target: Path) -> str:
-    """PostgreSQL backs itself up: the pg_dump command for this database, never its password."""
-    parsed = make_url(url)
-    query = {key: value for key, value in parsed.query.items() if key != "options"}
-    plain = URL.create(
-        "postgresql",
-        username=parsed.username,
-        host=parsed.host,
-        port=parsed.port,
-        database=parsed.database,
-        query=query,
-    )
-    options = str(parsed.query.get("options", ""))
-    command = ["pg_dump", "--format=custom", f"--file={shlex.quote(str(target))}"]
-    if "search_path=" in options:
-        # Tandem's own schema comes first in the search path; the rest are shared ones.
-        schema = options.split("search_path=", 1)[1].split()[0].split(",")[0]
-        command.append(f"--schema={shlex.quote(schema)}")
-    command.append(shlex.quote(plain.render_as_string(hide_password=False)))
-    return (
-        "Tandem keeps this workshop data in PostgreSQL, which backs itself up consistently "
-        "while Tandem runs. Use (with PGPASSWORD set if the database asks for one):\n  "
-        + " ".join(command)
-    )
 
 
 def _sessions(arguments: argparse.Namespace) -> int:

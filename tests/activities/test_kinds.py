@@ -39,6 +39,11 @@ def test_an_empty_form_is_refused_politely(deck, activity_id):
     assert "pass" in str(caught.value) or "place" in str(caught.value)
 
 
+def test_the_shared_test_deck_has_an_activity_of_every_kind():
+    # Golden files and properties run over this deck: a kind missing here would go untested.
+    assert {activity.kind for activity in DECK.activities} == set(KINDS)
+
+
 def test_every_kind_has_a_template():
     from workshop.web.participant.render import HERE
 

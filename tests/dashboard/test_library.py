@@ -69,7 +69,7 @@ def test_each_activity_can_be_previewed_as_a_phone_shows_it(sqlite_store):
     assert 'name="point"' in html and "Sunny spells" in html
     assert "Prefer not to answer" in html
     assert 'font: 18px/1.45 system-ui, -apple-system, "Segoe UI"' in html  # the CSS, intact
-    assert any("scale · 4 min" in caption.value for caption in app.caption)
+    assert any("Scale · 4 min" in caption.value for caption in app.caption)
     assert "Invite one or two volunteers" in app.text[0].value
 
 

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import inspect, select
 
 from workshop.room import live
-from workshop.store import JoinCodeTaken
+from workshop.store import JoinCodeTaken, SeededAnswer, SessionNotLive
 from workshop.store.schema import SCHEMA_VERSION, answers, participants
 from workshop.web import keys
 
@@ -149,46 +149,55 @@ def test_text_with_unicode_and_markup_comes_back_unchanged(store, deck):
     assert store.answers_for(session.id, "say")[0].moderation == "approved"
 
 
-def test_every_action_bumps_the_version_once_and_is_logged(store, deck):
+def test_every_action_bumps_the_version_once_is_logged_and_wakes_the_phones(store, deck):
     session = live.start_session(store, deck)
     live.go_to(store, session.id, len(deck.activities) - 1)  # "say": open text
     person = store.join(session.id, "p" * 64)
     store.record_answer(session.id, "say", person, passed=False, value="hi", moderation="pending")
     [queued] = store.moderation_queue(session.id, "say")
-    actions = [
-        (lambda: live.go_to(store, session.id, 1), ["advance", "open"]),
-        (lambda: live.close_activity(store, session.id, "colour"), ["close"]),
-        (lambda: live.open_activity(store, session.id, "colour"), ["open"]),
-        (lambda: live.reveal(store, session.id, "colour"), ["reveal"]),
-        (lambda: live.reveal(store, session.id, "colour", False), ["hide"]),
-        (lambda: live.next_activity(store, session.id), ["advance", "open"]),
-        (lambda: live.previous_activity(store, session.id), ["advance"]),
-        (lambda: live.start_timer(store, session.id, 60), ["timer"]),
-        (lambda: live.stop_timer(store, session.id), ["timer"]),
-        (lambda: live.moderate(store, session.id, queued.answer_id, "approved"), ["moderate"]),
-        (lambda: live.end_session(store, session.id), ["close", "close", "close", "end"]),
+    heard = []
+    live.on_change(heard.append)
+    steps = [
+        (live.go_to, (1,), ["advance", "open"]),
+        (live.close_activity, ("colour",), ["close"]),
+        (live.open_activity, ("colour",), ["open"]),
+        (live.reveal, ("colour",), ["reveal"]),
+        (live.reveal, ("colour", False), ["hide"]),
+        (live.next_activity, (), ["advance", "open"]),
+        (live.previous_activity, (), ["advance"]),
+        (live.start_timer, (60,), ["timer"]),
+        (live.stop_timer, (), ["timer"]),
+        (live.moderate, (queued.answer_id, "approved"), ["moderate"]),
+        (live.end_session, (), ["close", "close", "close", "end"]),
     ]
-    for action, logged in actions:
+    # Every facilitator action there is, and no other, is held to this.
+    assert {action for action, _, _ in steps} == set(live.ACTIONS)
+    for action, arguments, logged in steps:
         before = store.versions([session.id])[session.id]
         count = len(store.events(session.id))
-        action()
-        assert store.versions([session.id])[session.id] == before + 1, logged
+        heard.clear()
+        action(store, session.id, *arguments)
+        assert store.versions([session.id])[session.id] == before + 1, action.__name__
         assert [event.action for event in store.events(session.id)[count:]] == logged
+        assert heard == [session.id], action.__name__
     assert all(event.at > 0 for event in store.events(session.id))
-    names = {name for name in dir(live) if not name.startswith("_")}
-    facilitator_actions = {
-        "go_to",
-        "next_activity",
-        "previous_activity",
-        "open_activity",
-        "close_activity",
-        "reveal",
-        "start_timer",
-        "stop_timer",
-        "moderate",
-        "end_session",
-    }
-    assert facilitator_actions <= names
+
+
+def test_an_ended_session_takes_no_more_actions_even_in_a_race(store, deck):
+    session = live.start_session(store, deck)
+    live.go_to(store, session.id, 1)
+    store.end_session(session.id)
+    version = store.versions([session.id])[session.id]
+    # A second tab that read the session before it ended, pressing End now:
+    with pytest.raises(SessionNotLive):
+        store.end_session(session.id)
+    with pytest.raises(SessionNotLive):
+        store.set_revealed(session.id, "colour", True)
+    assert store.versions([session.id])[session.id] == version
+    assert [event.action for event in store.events(session.id)].count("end") == 1
+    assert not store.activity_states(session.id)["colour"].revealed  # rolled back
+    with pytest.raises(live.LiveError, match="has ended"):
+        live.reveal(store, session.id, "colour")
 
 
 def test_settings_are_created_once(store):
@@ -232,8 +241,7 @@ def test_rehearsals_can_be_left_out_of_listings(store, deck):
 def test_seeded_answers_ignore_the_activity_state(store, deck):
     session = live.start_session(store, deck, rehearsal=True)
     person = store.join(session.id, "p" * 64)
-    rows = [{"activity_id": "colour", "participant_id": person, "passed": False, "value": 1}]
-    assert store.seed_answers(session.id, rows) == 1
+    assert store.seed_answers(session.id, [SeededAnswer("colour", person, False, 1)]) == 1
     assert [answer.value for answer in store.answers_for(session.id, "colour")] == [1]
 
 

@@ -75,10 +75,10 @@ def _input(field: FormField, value: Any, key: str) -> Any:
     if field.shape == "number":
         number = value if is_number(value) else field.default
         # Streamlit wants every number of one widget in one type: whole numbers stay int.
-        kind = int if field.whole else float
+        number_type = int if field.whole else float
 
         def typed(bound: float | None) -> float | None:
-            return None if bound is None else kind(bound)
+            return None if bound is None else number_type(bound)
 
         return st.number_input(
             field.label,

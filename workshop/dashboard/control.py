@@ -16,8 +16,8 @@ from workshop.activities import kind_of
 from workshop.renderers import projector
 from workshop.room import live
 from workshop.room.moderation import APPROVED, FLAGGED, PENDING, REJECTED
-from workshop.room.timing import describe_schedule, timing
-from workshop.store import Event, Store
+from workshop.room.timing import Timing, describe_schedule
+from workshop.store import Store
 
 REFRESH_SECONDS = 2
 
@@ -151,7 +151,7 @@ def _current_activity(session: live.Live) -> None:
         st.write("Phones scan the QR code and wait. Press Next to begin.")
         return
     number = session.row.current_index + 1
-    kind = activity.kind.replace("_", " ")
+    kind = kind_of(activity).label
     status = session.state(activity.id).status if activity.answerable else "information"
     private = " · private" if activity.sensitive else ""
     st.caption(
@@ -209,7 +209,7 @@ def _live_panel(store: Store, session_id: int) -> None:
         return
     session, result = room.session, room.result
     activity = session.current
-    _time_against_plan(session, store.events(session_id), store.clock())
+    _time_against_plan(session, live.schedule(store, session, store.clock()))
     columns = st.columns(3)
     columns[0].metric("Joined", room.joined)
     if activity is None or result is None:
@@ -236,9 +236,8 @@ def _minutes_and_seconds(seconds: float) -> str:
     return f"{minutes}:{rest:02d}"
 
 
-def _time_against_plan(session: live.Live, events: list[Event], now: float) -> None:
+def _time_against_plan(session: live.Live, measured: Timing) -> None:
     """Time on this activity against its plan, and the whole room against the agenda."""
-    measured = timing(session.deck, events, now)
     activity = session.current
     if activity is not None and measured.current_seconds is not None:
         st.caption(
@@ -265,7 +264,7 @@ def _time_against_plan(session: live.Live, events: list[Event], now: float) -> N
 
 
 def _moderation(store: Store, session_id: int, activity_id: str) -> None:
-    queue = store.moderation_queue(session_id, activity_id)
+    queue = live.moderation_queue(store, session_id, activity_id)
     waiting = [item for item in queue if item.moderation in (PENDING, FLAGGED)]
     st.markdown(f"**Moderation queue** ({len(waiting)} waiting)")
     for item in waiting:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from workshop.activities import kind_of
 from workshop.curriculum.deck_files import DeckFolders, DeckListing, list_decks, save_custom_deck
 from workshop.curriculum.decks import CurriculumError, Deck
 from workshop.curriculum.practice import Practice, load_practice
@@ -81,7 +82,7 @@ def render(
             {
                 "#": number,
                 "Activity": activity.title,
-                "Kind": activity.kind.replace("_", " "),
+                "Kind": kind_of(activity).label,
                 "Minutes": activity.minutes,
                 "Private": "yes" if activity.sensitive else "",
             }
@@ -131,7 +132,7 @@ def render(
 
     _deck_files(listing, folders)
 
-    running = store.sessions(live_only=True)
+    running = live.running(store)
     if running:
         st.subheader("Live sessions")
         for row in running:
@@ -194,7 +195,7 @@ def _activity_preview(deck: Deck) -> None:
         with phone:
             st.iframe(phone_preview(activity, deck.title), width=390, height=640)
         with notes:
-            kind = activity.kind.replace("_", " ")
+            kind = kind_of(activity).label
             private = " · private until closed" if activity.sensitive else ""
             st.caption(f"{kind} · {activity.minutes:g} min{private}")
             if activity.notes:

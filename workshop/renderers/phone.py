@@ -27,8 +27,7 @@ def lines(result: Result) -> list[PhoneLine]:
     for line in result.lines:
         if isinstance(line, Count):
             label = f"{line.row}: {line.label}" if line.row else line.label
-            # Half a percent up, as people round.
-            drawn.append(PhoneLine(label, line.count, int(line.share * 100 + 0.5)))
+            drawn.append(PhoneLine(label, line.count, round(line.share * 100)))
         elif isinstance(line, Place):
             drawn.append(PhoneLine(f"{line.label} (mean place {line.mean_place:.1f})"))
         elif isinstance(line, Text):

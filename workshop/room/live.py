@@ -21,7 +21,15 @@ from workshop.curriculum.decks import Deck
 from workshop.curriculum.practice import Practice
 from workshop.room.moderation import DECISIONS
 from workshop.room.results import Result, result_for
-from workshop.store import ActivityState, JoinCodeTaken, SessionRow, Store
+from workshop.room.timing import Timing, timing
+from workshop.store import (
+    ActivityState,
+    JoinCodeTaken,
+    QueuedText,
+    SessionNotLive,
+    SessionRow,
+    Store,
+)
 
 # No 0/O, 1/I/L, 2/Z, 5/S or 8/B: a code read off a projector is typed right the first time.
 JOIN_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -154,8 +162,8 @@ def pick(store: Store, session_id: int | None) -> Live | None:
     """The session asked for, else the newest live one (what a bare /control or /screen shows)."""
     if session_id is not None:
         return load(store, session_id)
-    running = store.sessions(live_only=True)
-    return load(store, running[0].id) if running else None
+    newest = running(store)
+    return load(store, newest[0].id) if newest else None
 
 
 def result_of(store: Store, session: Live, activity: ActivitySpec) -> Result:
@@ -183,8 +191,13 @@ def _require_live(store: Store, session_id: int) -> Live:
     return live
 
 
-def _done(store: Store, session_id: int) -> Live:
-    """After an action: wake this process's listeners and read the session as it is now."""
+def _done(store: Store, session_id: int, write: Callable[[], object]) -> Live:
+    """Make one action's write, wake this process's listeners, and read the session as it is
+    now. The store refuses a write to a session that ended meanwhile (another tab, say)."""
+    try:
+        write()
+    except SessionNotLive:
+        raise LiveError("That session has ended.") from None
     _changed(session_id)
     return load(store, session_id)  # type: ignore[return-value]
 
@@ -201,9 +214,10 @@ def go_to(store: Store, session_id: int, index: int) -> Live:
     opens = (
         activity is not None and activity.answerable and live.state(activity.id).status == "waiting"
     )
-    # The activity shown is logged with the move, for timing.py.
-    store.show_activity(session_id, index, activity.id if activity else None, open_it=opens)
-    return _done(store, session_id)
+    shown = activity.id if activity else None  # logged with the move, for timing.py
+    return _done(
+        store, session_id, lambda: store.show_activity(session_id, index, shown, open_it=opens)
+    )
 
 
 def next_activity(store: Store, session_id: int) -> Live:
@@ -220,16 +234,18 @@ def open_activity(store: Store, session_id: int, activity_id: str) -> Live:
     live = _require_live(store, session_id)
     if not live.deck.activity(activity_id).answerable:
         raise LiveError("An information slide has nothing to open.")
-    store.set_activity_status(session_id, activity_id, "open")
-    return _done(store, session_id)
+    return _done(
+        store, session_id, lambda: store.set_activity_status(session_id, activity_id, "open")
+    )
 
 
 def close_activity(store: Store, session_id: int, activity_id: str) -> Live:
     live = _require_live(store, session_id)
     if live.state(activity_id).status != "open":
         raise LiveError("That activity is not open.")
-    store.set_activity_status(session_id, activity_id, "closed")
-    return _done(store, session_id)
+    return _done(
+        store, session_id, lambda: store.set_activity_status(session_id, activity_id, "closed")
+    )
 
 
 def reveal(store: Store, session_id: int, activity_id: str, revealed: bool = True) -> Live:
@@ -238,22 +254,19 @@ def reveal(store: Store, session_id: int, activity_id: str, revealed: bool = Tru
     activity = live.deck.activity(activity_id)
     if revealed and activity.sensitive and live.state(activity_id).status != "closed":
         raise LiveError("This activity is private: close it before revealing its results.")
-    store.set_revealed(session_id, activity_id, revealed)
-    return _done(store, session_id)
+    return _done(store, session_id, lambda: store.set_revealed(session_id, activity_id, revealed))
 
 
 def start_timer(store: Store, session_id: int, seconds: int) -> Live:
     _require_live(store, session_id)
     if not 10 <= seconds <= 3600:
         raise LiveError("A timer runs between 10 seconds and an hour.")
-    store.start_timer(session_id, seconds)
-    return _done(store, session_id)
+    return _done(store, session_id, lambda: store.start_timer(session_id, seconds))
 
 
 def stop_timer(store: Store, session_id: int) -> Live:
     _require_live(store, session_id)
-    store.stop_timer(session_id)
-    return _done(store, session_id)
+    return _done(store, session_id, lambda: store.stop_timer(session_id))
 
 
 def moderate(store: Store, session_id: int, answer_id: int, decision: str) -> Live:
@@ -262,15 +275,51 @@ def moderate(store: Store, session_id: int, answer_id: int, decision: str) -> Li
     _require_live(store, session_id)
     if decision not in DECISIONS:
         raise LiveError("An answer can be approved, rejected or flagged.")
-    try:
-        store.moderate(session_id, answer_id, decision)
-    except LookupError:
-        raise LiveError("That answer is not part of this session.") from None
-    return _done(store, session_id)
+
+    def write() -> None:
+        try:
+            store.moderate(session_id, answer_id, decision)
+        except LookupError:
+            raise LiveError("That answer is not part of this session.") from None
+
+    return _done(store, session_id, write)
 
 
 def end_session(store: Store, session_id: int) -> Live:
     """End the workshop: every open activity closes and phones see a goodbye page."""
     _require_live(store, session_id)
-    store.end_session(session_id)
-    return _done(store, session_id)
+    return _done(store, session_id, lambda: store.end_session(session_id))
+
+
+# Every facilitator action: each is one store transaction that logs it, moves the session to a
+# new version once and wakes the phones (tests hold every one of them to that).
+ACTIONS = (
+    go_to,
+    next_activity,
+    previous_activity,
+    open_activity,
+    close_activity,
+    reveal,
+    start_timer,
+    stop_timer,
+    moderate,
+    end_session,
+)
+
+
+# Other reads of a room, for the control view and the library ---------------------------------
+
+
+def moderation_queue(store: Store, session_id: int, activity_id: str) -> list[QueuedText]:
+    """One activity's written answers with where each stands: for the facilitator's eyes only."""
+    return store.moderation_queue(session_id, activity_id)
+
+
+def schedule(store: Store, session: Live, now: float) -> Timing:
+    """Time on each activity and the room against its agenda, from the logged actions."""
+    return timing(session.deck, store.events(session.id), now)
+
+
+def running(store: Store) -> list[SessionRow]:
+    """Sessions still live, the newest first."""
+    return store.sessions(live_only=True)

@@ -17,7 +17,7 @@ from workshop.curriculum.practice import Practice
 from workshop.room import live
 from workshop.room.moderation import APPROVED, first_status
 from workshop.room.results import Result, result_for
-from workshop.store import ActivityState, Answer, Store
+from workshop.store import ActivityState, Answer, SeededAnswer, Store
 
 PASS_SHARE = 0.1
 FLAGGED_EXAMPLE = "Example of a flagged answer: I don't feel safe at home."
@@ -39,24 +39,20 @@ def start_rehearsal(
     # A simulated participant has no cookie: a random value stands where its token's keyed
     # hash would be (the same length, so it looks like any other participant).
     participants = [store.join(session.id, secrets.token_hex(32)) for _ in range(people)]
-    rows = []
+    seeds = []
     for activity in deck.activities:
         if not activity.answerable:
             continue
         for number, participant_id in enumerate(participants):
-            row = {"activity_id": activity.id, "participant_id": participant_id}
             passed, value = _made_up_answer(activity, number, rng)
-            if passed:
-                rows.append({**row, "passed": True, "value": None})
-                continue
             moderation = None
-            if kind_of(activity).moderated:
+            if not passed and kind_of(activity).moderated:
                 # One written answer shows what a flagged one looks like in the queue.
                 if number == 0 and isinstance(value, str):
                     value = FLAGGED_EXAMPLE
                 moderation = first_status(str(value))
-            rows.append({**row, "passed": False, "value": value, "moderation": moderation})
-    store.seed_answers(session.id, rows)
+            seeds.append(SeededAnswer(activity.id, participant_id, passed, value, moderation))
+    store.seed_answers(session.id, seeds)
     return session
 
 

@@ -12,9 +12,12 @@ from workshop.store.database import (
     JoinCodeTaken,
     Observation,
     QueuedText,
+    SeededAnswer,
+    SessionNotLive,
     SessionRow,
     Store,
     database_url,
+    pg_dump_advice,
     sqlite_database_file,
 )
 
@@ -26,8 +29,11 @@ __all__ = [
     "JoinCodeTaken",
     "Observation",
     "QueuedText",
+    "SeededAnswer",
+    "SessionNotLive",
     "SessionRow",
     "Store",
     "database_url",
+    "pg_dump_advice",
     "sqlite_database_file",
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shlex
 import sqlite3
 import sys
 import threading
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, inspect, make_url, select, update
+from sqlalchemy import URL, Engine, create_engine, event, func, inspect, make_url, select, update
 from sqlalchemy.exc import IntegrityError
 
 from workshop import PROJECT_FOLDER
@@ -41,6 +42,10 @@ DEFAULT_DATABASE = PROJECT_FOLDER / "sessions" / "tandem.db"
 
 class JoinCodeTaken(Exception):
     """Another session already has this join code: draw another."""
+
+
+class SessionNotLive(Exception):
+    """The session has ended (or does not exist): it takes no more actions."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,17 @@ class Answer:
     passed: bool
     value: Any
     moderation: str | None
+
+
+@dataclass(frozen=True)
+class SeededAnswer:
+    """A simulated participant's answer, for a rehearsal."""
+
+    activity_id: str
+    participant_id: int
+    passed: bool
+    value: Any = None
+    moderation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -157,8 +173,9 @@ class Store:
         # left to SQLite's busy handler they would sleep and retry. A precaution (see
         # docs/decisions.md): PostgreSQL needs no such help.
         self._write_lock = threading.Lock() if self.dialect == "sqlite" else None
-        # Activity states only change together with the session's version (see `apply`), so
-        # they can be remembered per version: every phone's page view needs them.
+        # Activity states only change together with the session's version (every action bumps
+        # it: see `_acted`), so they can be remembered per version: every phone's page view
+        # needs them.
         self._states_by_version: dict[tuple[int, int], dict[str, ActivityState]] = {}
 
     @contextlib.contextmanager
@@ -433,11 +450,16 @@ class Store:
         """Log `actions` (action, activity id) at `now` (default: the clock), apply `changes` to
         the session, bump its version."""
         now = self.clock() if now is None else now
-        connection.execute(
+        # Only a live session takes actions: checked in the same transaction, so two tabs
+        # pressing End at once end it once (the second raises, and its changes roll back).
+        moved = connection.execute(
             update(sessions)
             .where(sessions.c.id == session_id)
+            .where(sessions.c.status == "live")
             .values(version=sessions.c.version + 1, **changes)
-        )
+        ).rowcount
+        if not moved:
+            raise SessionNotLive(session_id)
         connection.execute(
             events.insert(),
             [
@@ -521,7 +543,8 @@ class Store:
                 .where(activity_states.c.status == "open")
                 .values(status="closed")
             )
-            actions = [("close", activity_id) for activity_id in still_open] + [("end", None)]
+            actions = [("close", activity_id) for activity_id in sorted(still_open)]
+            actions.append(("end", None))
             now = self.clock()
             return self._acted(connection, session_id, actions, now, status="ended", ended_at=now)
 
@@ -626,19 +649,16 @@ class Store:
                 )
         return True
 
-    def seed_answers(self, session_id: int, rows: Iterable[dict[str, Any]]) -> int:
-        """Rehearsals only: store simulated answers whatever the activities' state.
-
-        Each row holds activity_id, participant_id, passed, value and moderation.
-        """
+    def seed_answers(self, session_id: int, seeds: Iterable[SeededAnswer]) -> int:
+        """Rehearsals only: store simulated answers whatever the activities' state."""
         prepared = [
             {
                 "session_id": session_id,
-                "activity_id": row["activity_id"],
-                "participant_id": row["participant_id"],
-                **_stored_answer(row["passed"], row["value"], row.get("moderation")),
+                "activity_id": seed.activity_id,
+                "participant_id": seed.participant_id,
+                **_stored_answer(seed.passed, seed.value, seed.moderation),
             }
-            for row in rows
+            for seed in seeds
         ]
         if prepared:
             with self._writing() as connection:
@@ -722,3 +742,29 @@ def _stored_answer(passed: bool, value: Any, moderation: str | None) -> dict[str
 def _answer(row: Any) -> Answer:
     value = None if row.value_json is None else json.loads(row.value_json)
     return Answer(bool(row.passed), value, row.moderation)
+
+
+def pg_dump_advice(url: str, target: Path) -> str:
+    """PostgreSQL backs itself up: the pg_dump command for this database, never its password."""
+    parsed = make_url(url)
+    query = {key: value for key, value in parsed.query.items() if key != "options"}
+    plain = URL.create(
+        "postgresql",
+        username=parsed.username,
+        host=parsed.host,
+        port=parsed.port,
+        database=parsed.database,
+        query=query,
+    )
+    options = str(parsed.query.get("options", ""))
+    command = ["pg_dump", "--format=custom", f"--file={shlex.quote(str(target))}"]
+    if "search_path=" in options:
+        # Tandem's own schema comes first in the search path; the rest are shared ones.
+        schema = options.split("search_path=", 1)[1].split()[0].split(",")[0]
+        command.append(f"--schema={shlex.quote(schema)}")
+    command.append(shlex.quote(plain.render_as_string(hide_password=False)))
+    return (
+        "Tandem keeps this workshop data in PostgreSQL, which backs itself up consistently "
+        "while Tandem runs. Use (with PGPASSWORD set if the database asks for one):\n  "
+        + " ".join(command)
+    )

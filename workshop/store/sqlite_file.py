@@ -66,10 +66,10 @@ def _deepest(path: Path, mounts: list[tuple[str, str]]) -> str | None:
     """The type of the mount (point, type) that holds `path`: the deepest one that does."""
     resolved = str(path.resolve())
     best_point, best_type = "", None
-    for point, kind in mounts:
+    for point, filesystem in mounts:
         inside = resolved == point or resolved.startswith(point.rstrip("/") + "/")
         if inside and len(point) >= len(best_point):
-            best_point, best_type = point, kind
+            best_point, best_type = point, filesystem
     return best_type
 
 
@@ -114,12 +114,12 @@ def refuse_network_filesystem(database: Path) -> None:
 
     The file itself is checked when it exists (it may be a link to a share), else its folder.
     """
-    kind = _filesystem_of(database if database.exists() else database.parent)
-    if kind in NETWORK_FILESYSTEMS:
+    filesystem = _filesystem_of(database if database.exists() else database.parent)
+    if filesystem in NETWORK_FILESYSTEMS:
         raise DatabaseLocationError(
-            f"The database {database} is on a network filesystem ({kind}). SQLite cannot keep "
-            "its locks there, and answers could be lost without any error. Keep the database "
-            "on this computer's own disk (WORKSHOP_DATABASE_URL=sqlite:////a/local/folder/"
+            f"The database {database} is on a network filesystem ({filesystem}). SQLite cannot "
+            "keep its locks there, and answers could be lost without any error. Keep the "
+            "database on this computer's own disk (WORKSHOP_DATABASE_URL=sqlite:////a/local/folder/"
             "tandem.db), or use PostgreSQL to share one database between computers."
         )
 
