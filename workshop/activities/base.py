@@ -99,6 +99,15 @@ class ActivitySpec(BaseModel):
             'a calm note shown above the question, e.g. "You can pass, step out, or just listen."'
         ),
     )
+    pairs_with: str = Field(
+        default="",
+        max_length=48,
+        title="Asked before as (the id of the same question earlier, to compare before and after)",
+        description=(
+            "knowledge checks and scales: the id of an earlier activity of the same kind with the "
+            "same statements or points; the review compares the two (before and after)"
+        ),
+    )
 
     # Whether participants answer this kind at all (an info slide does not). A property of the
     # kind, not of the deck: a ClassVar, so a deck file cannot set it.
@@ -199,6 +208,9 @@ class Kind(Generic[SpecT]):
     documentation_after: ClassVar[str] = ""  # anything to say below the field table
     moderated: ClassVar[bool] = False  # answers wait for the facilitator's approval
     has_chart: ClassVar[bool] = True  # drawn as a chart on the projector (else as cards)
+    # How a before and an after of this kind are compared, if they can be (see `pairs_with`):
+    # "binary" items (right or not) or "ordinal" ones (points on a scale).
+    comparison: ClassVar[str | None] = None
     # A template of its own given as text (a kind defined outside this package); None means
     # the file activities/<name>.html.
     template_text: ClassVar[str | None] = None
@@ -252,6 +264,22 @@ class Kind(Generic[SpecT]):
     def reading(self, spec: SpecT) -> Reading | None:
         """What the room reads on this slide (information slides)."""
         return None
+
+    def same_question(self, earlier: SpecT, later: SpecT) -> bool:
+        """Whether `later` asks exactly what `earlier` asked, so the two can be compared."""
+        return False
+
+    def compared_items(self, spec: SpecT) -> list[str]:
+        """The items a comparison reports on, one by one (statements; a scale's question)."""
+        return []
+
+    def item_scores(self, spec: SpecT, value: Any) -> list[int]:
+        """One answer as a score per compared item: 1 or 0 (binary), a point's index (ordinal)."""
+        return []
+
+    def item_points(self, spec: SpecT) -> list[str]:
+        """An ordinal comparison's points, lowest first (the labels of the scores)."""
+        return []
 
     def with_support(self, spec: SpecT, heading: str, resources: Sequence[str]) -> SpecT:
         """The activity with the practice's support resources, if it is one that shows them."""

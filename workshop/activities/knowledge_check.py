@@ -89,6 +89,24 @@ class KnowledgeCheck(Kind[Spec]):
         )
         return StackedRows(texts, tuple(CHOICES), as_tuples(tally), correct=correct)
 
+    comparison = "binary"
+
+    def same_question(self, earlier: Spec, later: Spec) -> bool:
+        def key(spec: Spec) -> list[tuple[str, bool]]:
+            return [(statement.text, statement.answer) for statement in spec.statements]
+
+        return key(earlier) == key(later)
+
+    def compared_items(self, spec: Spec) -> list[str]:
+        return [statement.text for statement in spec.statements]
+
+    def item_scores(self, spec: Spec, value: list[int]) -> list[int]:
+        """1 for a right answer; "Unsure" and a wrong answer are both 0."""
+        return [
+            int(choice == correct_index(statement))
+            for statement, choice in zip(spec.statements, value, strict=True)
+        ]
+
     def notes(self, spec: Spec, revealed: bool) -> list[str]:
         """The answer key, shown under the chart once the facilitator reveals it."""
         if not revealed:

@@ -53,6 +53,20 @@ class Scale(Kind[Spec]):
     def lines(self, spec: Spec, tally: list[int], revealed: bool) -> list[Line]:
         return list(count_lines(spec.points, tally))
 
+    comparison = "ordinal"
+
+    def same_question(self, earlier: Spec, later: Spec) -> bool:
+        return earlier.points == later.points
+
+    def compared_items(self, spec: Spec) -> list[str]:
+        return [spec.prompt or spec.title]
+
+    def item_scores(self, spec: Spec, value: int) -> list[int]:
+        return [value]
+
+    def item_points(self, spec: Spec) -> list[str]:
+        return list(spec.points)
+
     def chart(self, spec: Spec, tally: list[int], revealed: bool) -> Bars:
         # Points keep their order top to bottom: a scale is read as a distribution.
         return Bars(tuple(spec.points), tuple(tally), ordered=True)

@@ -20,7 +20,7 @@ from workshop.activities import KINDS, ActivitySpec
 
 # Fields every kind shares, around the kind's own: what it says first, how it runs last.
 LEADING = ("title", "prompt")
-TRAILING = ("minutes", "sensitive", "content_note", "notes")
+TRAILING = ("minutes", "sensitive", "content_note", "pairs_with", "notes")
 # Longer than this and a text field gets a box of several lines.
 ONE_LINE = 300
 
@@ -65,6 +65,8 @@ def form_fields(kind: str) -> list[FormField]:
     order = [*LEADING, *own, *TRAILING]
     if not spec.answerable:
         order.remove("sensitive")  # nobody answers an info slide, so nothing is private
+    if KINDS[kind].comparison is None:
+        order.remove("pairs_with")  # only kinds that can be compared before and after
     return [_describe(name, fields[name]) for name in order]
 
 

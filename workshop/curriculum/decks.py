@@ -22,7 +22,7 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from workshop.activities import KINDS, ActivitySpec
 
@@ -74,6 +74,26 @@ class Deck(BaseModel):
             seen.add(activity.id)
         return self
 
+    @model_validator(mode="after")
+    def _pairs_ask_the_same_question(self) -> Deck:
+        """A `pairs_with` names an earlier activity of the same kind asking the same thing."""
+        problems = []
+        earlier: dict[str, ActivitySpec] = {}
+        for index, activity in enumerate(self.activities):
+            message = _pairing_problem(activity, earlier)
+            if message:
+                problems.append(
+                    InitErrorDetails(
+                        type=PydanticCustomError("pairs_with", message),
+                        loc=("activities", index, "pairs_with"),
+                        input=activity.pairs_with,
+                    )
+                )
+            earlier[activity.id] = activity
+        if problems:
+            raise ValidationError.from_exception_data("Deck", problems)
+        return self
+
     @property
     def minutes(self) -> float:
         """The planned length: the sum of every activity's minutes."""
@@ -91,6 +111,22 @@ class Deck(BaseModel):
     @classmethod
     def from_json(cls, text: str) -> Deck:
         return cls.model_validate_json(text)
+
+
+def _pairing_problem(activity: ActivitySpec, earlier: dict[str, ActivitySpec]) -> str | None:
+    if not activity.pairs_with:
+        return None
+    kind = KINDS[activity.kind]
+    if kind.comparison is None:
+        return f"a {kind.label.lower()} cannot be compared before and after"
+    before = earlier.get(activity.pairs_with)
+    if before is None:
+        return f"there is no earlier activity {activity.pairs_with!r} to compare with"
+    if before.kind != activity.kind:
+        return f"{activity.pairs_with!r} is not a {kind.label.lower()}"
+    if not kind.same_question(before, activity):
+        return f"{activity.pairs_with!r} does not ask the same (statements and answers must match)"
+    return None
 
 
 @dataclass(frozen=True)

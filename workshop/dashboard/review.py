@@ -15,6 +15,7 @@ import streamlit as st
 from workshop.renderers import charts, projector
 from workshop.renderers.exports import EXPORTS, file_name
 from workshop.renderers.table import day
+from workshop.review.before_after import BinaryItem, plain_words
 from workshop.review.session import (
     NAMES_REMINDER,
     ObservationError,
@@ -146,11 +147,49 @@ def _session(store: Store, review: SessionReview) -> None:
             for note in item.observations:
                 st.text(note.text)  # the facilitator's words, never read as Markdown
             _observation_form(store, row.id, item.activity.id, f"{row.id}-{item.activity.id}")
+    if review.comparisons:
+        _comparisons(review)
     st.markdown("**Observations about the whole session**")
     for note in review.observations:
         st.text(note.text)
     _observation_form(store, row.id, None, f"{row.id}-session")
     _headcount(store, review)
+
+
+def _comparisons(review: SessionReview) -> None:
+    st.subheader("Before and after")
+    for comparison in review.comparisons:
+        with st.container(border=True):
+            st.markdown(f"**{escape(comparison.before.title)} → {escape(comparison.after.title)}**")
+            if not comparison.visible:
+                st.caption(comparison.hidden_reason or "Not shown.")
+                continue
+            for item in comparison.items:
+                st.markdown(f"*{escape(item.item)}*")
+                if isinstance(item, BinaryItem):
+                    st.dataframe(
+                        [
+                            {
+                                "": label,
+                                "Answered rightly": f"{share.right} of {share.answered}",
+                                "Share": f"{share.share:.0%}",
+                                "95% interval": f"{share.low:.0%} to {share.high:.0%}",
+                            }
+                            for label, share in (("Before", item.before), ("After", item.after))
+                        ],
+                        hide_index=True,
+                    )
+                else:
+                    st.dataframe(
+                        [
+                            {"Point": point, "Before": before, "After": after}
+                            for point, before, after in zip(
+                                item.points, item.before, item.after, strict=True
+                            )
+                        ],
+                        hide_index=True,
+                    )
+                st.caption(plain_words(item))
 
 
 def _result(result: Result, key: str) -> None:

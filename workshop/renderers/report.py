@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from workshop.activities import kind_of
 from workshop.renderers import phone, projector, svg, table
+from workshop.review.before_after import BinaryItem, Comparison, plain_words
 from workshop.review.session import SessionReview
 
 environment = Environment(
@@ -68,7 +69,22 @@ def _activity_view(item: Any) -> dict[str, Any]:
     return view
 
 
-def report(review: SessionReview, comparisons: list[Any] | None = None) -> str:
+def _comparison_view(comparison: Comparison) -> dict[str, Any]:
+    items = []
+    for item in comparison.items:
+        view: dict[str, Any] = {"item": item, "words": plain_words(item)}
+        if isinstance(item, BinaryItem):
+            view["rows"] = [
+                ("Before", item.before),
+                ("After", item.after),
+            ]
+        else:
+            view["points"] = list(zip(item.points, item.before, item.after, strict=True))
+        items.append(view)
+    return {"comparison": comparison, "items": items}
+
+
+def report(review: SessionReview) -> str:
     """The report's HTML."""
     row = review.session.row
     return environment.get_template("report.html").render(
@@ -82,5 +98,5 @@ def report(review: SessionReview, comparisons: list[Any] | None = None) -> str:
             for item in review.agenda
         ],
         activities=[_activity_view(item) for item in review.activities],
-        comparisons=comparisons or [],
+        comparisons=[_comparison_view(comparison) for comparison in review.comparisons],
     )

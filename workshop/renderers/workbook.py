@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workshop.renderers import table
+from workshop.review import before_after
 from workshop.review.session import SessionReview
 
 MAX_WIDTH = 60
@@ -44,7 +45,7 @@ def _tidy(sheet: Worksheet, frame: pd.DataFrame) -> None:
                 cell.number_format = "0%"
 
 
-def workbook(review: SessionReview, before_after: pd.DataFrame | None = None) -> bytes:
+def workbook(review: SessionReview) -> bytes:
     """The .xlsx file's bytes."""
     aggregates = table.aggregates(review)
     sheets: list[tuple[str, pd.DataFrame]] = [
@@ -59,8 +60,8 @@ def workbook(review: SessionReview, before_after: pd.DataFrame | None = None) ->
         columns = ["row", "option", "count", "share", "mean_place", "suppressed"]
         shown = rows[[column for column in columns if rows[column].notna().any()]]
         sheets.append((sheet_name(number, item.activity.title, taken), shown))
-    if before_after is not None:
-        sheets.append(("Before-after", before_after))
+    if review.comparisons:
+        sheets.append(("Before-after", before_after.as_table(list(review.comparisons))))
     sheets.append(("Notes", table.notes(review)))
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:

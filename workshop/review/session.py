@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workshop.activities import ActivitySpec
+from workshop.review.before_after import Comparison, comparisons
 from workshop.room import live
 from workshop.room.results import Result
 from workshop.room.timing import timing
@@ -74,6 +75,7 @@ class SessionReview:
     agenda: tuple[AgendaItem, ...]
     activities: tuple[ActivityReview, ...]
     observations: tuple[Observation, ...]  # about the session as a whole
+    comparisons: tuple[Comparison, ...] = ()  # before and after, where the deck pairs them
 
     @property
     def summary(self) -> SessionSummary:
@@ -147,6 +149,7 @@ def review_session(store: Store, session_id: int) -> SessionReview | None:
         agenda=agenda_as_run(session, store.events(session_id)),
         activities=activities,
         observations=tuple(note for note in notes if note.activity_id is None),
+        comparisons=tuple(comparisons(store, session)),
     )
 
 

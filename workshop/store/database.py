@@ -687,6 +687,37 @@ class Store:
             )
             return [_answer(row) for row in rows]
 
+    def answer_pairs(
+        self, session_id: int, before_id: str, after_id: str
+    ) -> list[tuple[Answer | None, Answer | None]]:
+        """Each participant's answers to two activities (None where they gave none), for a
+        before/after comparison within one session.
+
+        The only place one person's answers are read together: the pairs carry no participant
+        and come in the order of their values, and only statistics computed from them ever
+        leave workshop.review.before_after.
+        """
+        pairs: dict[int, list[Answer | None]] = {}
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(
+                    answers.c.participant_id,
+                    answers.c.activity_id,
+                    answers.c.passed,
+                    answers.c.value_json,
+                    answers.c.moderation,
+                )
+                .where(answers.c.session_id == session_id)
+                .where(answers.c.activity_id.in_([before_id, after_id]))
+            )
+            for row in rows:
+                pair = pairs.setdefault(row.participant_id, [None, None])
+                pair[0 if row.activity_id == before_id else 1] = _answer(row)
+        return sorted(
+            ((before, after) for before, after in pairs.values()),
+            key=lambda pair: repr(pair),
+        )
+
     def answer_count(self, session_id: int, activity_id: str) -> int:
         """How many people answered one activity (passes included): one indexed count."""
         with self.engine.connect() as connection:
