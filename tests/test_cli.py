@@ -37,7 +37,16 @@ def test_init_creates_the_database(tmp_path: Path, monkeypatch, capsys):
 def test_every_command_is_documented_in_the_readme():
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     commands = command_names(build_parser())
-    assert commands == ["init", "passcode", "backup", "sessions", "export", "decks validate"]
+    assert commands == [
+        "init",
+        "passcode",
+        "backup",
+        "sessions",
+        "export",
+        "restore",
+        "delete",
+        "decks validate",
+    ]
     for command in commands:
         assert f"`workshop {command}" in readme, command
 
@@ -163,9 +172,39 @@ def test_sessions_lists_what_was_held_and_export_writes_every_file(
     code = practice.row.join_code.lower()
     assert main(["export", code, "--out", str(out)]) == 0
     written = sorted(path.suffix for path in out.iterdir())
-    assert written == [".csv", ".html", ".xlsx"]
+    assert written == [".csv", ".html", ".json", ".xlsx"]
     assert main(["export", str(held.id), "--format", "csv", "--out", str(out)]) == 0
     assert main(["export", "NOSUCH", "--out", str(out)]) == 1
     assert "no session NOSUCH" in capsys.readouterr().out
     assert main(["export", code, "--format", "pdf", "--out", str(out)]) == 1
     assert "Unknown format pdf" in capsys.readouterr().out
+
+
+def test_restore_and_delete_from_the_command_line(tmp_path: Path, monkeypatch, capsys):
+    from workshop.curriculum.deck_files import DECK_FOLDER, load_deck
+    from workshop.room.rehearsal import start_rehearsal
+
+    first = f"sqlite:///{tmp_path / 'first.db'}"
+    monkeypatch.setenv("WORKSHOP_DATABASE_URL", first)
+    store = Store(first)
+    store.migrate()
+    session = start_rehearsal(store, load_deck(DECK_FOLDER / "boundaries-30.toml"), people=5)
+    store.close()
+    assert main(["export", session.row.join_code, "--format", "json", "--out", str(tmp_path)]) == 0
+    [saved] = tmp_path.glob("*.json")
+
+    monkeypatch.setenv("WORKSHOP_DATABASE_URL", f"sqlite:///{tmp_path / 'second.db'}")
+    capsys.readouterr()
+    assert main(["restore", str(saved)]) == 0
+    assert f"join code {session.row.join_code}" in capsys.readouterr().out
+    damaged = tmp_path / "damaged.json"
+    damaged.write_text(saved.read_text().replace('"participants": 5', '"participants": 2'))
+    assert main(["restore", str(damaged)]) == 1
+    assert "damaged.json: This archive is damaged" in capsys.readouterr().out
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # not a terminal: never asks, never guesses
+    assert main(["delete", session.row.join_code]) == 1
+    assert "--yes" in capsys.readouterr().out
+    assert main(["delete", session.row.join_code, "--yes"]) == 0
+    assert main(["sessions", "--rehearsals"]) == 0
+    assert "No sessions yet." in capsys.readouterr().out

@@ -4,7 +4,9 @@ workshop init                     create or migrate the database
 workshop passcode                 choose the facilitator passcode (asked twice, not echoed)
 workshop backup PATH              a consistent copy of the database, safe during a workshop
 workshop sessions                 list the sessions held (rehearsals with --rehearsals)
-workshop export SESSION           write a session's report, workbook and CSV (--format, --out)
+workshop export SESSION           write a session's report, workbook, CSV and archive
+workshop restore FILE             bring back a session from its JSON archive
+workshop delete SESSION           delete a session and everything of it (asks first)
 workshop decks validate PATH...   check deck files; exit status 1 on any problem
 
 Every command is safe to run while Tandem serves a workshop from the same database.
@@ -24,7 +26,9 @@ from workshop.curriculum.deck_files import DECK_FOLDER, load_deck
 from workshop.curriculum.decks import CurriculumError
 from workshop.renderers.exports import EXPORTS, file_name
 from workshop.renderers.table import day
+from workshop.review import archive
 from workshop.review.session import find_session, list_sessions, review_session
+from workshop.room import live
 from workshop.store import Store, database_url, pg_dump_advice, sqlite_database_file
 from workshop.store.sqlite_file import DatabaseLocationError
 from workshop.web import keys
@@ -138,11 +142,14 @@ def _sessions(arguments: argparse.Namespace) -> int:
     return 0
 
 
+FORMATS = [*EXPORTS, "json"]
+
+
 def _export(arguments: argparse.Namespace) -> int:
     formats = [name.strip() for name in arguments.format.split(",") if name.strip()]
-    unknown = [name for name in formats if name not in EXPORTS]
+    unknown = [name for name in formats if name not in FORMATS]
     if unknown or not formats:
-        print(f"Unknown format {', '.join(unknown)}; use any of: {', '.join(EXPORTS)}.")
+        print(f"Unknown format {', '.join(unknown)}; use any of: {', '.join(FORMATS)}.")
         return 1
     folder = Path(arguments.out)
     if not folder.is_dir():
@@ -151,14 +158,56 @@ def _export(arguments: argparse.Namespace) -> int:
     with _opened_store() as store:
         row = find_session(store, arguments.session)
         review = review_session(store, row.id) if row else None
-    if review is None:
-        print(f"There is no session {arguments.session}; `workshop sessions` lists them.")
+        if review is None:
+            print(f"There is no session {arguments.session}; `workshop sessions` lists them.")
+            return 1
+        for name in formats:
+            if name == "json":
+                path = folder / file_name(review, "json")
+                path.write_bytes(archive.archive(store, review.session.id))
+                print(f"Wrote {path} (archive, for restoring on another machine)")
+                continue
+            export = EXPORTS[name]
+            path = folder / file_name(review, export.extension)
+            path.write_bytes(export.make(review))
+            print(f"Wrote {path} ({export.label})")
+    return 0
+
+
+def _restore(arguments: argparse.Namespace) -> int:
+    path = Path(arguments.file)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        print(f"{path} cannot be read: {error}")
         return 1
-    for name in formats:
-        export = EXPORTS[name]
-        path = folder / file_name(review, export.extension)
-        path.write_bytes(export.make(review))
-        print(f"Wrote {path} ({export.label})")
+    with _opened_store() as store:
+        try:
+            session_id, code = archive.restore(store, data)
+        except archive.ArchiveError as problem:
+            print(f"{path.name}: {problem}")
+            return 1
+    print(f"Restored session {session_id} with join code {code}.")
+    return 0
+
+
+def _delete(arguments: argparse.Namespace) -> int:
+    with _opened_store() as store:
+        row = find_session(store, arguments.session)
+        if row is None:
+            print(f"There is no session {arguments.session}; `workshop sessions` lists them.")
+            return 1
+        described = f"{row.title} of {day(row.created_at)} ({row.join_code})"
+        if not arguments.yes:
+            if not sys.stdin.isatty():
+                print("Add --yes to delete without being asked.")
+                return 1
+            typed = input(f"Delete {described} and all its answers? Type the join code: ")
+            if live.normalise_code(typed) != row.join_code:
+                print("Nothing was deleted.")
+                return 1
+        store.delete_session(row.id)
+    print(f"Deleted {described}.")
     return 0
 
 
@@ -196,10 +245,17 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write a session's report, workbook and CSV")
     export.add_argument("session", help="the session's join code or id")
     export.add_argument(
-        "--format", default=",".join(EXPORTS), help=f"any of {','.join(EXPORTS)} (default: all)"
+        "--format", default=",".join(FORMATS), help=f"any of {','.join(FORMATS)} (default: all)"
     )
     export.add_argument("--out", default=".", help="the folder to write to (default: here)")
     export.set_defaults(run=_export)
+    restore = commands.add_parser("restore", help="bring back a session from its JSON archive")
+    restore.add_argument("file", help="the archive (.json) written by `workshop export`")
+    restore.set_defaults(run=_restore)
+    delete = commands.add_parser("delete", help="delete a session and everything of it")
+    delete.add_argument("session", help="the session's join code or id")
+    delete.add_argument("--yes", action="store_true", help="do not ask first")
+    delete.set_defaults(run=_delete)
     decks = commands.add_parser("decks", help="work with deck files")
     deck_commands = decks.add_subparsers(dest="deck_command", required=True)
     validate = deck_commands.add_parser("validate", help="check deck files")

@@ -15,6 +15,7 @@ import streamlit as st
 from workshop.renderers import charts, projector
 from workshop.renderers.exports import EXPORTS, file_name
 from workshop.renderers.table import day
+from workshop.review import archive
 from workshop.review.before_after import BinaryItem, plain_words
 from workshop.review.session import (
     NAMES_REMINDER,
@@ -119,7 +120,7 @@ def _session(store: Store, review: SessionReview) -> None:
     columns[1].metric("Duration", _duration(summary))
     columns[2].metric("Joined", review.joined)
     columns[3].metric("Headcount", "—" if row.headcount is None else row.headcount)
-    _downloads(review)
+    _downloads(store, review)
     with st.expander("Agenda: planned and as it ran"):
         st.dataframe(
             [
@@ -154,6 +155,7 @@ def _session(store: Store, review: SessionReview) -> None:
         st.text(note.text)
     _observation_form(store, row.id, None, f"{row.id}-session")
     _headcount(store, review)
+    _delete(store, review)
 
 
 def _comparisons(review: SessionReview) -> None:
@@ -240,9 +242,9 @@ def _headcount(store: Store, review: SessionReview) -> None:
             st.rerun()
 
 
-def _downloads(review: SessionReview) -> None:
-    columns = st.columns(len(EXPORTS))
-    for column, (name, export) in zip(columns, EXPORTS.items(), strict=True):
+def _downloads(store: Store, review: SessionReview) -> None:
+    columns = st.columns(len(EXPORTS) + 1)
+    for column, (name, export) in zip(columns, EXPORTS.items(), strict=False):
         column.download_button(
             export.label,
             data=lambda export=export: export.make(review),
@@ -252,6 +254,31 @@ def _downloads(review: SessionReview) -> None:
             on_click="ignore",
             width="stretch",
         )
+    columns[-1].download_button(
+        "Archive (JSON)",
+        data=lambda: archive.archive(store, review.session.id),
+        file_name=file_name(review, "json"),
+        mime="application/json",
+        key=f"download-json-{review.session.id}",
+        on_click="ignore",
+        width="stretch",
+        help="The whole session, for a backup or to restore it on another machine "
+        "(`workshop restore`). It holds answers without anyone's name or token.",
+    )
+
+
+def _delete(store: Store, review: SessionReview) -> None:
+    row = review.session.row
+    with st.expander("Delete this session"):
+        st.caption(
+            "Its answers, notes and observations go too. Download the archive first if you "
+            "may want it back."
+        )
+        sure = st.checkbox(f"Yes, delete {row.join_code} for good", key=f"delete-sure-{row.id}")
+        if st.button("Delete session", key=f"delete-{row.id}", disabled=not sure, type="primary"):
+            store.delete_session(row.id)
+            st.session_state.pop("review_open", None)
+            st.rerun()
 
 
 def _side_by_side(store: Store, review: SessionReview, listed: list[SessionSummary]) -> None:

@@ -179,7 +179,7 @@ class Store:
         self._states_by_version: dict[tuple[int, int], dict[str, ActivityState]] = {}
 
     @contextlib.contextmanager
-    def _writing(self) -> Iterator[Any]:
+    def writing(self) -> Iterator[Any]:
         """A write transaction (committed on exit), queued behind this process's other writers."""
         with self._write_lock or contextlib.nullcontext(), self.engine.begin() as connection:
             yield connection
@@ -190,7 +190,7 @@ class Store:
 
     def migrate(self) -> None:
         """Create a new database, or bring an older one up to date in place."""
-        with self._writing() as connection:
+        with self.writing() as connection:
             existing = inspect(connection).has_table("sessions")
             metadata.create_all(connection)
             current = connection.scalar(
@@ -250,7 +250,7 @@ class Store:
             return connection.scalar(select(settings.c.value).where(settings.c.key == key))
 
     def put_setting(self, key: str, value: str) -> None:
-        with self._writing() as connection:
+        with self.writing() as connection:
             self._put_setting(connection, key, value)
 
     def setting_or_create(self, key: str, make: Any) -> str:
@@ -259,7 +259,7 @@ class Store:
         if existing is not None:
             return existing
         try:
-            with self._writing() as connection:
+            with self.writing() as connection:
                 connection.execute(settings.insert().values(key=key, value=make()))
         except IntegrityError:
             pass
@@ -291,7 +291,7 @@ class Store:
         """Insert a live session and its activities; JoinCodeTaken if the code is in use."""
         now = self.clock()
         try:
-            with self._writing() as connection:
+            with self.writing() as connection:
                 session_id = connection.execute(
                     sessions.insert().values(
                         join_code=join_code,
@@ -319,6 +319,13 @@ class Store:
         except IntegrityError:
             raise JoinCodeTaken(join_code) from None
         return session_id
+
+    def delete_session(self, session_id: int) -> bool:
+        """Delete a session and everything of it (answers, participants, actions, notes)."""
+        with self.writing() as connection:
+            return bool(
+                connection.execute(sessions.delete().where(sessions.c.id == session_id)).rowcount
+            )
 
     def session(self, session_id: int) -> SessionRow | None:
         with self.engine.connect() as connection:
@@ -368,13 +375,13 @@ class Store:
 
     def set_headcount(self, session_id: int, headcount: int | None) -> None:
         """The facilitator's own count of the room (None: not given)."""
-        with self._writing() as connection:
+        with self.writing() as connection:
             connection.execute(
                 update(sessions).where(sessions.c.id == session_id).values(headcount=headcount)
             )
 
     def add_observation(self, session_id: int, activity_id: str | None, text: str) -> int:
-        with self._writing() as connection:
+        with self.writing() as connection:
             return connection.execute(
                 observations.insert().values(
                     session_id=session_id,
@@ -395,7 +402,7 @@ class Store:
             return [Observation(row.id, row.activity_id, row.text, row.written_at) for row in rows]
 
     def delete_observation(self, session_id: int, observation_id: int) -> None:
-        with self._writing() as connection:
+        with self.writing() as connection:
             connection.execute(
                 observations.delete()
                 .where(observations.c.session_id == session_id)
@@ -482,7 +489,7 @@ class Store:
     ) -> int:
         """Put activity `index` on screen (-1: the join slide), stopping any timer; `open_it`
         opens it in the same step."""
-        with self._writing() as connection:
+        with self.writing() as connection:
             actions: list[tuple[str, str | None]] = [("advance", activity_id)]
             if open_it and activity_id is not None:
                 self._set_activity(connection, session_id, activity_id, status="open")
@@ -499,18 +506,18 @@ class Store:
     def set_activity_status(self, session_id: int, activity_id: str, status: str) -> int:
         """Open (status "open") or close ("closed") one activity."""
         action = {"open": "open", "closed": "close"}[status]
-        with self._writing() as connection:
+        with self.writing() as connection:
             self._set_activity(connection, session_id, activity_id, status=status)
             return self._acted(connection, session_id, [(action, activity_id)])
 
     def set_revealed(self, session_id: int, activity_id: str, revealed: bool) -> int:
-        with self._writing() as connection:
+        with self.writing() as connection:
             self._set_activity(connection, session_id, activity_id, revealed=revealed)
             action = "reveal" if revealed else "hide"
             return self._acted(connection, session_id, [(action, activity_id)])
 
     def start_timer(self, session_id: int, seconds: int) -> int:
-        with self._writing() as connection:
+        with self.writing() as connection:
             now = self.clock()
             return self._acted(
                 connection,
@@ -522,14 +529,14 @@ class Store:
             )
 
     def stop_timer(self, session_id: int) -> int:
-        with self._writing() as connection:
+        with self.writing() as connection:
             return self._acted(
                 connection, session_id, [("timer", None)], timer_started_at=None, timer_seconds=None
             )
 
     def end_session(self, session_id: int) -> int:
         """End the workshop: every open activity closes with it, in the same step."""
-        with self._writing() as connection:
+        with self.writing() as connection:
             still_open = list(
                 connection.scalars(
                     select(activity_states.c.activity_id)
@@ -550,7 +557,7 @@ class Store:
 
     def moderate(self, session_id: int, answer_id: int, decision: str) -> int:
         """Approve, reject or flag one open-text answer; the room hears of it like any action."""
-        with self._writing() as connection:
+        with self.writing() as connection:
             activity_id = connection.scalar(
                 select(answers.c.activity_id)
                 .where(answers.c.session_id == session_id)
@@ -591,7 +598,7 @@ class Store:
         if existing is not None:
             return existing
         try:
-            with self._writing() as connection:
+            with self.writing() as connection:
                 return connection.execute(
                     participants.insert().values(session_id=session_id, token_hash=token_hash)
                 ).inserted_primary_key[0]
@@ -627,7 +634,7 @@ class Store:
         """
         row = _stored_answer(passed, value, moderation)
         key = {"session_id": session_id, "activity_id": activity_id}
-        with self._writing() as connection:
+        with self.writing() as connection:
             status = connection.scalar(
                 select(activity_states.c.status)
                 .where(activity_states.c.session_id == session_id)
@@ -661,7 +668,7 @@ class Store:
             for seed in seeds
         ]
         if prepared:
-            with self._writing() as connection:
+            with self.writing() as connection:
                 connection.execute(answers.insert(), prepared)
         return len(prepared)
 

@@ -1,0 +1,151 @@
+"""One session's rows, out of the database and back in: what the JSON archive carries.
+
+The archive may hold answer-level data, so results can be recomputed after a move, but never a
+token or a hash: participants become numbers 1..N drawn in random order, and answers are
+listed by activity and that number, so nothing tells who joined or answered first. Restoring
+gives each participant a fresh random value where the keyed hash of its cookie was (a phone
+cannot rejoin a restored session; it was never meant to).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import secrets
+from typing import Any
+
+from sqlalchemy import select
+
+from workshop.store.database import JoinCodeTaken, Store
+from workshop.store.schema import (
+    activity_states,
+    answers,
+    events,
+    observations,
+    participants,
+    sessions,
+)
+
+# The session's own columns an archive keeps (its id is the database's business).
+SESSION_COLUMNS = [column.name for column in sessions.columns if column.name != "id"]
+
+
+def dump_session(store: Store, session_id: int) -> dict[str, Any] | None:
+    """The session's rows as plain data; None if there is no such session."""
+    with store.engine.connect() as connection:
+        row = connection.execute(select(sessions).where(sessions.c.id == session_id)).first()
+        if row is None:
+            return None
+        states = connection.execute(
+            select(
+                activity_states.c.activity_id, activity_states.c.status, activity_states.c.revealed
+            )
+            .where(activity_states.c.session_id == session_id)
+            .order_by(activity_states.c.activity_id)
+        ).all()
+        people = list(
+            connection.scalars(
+                select(participants.c.id).where(participants.c.session_id == session_id)
+            )
+        )
+        stored = connection.execute(
+            select(
+                answers.c.activity_id,
+                answers.c.participant_id,
+                answers.c.passed,
+                answers.c.value_json,
+                answers.c.moderation,
+            ).where(answers.c.session_id == session_id)
+        ).all()
+        logged = connection.execute(
+            select(events.c.action, events.c.activity_id, events.c.at)
+            .where(events.c.session_id == session_id)
+            .order_by(events.c.id)
+        ).all()
+        notes = connection.execute(
+            select(observations.c.activity_id, observations.c.text, observations.c.written_at)
+            .where(observations.c.session_id == session_id)
+            .order_by(observations.c.id)
+        ).all()
+    # Numbers in random order: the database's ids would tell who joined first.
+    shuffled = random.SystemRandom().sample(people, len(people))
+    number = {participant_id: index for index, participant_id in enumerate(shuffled, start=1)}
+    return {
+        "session": {name: row._mapping[name] for name in SESSION_COLUMNS},
+        "activity_states": [
+            {"activity_id": state.activity_id, "status": state.status, "revealed": state.revealed}
+            for state in states
+        ],
+        "participants": len(people),
+        "answers": sorted(
+            (
+                {
+                    "activity_id": answer.activity_id,
+                    "participant": number[answer.participant_id],
+                    "passed": bool(answer.passed),
+                    "value": None if answer.value_json is None else json.loads(answer.value_json),
+                    "moderation": answer.moderation,
+                }
+                for answer in stored
+            ),
+            key=lambda answer: (answer["activity_id"], answer["participant"]),
+        ),
+        "events": [
+            {"action": event.action, "activity_id": event.activity_id, "at": event.at}
+            for event in logged
+        ],
+        "observations": [
+            {"activity_id": note.activity_id, "text": note.text, "written_at": note.written_at}
+            for note in notes
+        ],
+    }
+
+
+def load_session(store: Store, data: dict[str, Any], join_code: str) -> int:
+    """Insert an archived session under `join_code`, in one transaction; JoinCodeTaken if the
+    code is in use. Returns the new session's id."""
+    session = {name: data["session"][name] for name in SESSION_COLUMNS}
+    session["join_code"] = join_code
+    with store.writing() as connection:
+        if connection.scalar(select(sessions.c.id).where(sessions.c.join_code == join_code)):
+            raise JoinCodeTaken(join_code)
+        session_id = connection.execute(sessions.insert().values(**session)).inserted_primary_key[0]
+        if data["activity_states"]:
+            connection.execute(
+                activity_states.insert(),
+                [{"session_id": session_id, **state} for state in data["activity_states"]],
+            )
+        ids = {}
+        for number in range(1, data["participants"] + 1):
+            ids[number] = connection.execute(
+                participants.insert().values(
+                    session_id=session_id, token_hash=secrets.token_hex(32)
+                )
+            ).inserted_primary_key[0]
+        if data["answers"]:
+            connection.execute(
+                answers.insert(),
+                [
+                    {
+                        "session_id": session_id,
+                        "activity_id": answer["activity_id"],
+                        "participant_id": ids[answer["participant"]],
+                        "passed": answer["passed"],
+                        "value_json": None
+                        if answer["passed"]
+                        else json.dumps(answer["value"], ensure_ascii=False),
+                        "moderation": answer["moderation"],
+                    }
+                    for answer in data["answers"]
+                ],
+            )
+        if data["events"]:
+            connection.execute(
+                events.insert(), [{"session_id": session_id, **event} for event in data["events"]]
+            )
+        if data["observations"]:
+            connection.execute(
+                observations.insert(),
+                [{"session_id": session_id, **note} for note in data["observations"]],
+            )
+    return session_id
