@@ -54,7 +54,7 @@ def test_an_opened_session_shows_its_results_with_the_rooms_suppression(sqlite_s
     captions = [caption.value for caption in app.caption]
     assert "Results appear once 3 people have answered." in captions
     labels = [button.proto.label for button in app.get("download_button")]
-    assert labels == ["Report (HTML)", "Workbook (Excel)", "Aggregates (CSV)"]
+    assert labels == ["Report (HTML)", "Workbook (Excel)", "Aggregates (CSV)", "Archive (JSON)"]
 
 
 def test_observations_and_the_headcount_are_kept(sqlite_store, deck):
@@ -80,3 +80,13 @@ def test_two_sessions_of_one_deck_side_by_side(sqlite_store, deck):
     specs = [chart.proto.spec.replace(" ", "") for chart in app.get("plotly_chart")]
     assert len(specs) == 3
     assert '"x":[2,2,1]' in specs[1] and '"x":[2,1,1]' in specs[2]
+
+
+def test_a_session_is_deleted_only_once_confirmed(sqlite_store, deck):
+    session = _answered_session(sqlite_store, deck, people=4)
+    app = _app(sqlite_store)
+    assert app.button(key=f"delete-{session.id}").disabled
+    app.checkbox(key=f"delete-sure-{session.id}").check().run(timeout=TIMEOUT)
+    app.button(key=f"delete-{session.id}").click().run(timeout=TIMEOUT)
+    assert sqlite_store.session(session.id) is None
+    assert "No sessions here yet" in app.info[0].value
