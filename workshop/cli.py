@@ -7,6 +7,7 @@ workshop sessions                 list the sessions held (rehearsals with --rehe
 workshop export SESSION           write a session's report, workbook, CSV and archive
 workshop restore FILE             bring back a session from its JSON archive
 workshop delete SESSION           delete a session and everything of it (asks first)
+workshop purge [--older-than N]   keep only the aggregates of sessions older than N days
 workshop decks validate PATH...   check deck files; exit status 1 on any problem
 
 Every command is safe to run while Tandem serves a workshop from the same database.
@@ -24,9 +25,11 @@ from pathlib import Path
 
 from workshop.curriculum.deck_files import DECK_FOLDER, load_deck
 from workshop.curriculum.decks import CurriculumError
+from workshop.curriculum.practice import load_practice, practice_file
 from workshop.renderers.exports import EXPORTS, file_name
 from workshop.renderers.table import day
 from workshop.review import archive
+from workshop.review.retention import purge_older_than
 from workshop.review.session import find_session, list_sessions, review_session
 from workshop.room import live
 from workshop.store import Store, database_url, pg_dump_advice, sqlite_database_file
@@ -211,6 +214,32 @@ def _delete(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _purge(arguments: argparse.Namespace) -> int:
+    days = arguments.older_than
+    if days is None:
+        try:
+            days = load_practice(practice_file()).retention.keep_answers_days
+        except CurriculumError as error:
+            print(error)
+            return 1
+    if days is None:
+        print(
+            "Say how old: --older-than DAYS, or set keep_answers_days under [retention] in "
+            "practice.toml."
+        )
+        return 1
+    if days < 1:
+        print("Answers are kept for at least a day: --older-than 1 or more.")
+        return 1
+    with _opened_store() as store:
+        purged = purge_older_than(store, days)
+    if purged:
+        print(f"Kept only the aggregates of {len(purged)} sessions: {', '.join(purged)}.")
+    else:
+        print(f"No session older than {days} days still had its answers.")
+    return 0
+
+
 def _validate(arguments: argparse.Namespace) -> int:
     paths = arguments.paths or sorted(DECK_FOLDER.glob("*.toml"))
     failed = 0
@@ -256,6 +285,16 @@ def build_parser() -> argparse.ArgumentParser:
     delete.add_argument("session", help="the session's join code or id")
     delete.add_argument("--yes", action="store_true", help="do not ask first")
     delete.set_defaults(run=_delete)
+    purge = commands.add_parser(
+        "purge", help="keep only the aggregates of sessions older than a number of days"
+    )
+    purge.add_argument(
+        "--older-than",
+        type=int,
+        metavar="DAYS",
+        help="default: keep_answers_days under [retention] in practice.toml",
+    )
+    purge.set_defaults(run=_purge)
     decks = commands.add_parser("decks", help="work with deck files")
     deck_commands = decks.add_subparsers(dest="deck_command", required=True)
     validate = deck_commands.add_parser("validate", help="check deck files")

@@ -21,12 +21,14 @@ def test_a_version_1_database_is_migrated_in_place(store, deck):
     live.go_to(store, session.id, 1)
     person = store.join(session.id, "p" * 64)
     store.record_answer(session.id, "colour", person, passed=False, value=2)
-    # Turn the database back into what version 1 wrote: no rehearsal or headcount column, no
-    # observations, events of a kind.
+    # Turn the database back into what version 1 wrote: no rehearsal, headcount or purge column,
+    # no observations, snapshots or purges, events of a kind.
     with store.engine.begin() as connection:
         connection.exec_driver_sql("ALTER TABLE sessions DROP COLUMN rehearsal")
         connection.exec_driver_sql("ALTER TABLE sessions DROP COLUMN headcount")
-        connection.exec_driver_sql("DROP TABLE observations")
+        connection.exec_driver_sql("ALTER TABLE sessions DROP COLUMN purged_at")
+        for table in ("observations", "snapshots", "purges"):
+            connection.exec_driver_sql(f"DROP TABLE {table}")
         connection.exec_driver_sql("ALTER TABLE events RENAME COLUMN action TO kind")
         connection.exec_driver_sql("UPDATE settings SET value = '1' WHERE key = 'schema_version'")
     store.migrate()

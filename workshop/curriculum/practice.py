@@ -32,10 +32,18 @@ class Support(BaseModel):
     resources: list[str] = Field(default=GENERAL_RESOURCES, min_length=1, max_length=12)
 
 
+class Retention(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    # After this many days a session's answers are purged; its aggregates stay. None: kept.
+    keep_answers_days: int | None = Field(default=None, ge=1, le=36500)
+
+
 class Practice(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     support: Support = Support()
+    retention: Retention = Retention()
 
     def fill(self, deck: Deck) -> Deck:
         """The deck with this practice's resources on every slide that asks for them."""

@@ -115,6 +115,11 @@ def _session(store: Store, review: SessionReview) -> None:
     st.subheader(row.title)
     if row.rehearsal:
         st.info("Rehearsal: the answers come from simulated participants.")
+    if row.purged_at is not None:
+        st.info(
+            f"Its answers were purged on {day(row.purged_at)} (the practice's retention "
+            "period): these are its results as they were."
+        )
     columns = st.columns(4)
     columns[0].metric("Date", day(row.created_at))
     columns[1].metric("Duration", _duration(summary))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workshop.activities import ActivitySpec
+from workshop.review import snapshots
 from workshop.review.before_after import Comparison, comparisons
 from workshop.room import live
 from workshop.room.results import Result
@@ -131,25 +132,42 @@ def agenda_as_run(session: live.Live, events: list[Event]) -> tuple[AgendaItem, 
 
 
 def review_session(store: Store, session_id: int) -> SessionReview | None:
+    """The session as a counselor reviews it; a purged one from what it kept of itself."""
     session = live.load(store, session_id)
     if session is None:
         return None
+    if session.row.purged_at is not None:
+        kept = store.snapshots(session_id)
+        joined = int(kept.get("joined", "0"))
+        found = tuple(snapshots.loads(kept.get("comparisons", "[]"), session.deck))
+
+        def result(activity: ActivitySpec) -> Result | None:
+            payload = kept.get(f"result:{activity.id}")
+            return snapshots.loads(payload, session.deck) if payload else None
+
+    else:
+        joined = store.participant_count(session_id)
+        found = tuple(comparisons(store, session))
+
+        def result(activity: ActivitySpec) -> Result | None:
+            return live.result_of(store, session, activity) if activity.answerable else None
+
     notes = store.observations(session_id)
     activities = tuple(
         ActivityReview(
             activity,
-            live.result_of(store, session, activity) if activity.answerable else None,
+            result(activity),
             tuple(note for note in notes if note.activity_id == activity.id),
         )
         for activity in session.deck.activities
     )
     return SessionReview(
         session=session,
-        joined=store.participant_count(session_id),
+        joined=joined,
         agenda=agenda_as_run(session, store.events(session_id)),
         activities=activities,
         observations=tuple(note for note in notes if note.activity_id is None),
-        comparisons=tuple(comparisons(store, session)),
+        comparisons=found,
     )
 
 

@@ -24,6 +24,7 @@ from workshop.store.schema import (
     observations,
     participants,
     sessions,
+    snapshots,
 )
 
 # The session's own columns an archive keeps (its id is the database's business).
@@ -67,6 +68,11 @@ def dump_session(store: Store, session_id: int) -> dict[str, Any] | None:
             .where(observations.c.session_id == session_id)
             .order_by(observations.c.id)
         ).all()
+        kept = connection.execute(
+            select(snapshots.c.name, snapshots.c.payload)
+            .where(snapshots.c.session_id == session_id)
+            .order_by(snapshots.c.name)
+        ).all()
     # Numbers in random order: the database's ids would tell who joined first.
     shuffled = random.SystemRandom().sample(people, len(people))
     number = {participant_id: index for index, participant_id in enumerate(shuffled, start=1)}
@@ -98,6 +104,8 @@ def dump_session(store: Store, session_id: int) -> dict[str, Any] | None:
             {"activity_id": note.activity_id, "text": note.text, "written_at": note.written_at}
             for note in notes
         ],
+        # A purged session's results as they were (its answers are gone).
+        "snapshots": [{"name": row.name, "payload": row.payload} for row in kept],
     }
 
 
@@ -147,5 +155,10 @@ def load_session(store: Store, data: dict[str, Any], join_code: str) -> int:
             connection.execute(
                 observations.insert(),
                 [{"session_id": session_id, **note} for note in data["observations"]],
+            )
+        if data.get("snapshots"):
+            connection.execute(
+                snapshots.insert(),
+                [{"session_id": session_id, **kept} for kept in data["snapshots"]],
             )
     return session_id

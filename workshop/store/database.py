@@ -33,8 +33,10 @@ from workshop.store.schema import (
     metadata,
     observations,
     participants,
+    purges,
     sessions,
     settings,
+    snapshots,
 )
 
 DEFAULT_DATABASE = PROJECT_FOLDER / "sessions" / "tandem.db"
@@ -65,6 +67,7 @@ class SessionRow:
     timer_seconds: int | None
     rehearsal: bool = False
     headcount: int | None = None
+    purged_at: float | None = None
 
 
 @dataclass(frozen=True)
@@ -319,6 +322,47 @@ class Store:
         except IntegrityError:
             raise JoinCodeTaken(join_code) from None
         return session_id
+
+    def purge_answers(self, session_id: int, kept: dict[str, str], what: str) -> None:
+        """Retention: delete a session's answers and participants, keeping `kept` (name to
+        JSON payload: its results as they were), and record that the purge happened."""
+        now = self.clock()
+        with self.writing() as connection:
+            connection.execute(snapshots.delete().where(snapshots.c.session_id == session_id))
+            if kept:
+                connection.execute(
+                    snapshots.insert(),
+                    [
+                        {"session_id": session_id, "name": name, "payload": payload}
+                        for name, payload in kept.items()
+                    ],
+                )
+            connection.execute(answers.delete().where(answers.c.session_id == session_id))
+            connection.execute(participants.delete().where(participants.c.session_id == session_id))
+            connection.execute(
+                update(sessions)
+                .where(sessions.c.id == session_id)
+                .values(
+                    purged_at=now, status="ended", ended_at=func.coalesce(sessions.c.ended_at, now)
+                )
+            )
+            connection.execute(purges.insert().values(what=what, at=now))
+
+    def snapshots(self, session_id: int) -> dict[str, str]:
+        """What a purged session kept: name to JSON payload."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(snapshots.c.name, snapshots.c.payload).where(
+                    snapshots.c.session_id == session_id
+                )
+            )
+            return {row.name: row.payload for row in rows}
+
+    def purges(self) -> list[tuple[str, float]]:
+        """Every purge recorded: (what, when), the oldest first."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(purges.c.what, purges.c.at).order_by(purges.c.id))
+            return [(row.what, row.at) for row in rows]
 
     def delete_session(self, session_id: int) -> bool:
         """Delete a session and everything of it (answers, participants, actions, notes)."""

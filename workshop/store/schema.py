@@ -21,7 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def _false(dialect: str) -> str:
@@ -40,6 +40,8 @@ MIGRATIONS: dict[int, list[Callable[[str], str]]] = {
     3: [lambda dialect: "ALTER TABLE events RENAME COLUMN kind TO action"],
     # The facilitator's own count of the room; the observations table is new (made whole).
     4: [lambda dialect: "ALTER TABLE sessions ADD COLUMN headcount INTEGER"],
+    # Retention: when a session's answers were purged; the snapshots and purges tables are new.
+    5: [lambda dialect: "ALTER TABLE sessions ADD COLUMN purged_at FLOAT"],
 }
 
 metadata = MetaData()
@@ -71,6 +73,8 @@ sessions = Table(
     Column("rehearsal", Boolean, nullable=False, default=False),
     # How many people the facilitator counted in the room, if they said (phones may not all join).
     Column("headcount", Integer),
+    # When its answer-level data was purged (retention): only its snapshots remain.
+    Column("purged_at", Float),
 )
 
 activity_states = Table(
@@ -125,4 +129,22 @@ observations = Table(
     Column("activity_id", String(48)),
     Column("text", Text, nullable=False),
     Column("written_at", Float, nullable=False),
+)
+
+# What a purged session keeps: its results and comparisons as they were, and how many joined.
+snapshots = Table(
+    "snapshots",
+    metadata,
+    Column("session_id", ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
+    Column("name", String(64), primary_key=True),  # "joined", "result:<activity id>", ...
+    Column("payload", Text, nullable=False),
+)
+
+# That a purge happened, and when: never what was purged beyond which session it was.
+purges = Table(
+    "purges",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("what", Text, nullable=False),
+    Column("at", Float, nullable=False),
 )

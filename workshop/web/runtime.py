@@ -10,6 +10,9 @@ from __future__ import annotations
 import functools
 import sys
 
+from workshop.curriculum.decks import CurriculumError
+from workshop.curriculum.practice import load_practice, practice_file
+from workshop.review.retention import purge_older_than
 from workshop.room import live
 from workshop.store import Store
 from workshop.web import keys
@@ -23,7 +26,20 @@ def shared_store() -> Store:
     keys.adopt_environment_passcode(store)
     for warning in store.storage_warnings():
         print(f"Warning: {warning}", file=sys.stderr, flush=True)
+    _purge_by_retention(store)
     return store
+
+
+def _purge_by_retention(store: Store) -> None:
+    """At start-up: purge answers older than the practice's retention period, if it sets one."""
+    try:
+        days = load_practice(practice_file()).retention.keep_answers_days
+    except CurriculumError:
+        return  # the library names the problem with the practice file
+    if days is not None:
+        purged = purge_older_than(store, days)
+        if purged:
+            print(f"Retention: kept only the aggregates of {len(purged)} sessions.", flush=True)
 
 
 @functools.cache
