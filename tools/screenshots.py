@@ -26,6 +26,7 @@ from workshop.testing.browser import (
     start_session,
     url_from_qr_code,
 )
+from workshop.testing.rooms import finished_workshop
 from workshop.testing.server import Server
 
 
@@ -80,10 +81,36 @@ def main(output: Path) -> None:
             expect(screen.locator(".js-plotly-plot text", has_text="calm").first).to_be_visible()
             screen.wait_for_timeout(1500)
             screen.screenshot(path=output / "projector-words.png")
+            _review(control, server, output, Path(folder))
         finally:
             browser.close()
             server.stop()
     print(f"screenshots written to {output}")
+
+
+def _review(control, server: Server, output: Path, folder: Path) -> None:
+    """The review of a finished workshop, and the first page of its report."""
+    code = finished_workshop(server.database_url)
+    control.set_viewport_size({"width": 1440, "height": 900})
+    control.goto(f"{server.url}/review")
+    control.get_by_text("Show rehearsals too").click()
+    expect(control.get_by_text("rehearsal").first).to_be_visible()
+    control.get_by_role("combobox", name="Open a session").click()
+    control.get_by_role("option", name=re.compile(code)).click()
+    expect(control.get_by_text("Before and after")).to_be_visible()
+    control.wait_for_timeout(1500)
+    control.screenshot(path=output / "review.png")
+    with control.expect_download() as download:
+        control.get_by_role("button", name="Report (HTML)").click()
+    report_file = folder / "report.html"
+    download.value.save_as(report_file)
+    report = control.context.new_page()
+    report.set_viewport_size({"width": 1000, "height": 1300})
+    report.goto(report_file.as_uri())
+    report.screenshot(path=output / "report.png")
+    report.get_by_role("heading", name="Before and after").scroll_into_view_if_needed()
+    report.screenshot(path=output / "report-before-after.png")
+    report.close()
 
 
 def _editor(control, output: Path) -> None:

@@ -123,3 +123,13 @@ def test_time_against_the_plan_is_shown(sqlite_store, session):
     agenda = app.dataframe[0].value
     assert list(agenda["Planned (min)"])[:2] == [1, 2]
     assert list(agenda["Actual"])[:3] == ["0:20", "0:30", ""]
+
+
+def test_an_observation_noted_during_the_session_is_kept_for_the_review(sqlite_store, session):
+    live.go_to(sqlite_store, session.id, 1)
+    app = _app(sqlite_store, session.id)
+    assert "no names" in " ".join(caption.value for caption in app.caption)
+    app.text_area(key="control_observation").input("Quiet at first, then lively.")
+    app.button(key="control_observation_keep").click().run(timeout=20)
+    [note] = sqlite_store.observations(session.id)
+    assert (note.activity_id, note.text) == ("colour", "Quiet at first, then lively.")

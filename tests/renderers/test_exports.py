@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import random
 import re
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -208,3 +210,25 @@ def test_files_are_named_by_date_and_code_only():
 @pytest.mark.parametrize("format_name", sorted(EXPORTS))
 def test_every_export_of_an_empty_session_still_works(format_name):
     assert EXPORTS[format_name].make(made_up_review({}, threshold=5))
+
+
+GOLDEN_REPORT = Path(__file__).parent / "golden" / "report.html"
+
+
+def _normalised_report(html: str) -> str:
+    """The report with each chart reduced to the words it shows: what a reader checks, free of
+    the drawing's coordinates and ids (which move with matplotlib's releases)."""
+
+    def words(match: re.Match) -> str:
+        texts = re.findall(r"<text[^>]*>([^<]*)</text>", match.group(0))
+        return "<svg>" + " | ".join(text.strip() for text in texts if text.strip()) + "</svg>"
+
+    return re.sub(r"<svg.*?</svg>", words, html, flags=re.S)
+
+
+def test_the_report_matches_its_golden_file():
+    review = made_up_review({activity: 6 for activity in ANSWERABLE}, threshold=3)
+    drawn = _normalised_report(EXPORTS["html"].make(review).decode())
+    if os.environ.get("TANDEM_UPDATE_GOLDEN") == "1":
+        GOLDEN_REPORT.write_text(drawn, encoding="utf-8")
+    assert drawn == GOLDEN_REPORT.read_text(encoding="utf-8")

@@ -14,6 +14,7 @@ import streamlit as st
 
 from workshop.activities import kind_of
 from workshop.renderers import projector
+from workshop.review.session import NAMES_REMINDER, ObservationError, add_observation
 from workshop.room import live
 from workshop.room.moderation import APPROVED, FLAGGED, PENDING, REJECTED
 from workshop.room.timing import Timing, describe_schedule
@@ -61,6 +62,7 @@ def render(store: Store, session_id: int | None, public_url: str | None) -> None
     with left:
         _navigation(store, session)
         _current_activity(session)
+        _observation(store, session)
     _live_panel(store, session.id)
     with st.expander("End the session"):
         confirm = st.checkbox("Yes, the workshop is over", key="end_confirm")
@@ -163,6 +165,23 @@ def _current_activity(session: live.Live) -> None:
         st.text(activity.prompt)
     if activity.notes:
         st.info(activity.notes, icon=":material/sticky_note_2:")
+
+
+def _observation(store: Store, session: live.Live) -> None:
+    """Note what you notice as it happens; the review keeps it with the activity on screen."""
+    activity = session.current
+    about = f"about “{activity.title}”" if activity else "about the session"
+    with st.popover(f"Note an observation {about}"):
+        st.caption(NAMES_REMINDER)
+        text = st.text_area("What you noticed", key="control_observation")
+        if st.button("Keep it", key="control_observation_keep"):
+            try:
+                add_observation(store, session.id, activity.id if activity else None, text)
+            except ObservationError as problem:
+                st.error(str(problem))
+            else:
+                st.session_state.pop("control_observation", None)
+                st.toast("Kept for the review.")
 
 
 def _timer_panel(store: Store, session: live.Live) -> None:
