@@ -12,7 +12,7 @@ from html import escape
 
 import streamlit as st
 
-from workshop.renderers import charts, projector
+from workshop.renderers import charts, projector, table
 from workshop.renderers.exports import EXPORTS, file_name
 from workshop.renderers.table import day
 from workshop.review import archive
@@ -127,22 +127,7 @@ def _session(store: Store, review: SessionReview) -> None:
     columns[3].metric("Headcount", "—" if row.headcount is None else row.headcount)
     _downloads(store, review)
     with st.expander("Agenda: planned and as it ran"):
-        st.dataframe(
-            [
-                {
-                    "#": item.number,
-                    "Activity": item.activity.title,
-                    "Planned (min)": item.activity.minutes,
-                    "Actual (min)": None if item.seconds is None else round(item.seconds / 60, 1),
-                    "Skipped": item.skipped,
-                    "Reopened": item.reopened,
-                    "Revealed": item.revealed,
-                }
-                for item in review.agenda
-            ],
-            hide_index=True,
-            width="stretch",
-        )
+        st.dataframe(table.agenda(review), hide_index=True, width="stretch")
     for number, item in enumerate(review.activities, start=1):
         with st.container(border=True):
             st.markdown(f"**{number}. {escape(item.activity.title)}**")

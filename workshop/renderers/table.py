@@ -87,16 +87,18 @@ def aggregates(review: SessionReview) -> pd.DataFrame:
 
 
 def agenda(review: SessionReview) -> pd.DataFrame:
+    """The agenda as it ran: planned against actual minutes, and what was skipped, reopened or
+    revealed (the review page and the workbook show this same table)."""
     records = [
         {
-            "number": item.number,
-            "activity": item.activity.title,
-            "kind": kind_of(item.activity).label,
-            "planned_minutes": item.activity.minutes,
-            "actual_minutes": None if item.seconds is None else round(item.seconds / 60, 1),
-            "skipped": item.skipped,
-            "reopened": item.reopened,
-            "revealed": item.revealed,
+            "#": item.number,
+            "Activity": item.activity.title,
+            "Kind": kind_of(item.activity).label,
+            "Planned (min)": item.activity.minutes,
+            "Actual (min)": None if item.seconds is None else round(item.seconds / 60, 1),
+            "Skipped": item.skipped,
+            "Reopened": item.reopened,
+            "Revealed": item.revealed,
         }
         for item in review.agenda
     ]
