@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from tests.conftest import postgres_schema
+from tests.conftest import postgres_schema, small_deck_data
+from workshop.curriculum.decks import parse_deck
 from workshop.review import archive
 from workshop.review.session import add_observation, review_session
 from workshop.room import live
@@ -58,10 +59,16 @@ def test_a_session_comes_back_identical_in_another_database(sqlite_store, deck, 
         assert _comparable(review_session(other, restored)) == _comparable(
             review_session(sqlite_store, session.id)
         )
-        # The same queue of written answers, the same actions at the same times.
-        assert sorted(item.text for item in other.moderation_queue(restored, "say")) == sorted(
-            item.text for item in sqlite_store.moderation_queue(session.id, "say")
-        )
+
+        # The same queue of written answers (the words only of those approved), the same
+        # actions at the same times.
+        def queue(store, session_id):
+            return sorted(
+                (item.moderation, item.text if item.moderation == "approved" else "")
+                for item in store.moderation_queue(session_id, "say")
+            )
+
+        assert queue(other, restored) == queue(sqlite_store, session.id)
         assert other.events(restored) == sqlite_store.events(session.id)
         other.close()
 
@@ -70,12 +77,10 @@ def test_the_archive_holds_no_token_hash_or_order_of_joining(sqlite_store, deck)
     session = _finished(sqlite_store, deck)
     text = archive.archive(sqlite_store, session.id).decode()
     document = json.loads(text)
-    hashes = [
-        row[0]
-        for row in sqlite_store.engine.connect().exec_driver_sql(
-            "SELECT token_hash FROM participants"
-        )
-    ]
+    with sqlite_store.engine.connect() as connection:
+        hashes = [
+            row[0] for row in connection.exec_driver_sql("SELECT token_hash FROM participants")
+        ]
     assert all(value not in text for value in hashes)
     assert "token" not in text and "hash" not in text
     assert document["participants"] == 7
@@ -105,3 +110,57 @@ def test_a_damaged_or_newer_or_foreign_archive_is_refused_with_a_message(sqlite_
     with pytest.raises(archive.ArchiveError, match="not JSON"):
         archive.restore(sqlite_store, b"\x89PNG")
     assert len(sqlite_store.sessions()) == 1  # nothing half restored
+
+
+def test_unapproved_words_stay_out_of_the_archive(sqlite_store, deck):
+    session = _finished(sqlite_store, deck)
+    queue = sqlite_store.moderation_queue(session.id, "say")
+    flagged = [item.text for item in queue if item.moderation == "flagged"]
+    assert flagged  # a rehearsal always holds one flagged example
+    text = archive.archive(sqlite_store, session.id).decode()
+    assert all(json.dumps(words)[1:-1] not in text for words in flagged)
+    written = [
+        answer
+        for answer in json.loads(text)["answers"]
+        if answer["activity_id"] == "say" and not answer["passed"]
+    ]
+    assert sorted(answer["moderation"] for answer in written) == sorted(
+        item.moderation for item in queue
+    )
+    # Words only where the facilitator approved them.
+    assert all(bool(answer["value"]) == (answer["moderation"] == "approved") for answer in written)
+
+
+def test_a_persons_answers_are_linked_only_between_a_before_and_its_after():
+    data = small_deck_data()
+    quiz = next(a for a in data["activities"] if a["id"] == "quiz")
+    data["activities"].append(
+        {**quiz, "id": "quiz-after", "title": "Quiz again", "pairs_with": "quiz"}
+    )
+    deck = parse_deck(data)
+    people = list(range(101, 107))
+    contents = {
+        "participants": people,
+        "answers": [
+            {
+                "activity_id": activity,
+                "participant": person,
+                "passed": False,
+                "value": person,
+                "moderation": None,
+            }
+            for activity in ("colour", "weather", "quiz", "quiz-after")
+            for person in people
+        ],
+    }
+    unlinked = False
+    for _ in range(20):
+        made = archive._private(contents, deck)
+        by_activity = {}
+        for answer in made["answers"]:
+            by_activity.setdefault(answer["activity_id"], {})[answer["participant"]] = answer[
+                "value"
+            ]
+        assert by_activity["quiz"] == by_activity["quiz-after"]  # pairs survive
+        unlinked = unlinked or by_activity["colour"] != by_activity["weather"]
+    assert unlinked  # other activities are numbered afresh

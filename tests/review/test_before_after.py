@@ -159,7 +159,7 @@ def test_a_session_compares_its_pairs_and_says_what_it_cannot_show(sqlite_store,
     assert scale.before == (2, 2, 2) and scale.after == (0, 2, 4)
     assert scale.rank_biserial == 1.0  # four moved up, two stayed at the top
     words = plain_words(first)
-    assert "Before, 2 of 6 answered rightly (33%" in words
+    assert "Before, 2 of 6 answered correctly (33%" in words
     assert "no comparison group" in words and "cannot show that the workshop caused" in words
 
 

@@ -24,7 +24,8 @@ class Export:
 
 def _csv(review: SessionReview) -> bytes:
     # utf-8-sig: spreadsheet programs then read accents and dashes right.
-    return table.aggregates(review).to_csv(index=False).encode("utf-8-sig")
+    rows = table.for_spreadsheet(table.aggregates(review))
+    return rows.to_csv(index=False).encode("utf-8-sig")
 
 
 EXPORTS: dict[str, Export] = {

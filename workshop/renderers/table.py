@@ -1,11 +1,13 @@
-"""A reviewed session as tables (pandas): the CSV of aggregates and the workbook's sheets.
+"""A reviewed session as tables (pandas): the CSV of aggregates, the workbook's sheets and the
+review page's agenda.
 
 Only what each Result holds is tabled, so an activity below its threshold, or a private one never
 revealed, is one row marked suppressed and nothing else. No participant, no time of any answer,
 no order of answers, no score: counts, shares, mean places, approved text.
 
 Spreadsheet programs run a cell that starts with = + - @ (or a tab or carriage return) as a
-formula, so text from decks and participants is neutralised before it reaches a file.
+formula, so `for_spreadsheet` neutralises deck and participant text in every table written to a
+CSV or a workbook (a page shows the text as it is).
 """
 
 from __future__ import annotations
@@ -46,6 +48,13 @@ def neutralised(value: Any) -> Any:
     return value
 
 
+def for_spreadsheet(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table with every cell a spreadsheet would run neutralised, headers included."""
+    cleaned = frame.map(neutralised)
+    cleaned.columns = [neutralised(column) for column in cleaned.columns]
+    return cleaned
+
+
 def day(timestamp: float) -> str:
     """The date a session ran (UTC): days, never times of anything a participant did."""
     return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d")
@@ -83,7 +92,7 @@ def aggregates(review: SessionReview) -> pd.DataFrame:
             records.append({**head, **activity, "suppressed": False, **line})
     table = pd.DataFrame.from_records(records, columns=AGGREGATE_COLUMNS)
     table["count"] = table["count"].astype("Int64")
-    return table.map(neutralised)
+    return table
 
 
 def agenda(review: SessionReview) -> pd.DataFrame:
@@ -102,7 +111,7 @@ def agenda(review: SessionReview) -> pd.DataFrame:
         }
         for item in review.agenda
     ]
-    return pd.DataFrame.from_records(records).map(neutralised)
+    return pd.DataFrame.from_records(records)
 
 
 def notes(review: SessionReview) -> pd.DataFrame:
@@ -124,9 +133,7 @@ def notes(review: SessionReview) -> pd.DataFrame:
             {"activity": item.activity.title, "source": "observation", "text": note.text}
             for note in item.observations
         )
-    return pd.DataFrame.from_records(records, columns=["activity", "source", "text"]).map(
-        neutralised
-    )
+    return pd.DataFrame.from_records(records, columns=["activity", "source", "text"])
 
 
 def summary(review: SessionReview) -> pd.DataFrame:
@@ -143,4 +150,4 @@ def summary(review: SessionReview) -> pd.DataFrame:
         ("Rehearsal", "yes" if row.rehearsal else "no"),
         ("Status", row.status),
     ]
-    return pd.DataFrame(facts, columns=["item", "value"]).map(neutralised)
+    return pd.DataFrame(facts, columns=["item", "value"])

@@ -1,8 +1,8 @@
 """A reviewed session as an Excel workbook (openpyxl): Summary, Agenda, one sheet per activity,
 Before-after, Notes; readable as opened (widths, a frozen header row, percentages as such).
 
-The sheets are the tables of table.py, already neutralised; every text cell is also written as
-text, so nothing in a workbook is ever a formula.
+The sheets are the tables of table.py, neutralised for a spreadsheet; every text cell is also
+written as text, so nothing in a workbook is ever a formula.
 """
 
 from __future__ import annotations
@@ -19,14 +19,30 @@ from workshop.review import before_after
 from workshop.review.session import SessionReview
 
 MAX_WIDTH = 60
+# Columns that hold shares (0 to 1), shown as percentages.
+PERCENT_COLUMNS = {"share", "right before", "right after"}
 UNSAFE_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
 
 
+def _excel_length(text: str) -> int:
+    """Excel counts a name in UTF-16 units: an emoji takes two."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def sheet_name(number: int, title: str, taken: set[str]) -> str:
-    """An Excel sheet name: at most 31 characters, none of []:*?/\\, unique in the workbook."""
-    name = UNSAFE_IN_SHEET_NAMES.sub(" ", f"{number} {title}")[:31].strip()
+    """An Excel sheet name: at most 31 characters, none of []:*?/\\, not starting or ending
+    with an apostrophe, unique in the workbook (the number in front keeps it so)."""
+    name = UNSAFE_IN_SHEET_NAMES.sub(" ", f"{number} {title}")
+    while _excel_length(name) > 31:
+        name = name[:-1]
+    name = name.strip().strip("'").strip() or str(number)
+    suffix = 1
     while name.lower() in taken:
-        name = f"{name[:28]} {len(taken)}"
+        suffix += 1
+        ending = f" {suffix}"
+        while _excel_length(name + ending) > 31:
+            name = name[:-1]
+        name = name.rstrip() + ending
     taken.add(name.lower())
     return name
 
@@ -41,7 +57,7 @@ def _tidy(sheet: Worksheet, frame: pd.DataFrame) -> None:
             cell = sheet.cell(row=row, column=index)
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # text stays text, whatever it starts with
-            if column == "share" and isinstance(cell.value, float):
+            if str(column) in PERCENT_COLUMNS and isinstance(cell.value, float):
                 cell.number_format = "0%"
 
 
@@ -66,6 +82,7 @@ def workbook(review: SessionReview) -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in sheets:
-            frame.to_excel(writer, sheet_name=name, index=False)
-            _tidy(writer.sheets[name], frame)
+            cleaned = table.for_spreadsheet(frame)
+            cleaned.to_excel(writer, sheet_name=name, index=False)
+            _tidy(writer.sheets[name], cleaned)
     return buffer.getvalue()

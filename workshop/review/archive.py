@@ -2,17 +2,26 @@
 
 The file says what it is and which version of the format it follows, and carries a checksum of
 its contents, so `workshop restore` refuses a damaged file, or one written by a newer Tandem,
-with a message instead of restoring something half right. What it holds is store/archive.py's:
-answer-level data without any token or hash, participants renumbered at random.
+with a message instead of restoring something half right.
+
+It holds answers, so results can be recomputed after a move, but nothing more about a person
+than results need: no token or hash; participants renumbered at random, afresh for every
+activity (only activities paired for before/after share a numbering, so their comparison comes
+back), so nobody's answers are linked across the session; answers listed by activity and that
+number, so nothing tells who joined or answered first; and the words of text the facilitator
+did not approve (waiting, kept off screen, flagged) left out, only their status kept.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import random
 from typing import Any
 
+from workshop.curriculum.decks import Deck
 from workshop.room import live
+from workshop.room.moderation import APPROVED
 from workshop.store import JoinCodeTaken, Store
 from workshop.store.archive import dump_session, load_session
 
@@ -29,12 +38,49 @@ def _checksum(contents: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def _linked_groups(deck: Deck) -> list[set[str]]:
+    """Activities whose answers must stay linked per person: each pair of a before and an
+    after; every other activity stands alone."""
+    group_of = {activity.id: {activity.id} for activity in deck.activities}
+    for activity in deck.activities:
+        if activity.pairs_with in group_of:
+            joined = group_of[activity.id] | group_of[activity.pairs_with]
+            for member in joined:
+                group_of[member] = joined
+    unique = {id(group): group for group in group_of.values()}
+    return list(unique.values())
+
+
+def _private(contents: dict[str, Any], deck: Deck) -> dict[str, Any]:
+    """The rows as they may leave: renumbered per group, unapproved words left out."""
+    people = contents["participants"]
+    draw = random.SystemRandom()
+    numbering: dict[str, dict[int, int]] = {}
+    for group in _linked_groups(deck):
+        shuffled = draw.sample(people, len(people))
+        numbers = {participant: number for number, participant in enumerate(shuffled, start=1)}
+        numbering.update({activity_id: numbers for activity_id in group})
+    answers = []
+    for answer in contents["answers"]:
+        moderated_away = answer["moderation"] not in (None, APPROVED)
+        answers.append(
+            {
+                **answer,
+                "participant": numbering[answer["activity_id"]][answer["participant"]],
+                "value": "" if moderated_away and not answer["passed"] else answer["value"],
+            }
+        )
+    answers.sort(key=lambda answer: (answer["activity_id"], answer["participant"]))
+    return {**contents, "participants": len(people), "answers": answers}
+
+
 def archive(store: Store, session_id: int) -> bytes:
     """The session as one JSON file's bytes."""
     contents = dump_session(store, session_id)
     if contents is None:
         raise ArchiveError("There is no such session.")
-    document = {"format": FORMAT, "version": VERSION, **contents}
+    deck = Deck.from_json(contents["session"]["deck_json"])
+    document = {"format": FORMAT, "version": VERSION, **_private(contents, deck)}
     document["checksum"] = _checksum(document)
     return json.dumps(document, ensure_ascii=False, indent=1).encode()
 

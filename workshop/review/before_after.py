@@ -16,9 +16,11 @@ says in plain words what it can and cannot tell: one small group, no comparison 
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from scipy import stats
 
@@ -26,6 +28,11 @@ from workshop.activities import ActivitySpec, kind_of
 from workshop.room import live
 from workshop.store import Answer, Store
 
+# A paired test needs at least this many pairs, whatever the threshold: with fewer, its result
+# is one or two people's change (CURRICULUM.md: exact tests for groups of 6 to 20).
+MIN_PAIRS = 6
+# Up to this many arrangements of the answers, permutation tests enumerate them all (exact).
+EXACT_LIMIT = 200_000
 # Romano et al. (2006): where Cliff's delta stops being negligible, small, medium.
 CLIFF_SIZES = ((0.147, "negligible"), (0.33, "small"), (0.474, "medium"), (1.01, "large"))
 NO_CAUSE = (
@@ -102,6 +109,15 @@ def fisher(before: tuple[int, int], after: tuple[int, int]) -> float:
     return float(stats.fisher_exact([list(before), list(after)]).pvalue)
 
 
+def _exact_when_small(arrangements: int) -> object:
+    """Answers on a scale always tie, and with ties scipy's exact tables do not apply: it falls
+    back on a normal approximation, poor for a small group. Enumerating every arrangement is
+    exact with ties too; beyond EXACT_LIMIT of them, the approximation is good enough."""
+    if arrangements <= EXACT_LIMIT:
+        return stats.PermutationMethod(n_resamples=np.inf)
+    return "auto"
+
+
 def wilcoxon_signed_rank(before: list[int], after: list[int]) -> tuple[float, float]:
     """Wilcoxon's signed-rank test (two-sided) and the matched-pairs rank-biserial correlation
     (Kerby 2014): the share of rank-weighted pairs that moved up minus those that moved down.
@@ -113,14 +129,18 @@ def wilcoxon_signed_rank(before: list[int], after: list[int]) -> tuple[float, fl
     ranks = stats.rankdata([abs(difference) for difference in moved])
     up = sum(rank for rank, difference in zip(ranks, moved, strict=True) if difference > 0)
     down = sum(rank for rank, difference in zip(ranks, moved, strict=True) if difference < 0)
-    test = stats.wilcoxon(moved)
+    arrangements = 2 ** len(moved)  # every way the signs could have fallen
+    test = stats.wilcoxon(moved, method=_exact_when_small(arrangements))
     return float(test.pvalue), float((up - down) / (up + down))
 
 
 def mann_whitney(before: list[int], after: list[int]) -> tuple[float, float]:
     """Mann-Whitney's U test (two-sided) and Cliff's delta: how much more often an after
     answer is higher than a before answer than it is lower (-1 to 1)."""
-    test = stats.mannwhitneyu(after, before, alternative="two-sided")
+    arrangements = math.comb(len(before) + len(after), len(before))
+    test = stats.mannwhitneyu(
+        after, before, alternative="two-sided", method=_exact_when_small(arrangements)
+    )
     delta = 2 * float(test.statistic) / (len(before) * len(after)) - 1
     return float(test.pvalue), delta
 
@@ -181,6 +201,14 @@ def _given(answer: Answer | None) -> object:
     return None if answer is None or answer.passed else answer.value
 
 
+def _pairs_may_be_tested(pairs: int, only_before: int, only_after: int, threshold: int) -> bool:
+    """Whether a paired test may be shown. Beside enough pairs, those who answered only once
+    must be none or a group of their own: with one person leaving between the two, a test on
+    the pairs set against the two results the room saw would give away that person's answer."""
+    few = [count for count in (only_before, only_after) if 0 < count < threshold]
+    return pairs >= max(threshold, MIN_PAIRS) and not few
+
+
 def _split(
     scored: list[tuple[int | None, int | None]],
 ) -> tuple[list[tuple[int, int]], list[int], list[int]]:
@@ -198,7 +226,7 @@ def _binary(item: str, scored: list[tuple[int | None, int | None]], threshold: i
     before = [first for first, _ in scored if first is not None]
     after = [second for _, second in scored if second is not None]
     mcnemar_p = None
-    if len(pairs) >= threshold:
+    if _pairs_may_be_tested(len(pairs), len(only_before), len(only_after), threshold):
         right_to_wrong = sum(1 for first, second in pairs if first and not second)
         wrong_to_right = sum(1 for first, second in pairs if not first and second)
         mcnemar_p = exact_mcnemar(right_to_wrong, wrong_to_right)
@@ -229,7 +257,7 @@ def _ordinal(
     before = Counter(first for first, _ in scored if first is not None)
     after = Counter(second for _, second in scored if second is not None)
     wilcoxon_p = rank_biserial = None
-    if len(pairs) >= threshold:
+    if _pairs_may_be_tested(len(pairs), len(only_before), len(only_after), threshold):
         wilcoxon_p, rank_biserial = wilcoxon_signed_rank(
             [first for first, _ in pairs], [second for _, second in pairs]
         )
@@ -261,52 +289,71 @@ def _p(value: float) -> str:
     return "p < 0.001" if value < 0.001 else f"p = {value:.3f}".rstrip("0").rstrip(".")
 
 
+def _people(count: int) -> str:
+    return "1 person" if count == 1 else f"{count} people"
+
+
+UNTESTED = (
+    "too few for a test that could not point at anyone's answer (a test needs at least "
+    f"{MIN_PAIRS} pairs, and either nobody or a group answering only once)"
+)
+SMALL_P = (
+    "With so few people, a large p does not show that nothing changed, and a small one is "
+    "only a hint."
+)
+
+
 def plain_words(item: BinaryItem | OrdinalItem) -> str:
     """What one compared item shows, and what it cannot: for the counselor reading the report."""
+    tested = False
     if isinstance(item, BinaryItem):
         before, after = item.before, item.after
         said = [
-            f"Before, {before.right} of {before.answered} answered rightly "
+            f"Before, {before.right} of {before.answered} answered correctly "
             f"({_percent(before.share)}, 95% interval {_percent(before.low)} to "
-            f"{_percent(before.high)}); after, "
-            f"{after.right} of {after.answered} ({_percent(after.share)}, "
-            f"{_percent(after.low)} to {_percent(after.high)})."
+            f"{_percent(before.high)}); after, {after.right} of {after.answered} "
+            f"({_percent(after.share)}, {_percent(after.low)} to {_percent(after.high)})."
         ]
         if item.mcnemar_p is not None:
+            tested = True
             said.append(
-                f"{item.pairs} people answered both; for them the exact McNemar test gives "
+                f"{_people(item.pairs)} answered both; for them the exact McNemar test gives "
                 f"{_p(item.mcnemar_p)}."
             )
         else:
-            said.append(f"{item.pairs} people answered both: too few to test the change.")
+            said.append(f"{_people(item.pairs)} answered both: {UNTESTED}.")
         if item.fisher_p is not None:
+            tested = True
             said.append(
                 f"For those who answered only once, Fisher's exact test gives {_p(item.fisher_p)}."
             )
     else:
         said = [
-            f"{sum(item.before)} answered before and {sum(item.after)} after; "
+            f"{_people(sum(item.before))} answered before and {sum(item.after)} after; "
             f"{item.pairs} answered both."
         ]
         if item.wilcoxon_p is None or item.rank_biserial is None:
-            said.append("Too few answered both to test the change.")
-        elif item.rank_biserial == 0:
-            said.append(
-                "For those who answered both, answers did not move on balance "
-                f"(Wilcoxon signed-rank {_p(item.wilcoxon_p)})."
-            )
+            said.append(f"No test of the change: {UNTESTED}.")
+        elif item.rank_biserial == 0 and item.wilcoxon_p == 1.0:
+            tested = True
+            said.append("Of those who answered both, nobody's answer moved on balance.")
         else:
+            tested = True
             direction = "higher" if item.rank_biserial > 0 else "lower"
             said.append(
                 f"For those who answered both, answers after were {direction} on balance "
-                f"(matched-pairs rank-biserial r = {item.rank_biserial:.2f}; Wilcoxon "
-                f"signed-rank {_p(item.wilcoxon_p)})."
+                f"(matched-pairs rank-biserial r = {item.rank_biserial:.2f}, from -1, all "
+                f"lower, to 1, all higher; Wilcoxon signed-rank {_p(item.wilcoxon_p)})."
             )
         if item.cliffs_delta is not None and item.mann_whitney_p is not None:
+            tested = True
             said.append(
                 f"For those who answered only once, Cliff's delta is {item.cliffs_delta:.2f} "
-                f"({cliffs_size(item.cliffs_delta)}; Mann-Whitney {_p(item.mann_whitney_p)})."
+                f"(above 0: higher after; {cliffs_size(item.cliffs_delta)}; Mann-Whitney "
+                f"{_p(item.mann_whitney_p)})."
             )
+    if tested:
+        said.append(SMALL_P)
     said.append(NO_CAUSE)
     return " ".join(said)
 

@@ -1,16 +1,15 @@
 """One session's rows, out of the database and back in: what the JSON archive carries.
 
-The archive may hold answer-level data, so results can be recomputed after a move, but never a
-token or a hash: participants become numbers 1..N drawn in random order, and answers are
-listed by activity and that number, so nothing tells who joined or answered first. Restoring
-gives each participant a fresh random value where the keyed hash of its cookie was (a phone
-cannot rejoin a restored session; it was never meant to).
+`dump_session` reads the rows as they are, with the database's participant ids; what may leave
+(no token or hash, participants renumbered, text the facilitator did not approve left out) is
+decided by review/archive.py before anything is written. `load_session` puts an archive's rows
+back, giving each participant a fresh random value where the keyed hash of its cookie was (a
+phone cannot rejoin a restored session; it was never meant to).
 """
 
 from __future__ import annotations
 
 import json
-import random
 import secrets
 from typing import Any
 
@@ -73,29 +72,23 @@ def dump_session(store: Store, session_id: int) -> dict[str, Any] | None:
             .where(snapshots.c.session_id == session_id)
             .order_by(snapshots.c.name)
         ).all()
-    # Numbers in random order: the database's ids would tell who joined first.
-    shuffled = random.SystemRandom().sample(people, len(people))
-    number = {participant_id: index for index, participant_id in enumerate(shuffled, start=1)}
     return {
         "session": {name: row._mapping[name] for name in SESSION_COLUMNS},
         "activity_states": [
             {"activity_id": state.activity_id, "status": state.status, "revealed": state.revealed}
             for state in states
         ],
-        "participants": len(people),
-        "answers": sorted(
-            (
-                {
-                    "activity_id": answer.activity_id,
-                    "participant": number[answer.participant_id],
-                    "passed": bool(answer.passed),
-                    "value": None if answer.value_json is None else json.loads(answer.value_json),
-                    "moderation": answer.moderation,
-                }
-                for answer in stored
-            ),
-            key=lambda answer: (answer["activity_id"], answer["participant"]),
-        ),
+        "participants": people,
+        "answers": [
+            {
+                "activity_id": answer.activity_id,
+                "participant": answer.participant_id,
+                "passed": bool(answer.passed),
+                "value": None if answer.value_json is None else json.loads(answer.value_json),
+                "moderation": answer.moderation,
+            }
+            for answer in stored
+        ],
         "events": [
             {"action": event.action, "activity_id": event.activity_id, "at": event.at}
             for event in logged
