@@ -209,3 +209,22 @@ def test_restore_and_delete_from_the_command_line(tmp_path: Path, monkeypatch, c
     assert main(["delete", session.row.join_code, "--yes"]) == 0
     assert main(["sessions", "--rehearsals"]) == 0
     assert "No sessions yet." in capsys.readouterr().out
+
+
+def test_a_running_session_is_not_deleted_and_digit_codes_are_codes(tmp_path, monkeypatch, capsys):
+    from workshop.curriculum.deck_files import DECK_FOLDER, load_deck
+    from workshop.review.session import find_session
+    from workshop.room import live
+
+    url = f"sqlite:///{tmp_path / 'tandem.db'}"
+    monkeypatch.setenv("WORKSHOP_DATABASE_URL", url)
+    store = Store(url)
+    store.migrate()
+    deck = load_deck(DECK_FOLDER / "boundaries-30.toml")
+    monkeypatch.setattr(live, "new_join_code", lambda: "347693")  # a code of digits only
+    running = live.start_session(store, deck)
+    assert find_session(store, "347693").id == running.id  # the code, not session 347693
+    assert main(["delete", "347693", "--yes"]) == 1
+    assert "still running" in capsys.readouterr().out
+    assert store.session(running.id) is not None
+    store.close()

@@ -186,11 +186,14 @@ def _restore(arguments: argparse.Namespace) -> int:
         return 1
     with _opened_store() as store:
         try:
+            wanted = archive.read(data)["session"]["join_code"]
             session_id, code = archive.restore(store, data)
         except archive.ArchiveError as problem:
             print(f"{path.name}: {problem}")
             return 1
     print(f"Restored session {session_id} with join code {code}.")
+    if code != wanted:
+        print(f"(Its old code {wanted} is in use here, so it has a new one.)")
     return 0
 
 
@@ -201,6 +204,9 @@ def _delete(arguments: argparse.Namespace) -> int:
             print(f"There is no session {arguments.session}; `workshop sessions` lists them.")
             return 1
         described = f"{row.title} of {day(row.created_at)} ({row.join_code})"
+        if row.status == "live":
+            print(f"{described} is still running: end it from the control view first.")
+            return 1
         if not arguments.yes:
             if not sys.stdin.isatty():
                 print("Add --yes to delete without being asked.")
@@ -234,7 +240,8 @@ def _purge(arguments: argparse.Namespace) -> int:
     with _opened_store() as store:
         purged = purge_older_than(store, days)
     if purged:
-        print(f"Kept only the aggregates of {len(purged)} sessions: {', '.join(purged)}.")
+        sessions = "1 session" if len(purged) == 1 else f"{len(purged)} sessions"
+        print(f"Kept only the aggregates of {sessions}: {', '.join(purged)}.")
     else:
         print(f"No session older than {days} days still had its answers.")
     return 0

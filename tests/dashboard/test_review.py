@@ -90,3 +90,37 @@ def test_a_session_is_deleted_only_once_confirmed(sqlite_store, deck):
     app.button(key=f"delete-{session.id}").click().run(timeout=TIMEOUT)
     assert sqlite_store.session(session.id) is None
     assert "No sessions here yet" in app.info[0].value
+
+
+def test_an_observation_is_kept_once_and_can_be_taken_back(sqlite_store, deck):
+    session = _answered_session(sqlite_store, deck, people=4)
+    app = _app(sqlite_store)
+    key = f"{session.id}-session"
+    app.text_area(key=f"observation-{key}").input("Anna seemed upset.")  # a name, by mistake
+    app.button(key=f"keep-{key}").click().run(timeout=TIMEOUT)
+    assert app.text_area(key=f"observation-{key}").value == ""  # nothing left to keep twice
+    app.button(key=f"keep-{key}").click().run(timeout=TIMEOUT)
+    [note] = sqlite_store.observations(session.id)
+    app.button(key=f"remove-observation-{note.id}").click().run(timeout=TIMEOUT)
+    assert sqlite_store.observations(session.id) == []
+
+
+def test_deck_text_is_shown_as_written_never_as_markdown(sqlite_store, deck):
+    odd = deck.model_copy(
+        update={
+            "activities": [
+                activity.model_copy(
+                    update={"title": "Costs $5 and $10 ![x](http://example.invalid/x.png)"}
+                )
+                if activity.id == "colour"
+                else activity
+                for activity in deck.activities
+            ]
+        }
+    )
+    _answered_session(sqlite_store, odd, people=4)
+    app = _app(sqlite_store)
+    [heading] = [md.value for md in app.markdown if "Costs" in md.value]
+    assert heading == (
+        "**2. Costs \\$5 and \\$10 \\!\\[x\\]\\(http\\://example\\.invalid/x\\.png\\)**"
+    )

@@ -232,3 +232,16 @@ def test_the_report_matches_its_golden_file():
     if os.environ.get("TANDEM_UPDATE_GOLDEN") == "1":
         GOLDEN_REPORT.write_text(drawn, encoding="utf-8")
     assert drawn == GOLDEN_REPORT.read_text(encoding="utf-8")
+
+
+def test_sheet_names_are_ones_excel_accepts():
+    from workshop.renderers.workbook import sheet_name
+
+    taken = set()
+    assert sheet_name(5, "Say 'no'", taken) == "5 Say 'no"  # no apostrophe at the end
+    long = sheet_name(6, "\U0001f642" * 40, taken)
+    assert len(long.encode("utf-16-le")) // 2 <= 31
+    first = sheet_name(7, "Check: in/out [again]?", taken)
+    second = sheet_name(7, "Check: in/out [again]?", taken)
+    assert first == "7 Check  in out  again" and second != first
+    assert not set("[]:*?/\\") & set(first + second)

@@ -30,6 +30,13 @@ def _finished(store, deck):
     return session
 
 
+def _shown(result):
+    """A result as anyone can see it: all of it if visible, else only why it is hidden."""
+    if result is None or result.visible:
+        return result
+    return (result.visible, result.hidden_reason)
+
+
 def _comparable(review):
     """Everything a counselor sees of a reviewed session, without database ids."""
     return (
@@ -40,7 +47,7 @@ def _comparable(review):
         review.joined,
         review.agenda,
         [
-            (item.activity.id, item.result, [n.text for n in item.observations])
+            (item.activity.id, _shown(item.result), [n.text for n in item.observations])
             for item in review.activities
         ],
         review.comparisons,
@@ -164,3 +171,32 @@ def test_a_persons_answers_are_linked_only_between_a_before_and_its_after():
         assert by_activity["quiz"] == by_activity["quiz-after"]  # pairs survive
         unlinked = unlinked or by_activity["colour"] != by_activity["weather"]
     assert unlinked  # other activities are numbered afresh
+
+
+def _resigned(document: dict) -> bytes:
+    """An archive changed on purpose, with a checksum that matches the change."""
+    document = {key: value for key, value in document.items() if key != "checksum"}
+    document["checksum"] = archive._checksum(document)
+    return json.dumps(document).encode()
+
+
+def test_an_archive_that_does_not_fit_is_refused_before_anything_is_written(sqlite_store, deck):
+    session = _finished(sqlite_store, deck)
+    document = json.loads(archive.archive(sqlite_store, session.id))
+    strange_deck = json.loads(document["session"]["deck_json"])
+    strange_deck["activities"][1]["kind"] = "hologram"
+    strange_session = {**document["session"], "deck_json": json.dumps(strange_deck)}
+    with pytest.raises(archive.ArchiveError, match="not what this Tandem reads"):
+        archive.restore(sqlite_store, _resigned({**document, "session": strange_session}))
+    stranger = dict(document["answers"][0], participant=99)
+    with pytest.raises(archive.ArchiveError, match="does not belong"):
+        archive.restore(sqlite_store, _resigned({**document, "answers": [stranger]}))
+    assert len(sqlite_store.sessions()) == 1
+
+
+def test_a_running_session_comes_back_ended(sqlite_store, deck):
+    session = live.start_session(sqlite_store, deck)
+    live.go_to(sqlite_store, session.id, 1)
+    restored, _ = archive.restore(sqlite_store, archive.archive(sqlite_store, session.id))
+    row = sqlite_store.session(restored)
+    assert row.status == "ended" and row.ended_at is not None

@@ -174,3 +174,44 @@ def test_no_comparison_is_shown_where_the_room_saw_no_result(sqlite_store, paire
     quiz = comparisons(sqlite_store, live.load(sqlite_store, session.id))[0]
     assert not quiz.visible and quiz.items == ()
     assert "5 people" in quiz.hidden_reason
+
+
+def test_one_person_leaving_cannot_be_read_off_the_paired_test(sqlite_store, paired_deck):
+    """Six answer before (five right), one leaves, five answer after (all right). A McNemar
+    test on the five pairs, beside the two results the room saw, would say the leaver was wrong:
+    so with a few answering only once, the paired test is left out."""
+    session = live.start_session(sqlite_store, paired_deck, threshold=5)
+    for activity_id in ("quiz", "quiz-after"):
+        live.open_activity(sqlite_store, session.id, activity_id)
+    for number in range(6):
+        token = f"{number}" * 64
+        _answer(sqlite_store, session, "quiz", token, [0, 1] if number < 5 else [1, 1])
+        if number < 5:
+            _answer(sqlite_store, session, "quiz-after", token, [0, 1])
+    quiz = comparisons(sqlite_store, live.load(sqlite_store, session.id))[0]
+    first = quiz.items[0]
+    assert quiz.visible and first.pairs == 5 and first.unpaired == (1, 0)
+    assert first.mcnemar_p is None and first.fisher_p is None
+    assert "too few for a test that could not point at anyone's answer" in plain_words(first)
+
+
+def test_tied_scale_answers_get_exact_p_values():
+    """Scale answers tie; the p-values must be the exact ones, counted here by hand."""
+    import itertools
+
+    before, after = [0, 0, 1, 1, 1, 2], [1, 2, 2, 2, 2, 2]
+    p_value, _ = mann_whitney(before, after)
+    pooled = before + after
+    observed = sum(a > b for a in after for b in before) - sum(a < b for a in after for b in before)
+    extreme = total = 0
+    for chosen in itertools.combinations(range(12), 6):
+        group = [pooled[index] for index in chosen]
+        rest = [pooled[index] for index in range(12) if index not in chosen]
+        score = sum(a > b for a in group for b in rest) - sum(a < b for a in group for b in rest)
+        extreme += abs(score) >= abs(observed)
+        total += 1
+    assert p_value == pytest.approx(extreme / total)
+    # Signs of 14 tied differences, every one of the 2**14 ways they could have fallen.
+    differences = [1, 1, 1, 1, 2, -1, 1, 1, 2, 1, 1, 1, -1, 1]
+    p_signed, _ = wilcoxon_signed_rank([0] * 14, differences)
+    assert p_signed == pytest.approx(0.0096435546875)

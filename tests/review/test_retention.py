@@ -11,6 +11,7 @@ from workshop.renderers.exports import EXPORTS
 from workshop.review import archive
 from workshop.review.retention import DAY_SECONDS, purge_older_than
 from workshop.review.session import review_session
+from workshop.room import live
 from workshop.store import Store
 from workshop.web import runtime
 
@@ -81,3 +82,20 @@ def test_workshop_purge_and_the_start_up_purge_follow_the_practice(
     (tmp_path / "practice.toml").write_text("[retention]\nkeep_answers_days = 30\n", "utf-8")
     runtime._purge_by_retention(sqlite_store)  # what the server does as it starts
     assert sqlite_store.session(old_session.id).purged_at == NOW
+
+
+def test_a_session_still_running_is_never_purged(sqlite_store, deck):
+    sqlite_store.clock = lambda: NOW - 90 * DAY_SECONDS
+    running = live.start_session(sqlite_store, deck)
+    sqlite_store.clock = lambda: NOW
+    assert purge_older_than(sqlite_store, 30) == []
+    assert sqlite_store.session(running.id).purged_at is None
+
+
+def test_age_counts_from_the_end_of_a_session(sqlite_store, deck):
+    sqlite_store.clock = lambda: NOW - 90 * DAY_SECONDS
+    session = live.start_session(sqlite_store, deck)
+    sqlite_store.clock = lambda: NOW - 10 * DAY_SECONDS  # ended ten days ago, after 80 days
+    live.end_session(sqlite_store, session.id)
+    sqlite_store.clock = lambda: NOW
+    assert purge_older_than(sqlite_store, 30) == []

@@ -13,6 +13,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from workshop.activities import kind_of
+from workshop.dashboard.text import literal
 from workshop.renderers import projector
 from workshop.review.session import NAMES_REMINDER, ObservationError, add_observation
 from workshop.room import live
@@ -48,7 +49,7 @@ def render(store: Store, session_id: int | None, public_url: str | None) -> None
     if problem := st.session_state.pop("problem", None):
         st.warning(problem)
 
-    st.title(session.row.title)
+    st.title(literal(session.row.title))
     if session.row.rehearsal:
         st.info("Rehearsal: the answers here come from simulated participants.")
     if session.ended:
@@ -160,17 +161,17 @@ def _current_activity(session: live.Live) -> None:
         f"Activity {number} of {len(session.deck.activities)} · {kind} · "
         f"{activity.minutes:g} min · {status}{private}"
     )
-    st.subheader(activity.title)
+    st.subheader(literal(activity.title))
     if activity.prompt:
         st.text(activity.prompt)
     if activity.notes:
-        st.info(activity.notes, icon=":material/sticky_note_2:")
+        st.info(literal(activity.notes), icon=":material/sticky_note_2:")
 
 
 def _observation(store: Store, session: live.Live) -> None:
     """Note what you notice as it happens; the review keeps it with the activity on screen."""
     activity = session.current
-    about = f"about “{activity.title}”" if activity else "about the session"
+    about = f"about “{literal(activity.title)}”" if activity else "about the session"
     with st.popover(f"Note an observation {about}"):
         st.caption(NAMES_REMINDER)
         text = st.text_area("What you noticed", key="control_observation")

@@ -11,6 +11,7 @@ from workshop.activities import kind_of
 from workshop.curriculum.deck_files import DeckFolders, DeckListing, list_decks, save_custom_deck
 from workshop.curriculum.decks import CurriculumError, Deck
 from workshop.curriculum.practice import Practice, load_practice
+from workshop.dashboard.text import literal
 from workshop.dashboard.uploads import new_text
 from workshop.room import live
 from workshop.room.rehearsal import start_rehearsal
@@ -66,7 +67,7 @@ def render(
     deck = decks[deck_id]
     listing = next(item for item in listings if item.deck and item.deck.id == deck_id)
     if deck.description:
-        st.write(deck.description)
+        st.write(literal(deck.description))
     st.caption(
         ("Built-in deck (read-only)" if listing.built_in else "Your practice's deck")
         + f" · {listing.path.name}"

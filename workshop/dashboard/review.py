@@ -8,10 +8,10 @@ exports come from workshop.renderers.exports. Nothing here can show more than th
 from __future__ import annotations
 
 import datetime as dt
-from html import escape
 
 import streamlit as st
 
+from workshop.dashboard.text import literal
 from workshop.renderers import charts, projector, table
 from workshop.renderers.exports import EXPORTS, file_name
 from workshop.renderers.table import day
@@ -27,7 +27,7 @@ from workshop.review.session import (
     review_session,
 )
 from workshop.room.results import Result
-from workshop.store import Store
+from workshop.store import Observation, Store
 
 # A preview of the projector's figures at laptop size.
 CHART_SCALE = 0.55
@@ -130,19 +130,17 @@ def _session(store: Store, review: SessionReview) -> None:
         st.dataframe(table.agenda(review), hide_index=True, width="stretch")
     for number, item in enumerate(review.activities, start=1):
         with st.container(border=True):
-            st.markdown(f"**{number}. {escape(item.activity.title)}**")
+            st.markdown(f"**{number}. {literal(item.activity.title)}**")
             if item.result is not None:
                 _result(item.result, key=f"review-{row.id}-{item.activity.id}")
             if item.activity.notes:
-                st.caption(f"Facilitator notes: {item.activity.notes}")
-            for note in item.observations:
-                st.text(note.text)  # the facilitator's words, never read as Markdown
+                st.caption(f"Facilitator notes: {literal(item.activity.notes)}")
+            _observations(store, row.id, item.observations)
             _observation_form(store, row.id, item.activity.id, f"{row.id}-{item.activity.id}")
     if review.comparisons:
         _comparisons(review)
     st.markdown("**Observations about the whole session**")
-    for note in review.observations:
-        st.text(note.text)
+    _observations(store, row.id, review.observations)
     _observation_form(store, row.id, None, f"{row.id}-session")
     _headcount(store, review)
     _delete(store, review)
@@ -152,12 +150,14 @@ def _comparisons(review: SessionReview) -> None:
     st.subheader("Before and after")
     for comparison in review.comparisons:
         with st.container(border=True):
-            st.markdown(f"**{escape(comparison.before.title)} → {escape(comparison.after.title)}**")
+            st.markdown(
+                f"**{literal(comparison.before.title)} → {literal(comparison.after.title)}**"
+            )
             if not comparison.visible:
                 st.caption(comparison.hidden_reason or "Not shown.")
                 continue
             for item in comparison.items:
-                st.markdown(f"*{escape(item.item)}*")
+                st.markdown(f"*{literal(item.item)}*")
                 if isinstance(item, BinaryItem):
                     st.dataframe(
                         [
@@ -181,7 +181,7 @@ def _comparisons(review: SessionReview) -> None:
                         ],
                         hide_index=True,
                     )
-                st.caption(plain_words(item))
+                st.caption(literal(plain_words(item)))
 
 
 def _result(result: Result, key: str) -> None:
@@ -202,6 +202,17 @@ def _result(result: Result, key: str) -> None:
         st.caption(note)
 
 
+def _observations(store: Store, session_id: int, notes: tuple[Observation, ...]) -> None:
+    """The facilitator's observations, each with a way to take it back (a name written by
+    mistake must not reach every export)."""
+    for note in notes:
+        words, remove = st.columns([6, 1])
+        words.text(note.text)  # the facilitator's words, never read as Markdown
+        if remove.button("Remove", key=f"remove-observation-{note.id}"):
+            store.delete_observation(session_id, note.id)
+            st.rerun()
+
+
 def _observation_form(store: Store, session_id: int, activity_id: str | None, key: str) -> None:
     with st.popover("Add an observation"):
         st.caption(NAMES_REMINDER)
@@ -212,6 +223,8 @@ def _observation_form(store: Store, session_id: int, activity_id: str | None, ke
             except ObservationError as problem:
                 st.error(str(problem))
             else:
+                # An empty box afterwards: a second click cannot keep it twice.
+                st.session_state.pop(f"observation-{key}", None)
                 st.rerun()
 
 
@@ -260,6 +273,9 @@ def _downloads(store: Store, review: SessionReview) -> None:
 def _delete(store: Store, review: SessionReview) -> None:
     row = review.session.row
     with st.expander("Delete this session"):
+        if row.status == "live":
+            st.warning("This session is still running: end it from the control view first.")
+            return
         st.caption(
             "Its answers, notes and observations go too. Download the archive first if you "
             "may want it back."
@@ -292,7 +308,7 @@ def _side_by_side(store: Store, review: SessionReview, listed: list[SessionSumma
     for number, activity in enumerate(review.session.deck.activities, start=1):
         if not activity.answerable:
             continue
-        st.markdown(f"**{number}. {escape(activity.title)}**")
+        st.markdown(f"**{number}. {literal(activity.title)}**")
         columns = st.columns(len(reviews))
         for column, each in zip(columns, reviews, strict=True):
             with column:

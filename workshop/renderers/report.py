@@ -94,7 +94,20 @@ def report(review: SessionReview) -> str:
         duration=_duration(review.summary.duration_seconds),
         privacy=PRIVACY.format(threshold=row.threshold),
         agenda=[
-            {"item": item, "kind": kind_of(item.activity).label, "actual": _minutes(item.seconds)}
+            {
+                "item": item,
+                "kind": kind_of(item.activity).label,
+                "actual": _minutes(item.seconds),
+                "marks": ", ".join(
+                    word
+                    for word, marked in (
+                        ("skipped", item.skipped),
+                        ("reopened", item.reopened),
+                        ("revealed", item.revealed),
+                    )
+                    if marked
+                ),
+            }
             for item in review.agenda
         ],
         activities=[_activity_view(item) for item in review.activities],

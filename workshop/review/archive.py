@@ -108,10 +108,38 @@ def read(data: bytes) -> dict[str, Any]:
     return document
 
 
+def _checked(document: dict[str, Any]) -> dict[str, Any]:
+    """The archive's contents, made sure of before anything is written: its deck is one this
+    Tandem reads, and every row fits it. A restored session has ended: nobody answers it."""
+    try:
+        session = dict(document["session"])
+        deck = Deck.from_json(session["deck_json"])
+        ids = {activity.id for activity in deck.activities}
+        people = document["participants"]
+        rows_fit = all(
+            answer["activity_id"] in ids and 1 <= answer["participant"] <= people
+            for answer in document["answers"]
+        ) and all(state["activity_id"] in ids for state in document["activity_states"])
+        if not rows_fit:
+            raise ValueError("an answer or an activity does not belong to the session's deck")
+        for key in ("events", "observations"):
+            if not isinstance(document[key], list):
+                raise ValueError(f"{key} is not a list")
+    except (KeyError, TypeError, ValueError) as error:
+        raise ArchiveError(
+            f"This archive cannot be restored: its contents are not what this Tandem reads "
+            f"({error}). Nothing was restored."
+        ) from None
+    if session["status"] != "ended":
+        last = max([event["at"] for event in document["events"]] + [session["created_at"]])
+        session.update(status="ended", ended_at=session["ended_at"] or last)
+    return {**document, "session": session}
+
+
 def restore(store: Store, data: bytes) -> tuple[int, str]:
     """Bring an archived session back; (its new id, its join code). The code is the one it had,
     unless another session here uses it: then a new one is drawn."""
-    document = read(data)
+    document = _checked(read(data))
     wanted = document["session"]["join_code"]
     for code in [wanted] + [live.new_join_code() for _ in range(20)]:
         try:

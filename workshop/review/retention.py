@@ -10,6 +10,8 @@ showed. Each purge is recorded, with which session and when, never with what it 
 
 from __future__ import annotations
 
+import dataclasses
+
 from workshop.renderers.table import day
 from workshop.review import snapshots
 from workshop.review.session import SessionReview, review_session
@@ -19,11 +21,15 @@ DAY_SECONDS = 24 * 3600
 
 
 def kept_of(review: SessionReview) -> dict[str, str]:
-    """What a session keeps once its answers are purged: results, comparisons, joined."""
+    """What a session keeps once its answers are purged: results, comparisons, joined. A result
+    the room never saw keeps only why (not even how many answered it)."""
     kept = {"joined": str(review.joined)}
     for item in review.activities:
         if item.result is not None:
-            kept[f"result:{item.activity.id}"] = snapshots.dumps(item.result)
+            result = item.result
+            if not result.visible:
+                result = dataclasses.replace(result, responded=0, passed=0)
+            kept[f"result:{item.activity.id}"] = snapshots.dumps(result)
     kept["comparisons"] = snapshots.dumps(list(review.comparisons))
     return kept
 
@@ -40,12 +46,14 @@ def purge_session(store: Store, session_id: int) -> bool:
 
 
 def purge_older_than(store: Store, days: int) -> list[str]:
-    """Purge every session that started more than `days` days ago; their join codes."""
+    """Purge every session that ended more than `days` days ago; their join codes. A session
+    still running is never purged, however old."""
     if days < 1:
         raise ValueError("Answers are kept for at least a day.")
     cutoff = store.clock() - days * DAY_SECONDS
     purged = []
     for row in store.sessions(include_rehearsals=True):
-        if row.created_at < cutoff and row.purged_at is None and purge_session(store, row.id):
+        ended_long_ago = row.ended_at is not None and row.ended_at < cutoff
+        if ended_long_ago and row.purged_at is None and purge_session(store, row.id):
             purged.append(row.join_code)
     return purged

@@ -104,11 +104,13 @@ def list_sessions(
 
 
 def find_session(store: Store, named: str) -> SessionRow | None:
-    """A session by its join code (as typed: case and spaces do not matter) or its number."""
+    """A session by its join code (as typed: case and spaces do not matter) or its number. A
+    code made only of digits is possible, so a code is looked for first."""
     text = named.strip()
-    if text.isascii() and text.isdigit():
-        return store.session(int(text))
-    return store.session_by_code(live.normalise_code(text))
+    found = store.session_by_code(live.normalise_code(text))
+    if found is None and text.isascii() and text.isdigit():
+        found = store.session(int(text))
+    return found
 
 
 def agenda_as_run(session: live.Live, events: list[Event]) -> tuple[AgendaItem, ...]:

@@ -39,7 +39,7 @@ def _purge_by_retention(store: Store) -> None:
     if days is not None:
         purged = purge_older_than(store, days)
         if purged:
-            print(f"Retention: kept only the aggregates of {len(purged)} sessions.", flush=True)
+            print(f"Retention: kept only the aggregates of {len(purged)} session(s).", flush=True)
 
 
 @functools.cache

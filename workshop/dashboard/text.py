@@ -1,0 +1,18 @@
+"""Deck and participant text inside Streamlit's Markdown: shown as written, never interpreted.
+
+Streamlit renders Markdown (and $...$ as mathematics) in titles, captions and markdown
+elements; a deck title like "![x](http://...)" would load an image, and "$5 and $10" would be
+typeset. `literal` escapes every character Markdown gives a meaning to.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Backslash-escaping these makes CommonMark (and Streamlit's maths) show them as they are.
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$<&:])")
+
+
+def literal(text: str) -> str:
+    """`text` for a Markdown string, to be shown exactly as written."""
+    return _SPECIAL.sub(r"\\\1", text)
