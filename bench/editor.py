@@ -14,18 +14,23 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
 
-from bench.phones import percentiles
-from workshop.curriculum.authoring import Draft
-from workshop.curriculum.deck_files import DECK_FOLDER, deck_to_toml, load_deck
-from workshop.room.rehearsal import sample_result
-from workshop.testing.browser import CHROMIUM, CHROMIUM_FLAGS, facilitator_logs_in
-from workshop.testing.server import Server
+# bench/ is not a package: its scripts share helpers by the folder above being on the path.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.phones import percentiles  # noqa: E402
+from workshop.curriculum.authoring import Draft  # noqa: E402
+from workshop.curriculum.deck_files import DECK_FOLDER, deck_to_toml, load_deck  # noqa: E402
+from workshop.renderers import projector  # noqa: E402
+from workshop.room.rehearsal import sample_result  # noqa: E402
+from workshop.testing.browser import CHROMIUM, CHROMIUM_FLAGS, facilitator_logs_in  # noqa: E402
+from workshop.testing.server import Server  # noqa: E402
 
 DECK = "codependency-to-interdependency-120"
 
@@ -44,7 +49,7 @@ def in_process(rounds: int) -> None:
     for _ in range(rounds):
         for activity in deck.activities:
             started = time.perf_counter()
-            sample_result(activity).figure()
+            projector.figure(sample_result(activity))
             samples.append(time.perf_counter() - started)
     print(f"{len(deck.activities)} activities in the {DECK} deck")
     percentiles("validate the whole draft", checks)
