@@ -9,7 +9,8 @@ import pytest
 from tests.conftest import postgres_schema, small_deck_data
 from workshop.curriculum.decks import parse_deck
 from workshop.review import archive
-from workshop.review.session import add_observation, review_session
+from workshop.review.observations import add_observation
+from workshop.review.session import review_session
 from workshop.room import live
 from workshop.room.rehearsal import start_rehearsal
 from workshop.store import Store

@@ -3,9 +3,8 @@ and the facilitator's observations."""
 
 import pytest
 
+from workshop.review.observations import ObservationError, add_observation
 from workshop.review.session import (
-    ObservationError,
-    add_observation,
     find_session,
     list_sessions,
     review_session,

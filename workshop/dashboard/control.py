@@ -15,7 +15,7 @@ import streamlit as st
 from workshop.activities import kind_of
 from workshop.dashboard.text import literal
 from workshop.renderers import projector
-from workshop.review.session import NAMES_REMINDER, ObservationError, add_observation
+from workshop.review.observations import NAMES_REMINDER, ObservationError, add_observation
 from workshop.room import live
 from workshop.room.moderation import APPROVED, FLAGGED, PENDING, REJECTED
 from workshop.room.timing import Timing, describe_schedule

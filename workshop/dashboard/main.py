@@ -6,7 +6,7 @@ import streamlit as st
 
 from workshop.curriculum.deck_files import DeckFolders
 from workshop.curriculum.practice import practice_file
-from workshop.dashboard import control, editor, gate, library, review, screen
+from workshop.dashboard import control, editor, gate, library, screen
 from workshop.web.join import public_url
 from workshop.web.runtime import shared_store
 
@@ -52,6 +52,10 @@ def control_page_body() -> None:
 
 
 def review_page_body() -> None:
+    # Imported on first use: the review's statistics, tables and charts (scipy, pandas,
+    # matplotlib) are needed only here, not for running a room.
+    from workshop.dashboard import review
+
     review.render(store)
 
 

@@ -17,12 +17,10 @@ from workshop.renderers.exports import EXPORTS, file_name
 from workshop.renderers.table import day
 from workshop.review import archive
 from workshop.review.before_after import BinaryItem, plain_words
+from workshop.review.observations import NAMES_REMINDER, ObservationError, add_observation
 from workshop.review.session import (
-    NAMES_REMINDER,
-    ObservationError,
     SessionReview,
     SessionSummary,
-    add_observation,
     list_sessions,
     review_session,
 )

@@ -18,15 +18,6 @@ from workshop.room.results import Result
 from workshop.room.timing import timing
 from workshop.store import Event, Observation, SessionRow, Store
 
-MAX_OBSERVATION = 2000
-NAMES_REMINDER = (
-    "Write what you noticed, not who: no names or details that would let anyone be recognised."
-)
-
-
-class ObservationError(ValueError):
-    """An observation that cannot be kept; the message is for the facilitator."""
-
 
 @dataclass(frozen=True)
 class SessionSummary:
@@ -171,18 +162,3 @@ def review_session(store: Store, session_id: int) -> SessionReview | None:
         observations=tuple(note for note in notes if note.activity_id is None),
         comparisons=found,
     )
-
-
-def add_observation(store: Store, session_id: int, activity_id: str | None, text: str) -> int:
-    """Keep what the facilitator noticed (during the session or afterwards)."""
-    text = text.strip()
-    if not text:
-        raise ObservationError("Write something first.")
-    if len(text) > MAX_OBSERVATION:
-        raise ObservationError(f"Please keep an observation to {MAX_OBSERVATION} characters.")
-    session = live.load(store, session_id)
-    if session is None:
-        raise ObservationError("That session does not exist.")
-    if activity_id is not None and activity_id not in {a.id for a in session.deck.activities}:
-        raise ObservationError("That activity is not part of this session.")
-    return store.add_observation(session_id, activity_id, text)

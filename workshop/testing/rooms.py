@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from workshop.curriculum.deck_files import DECK_FOLDER, load_deck
-from workshop.review.session import add_observation
+from workshop.review.observations import add_observation
 from workshop.room import live
 from workshop.room.rehearsal import start_rehearsal
 from workshop.store import Store

@@ -12,7 +12,6 @@ import sys
 
 from workshop.curriculum.decks import CurriculumError
 from workshop.curriculum.practice import load_practice, practice_file
-from workshop.review.retention import purge_older_than
 from workshop.room import live
 from workshop.store import Store
 from workshop.web import keys
@@ -37,6 +36,10 @@ def _purge_by_retention(store: Store) -> None:
     except CurriculumError:
         return  # the library names the problem with the practice file
     if days is not None:
+        # Imported here, not at the top: the review's statistics and tables (scipy, pandas)
+        # would otherwise be loaded into every server, retention or not (about 130 MB).
+        from workshop.review.retention import purge_older_than
+
         purged = purge_older_than(store, days)
         if purged:
             print(f"Retention: kept only the aggregates of {len(purged)} session(s).", flush=True)

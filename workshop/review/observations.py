@@ -1,0 +1,35 @@
+"""What the facilitator notices, written during the session (control view) or afterwards
+(review): checked and kept with the activity it is about, or with the session as a whole.
+
+Apart from the review's statistics and tables, so the control view can keep observations
+without loading them.
+"""
+
+from __future__ import annotations
+
+from workshop.room import live
+from workshop.store import Store
+
+MAX_OBSERVATION = 2000
+NAMES_REMINDER = (
+    "Write what you noticed, not who: no names or details that would let anyone be recognised."
+)
+
+
+class ObservationError(ValueError):
+    """An observation that cannot be kept; the message is for the facilitator."""
+
+
+def add_observation(store: Store, session_id: int, activity_id: str | None, text: str) -> int:
+    """Keep what the facilitator noticed (during the session or afterwards)."""
+    text = text.strip()
+    if not text:
+        raise ObservationError("Write something first.")
+    if len(text) > MAX_OBSERVATION:
+        raise ObservationError(f"Please keep an observation to {MAX_OBSERVATION} characters.")
+    session = live.load(store, session_id)
+    if session is None:
+        raise ObservationError("That session does not exist.")
+    if activity_id is not None and activity_id not in {a.id for a in session.deck.activities}:
+        raise ObservationError("That activity is not part of this session.")
+    return store.add_observation(session_id, activity_id, text)
