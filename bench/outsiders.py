@@ -54,7 +54,7 @@ import workshop  # noqa: E402
 from workshop.curriculum.decks import parse_deck  # noqa: E402
 from workshop.room import live  # noqa: E402
 from workshop.store import Store  # noqa: E402
-from workshop.testing.server import Server  # noqa: E402
+from workshop.testing.server import Server, run_workshop  # noqa: E402
 from workshop.web import keys  # noqa: E402
 
 ACTIVITY = "colour"  # the deck's one single choice, and the form field it reads
@@ -157,18 +157,8 @@ class RunFigures:
 
 
 def workshop_command(database_url: str, *arguments: str, stdin: str = "") -> str:
-    """Run the checkout's `workshop` command in a process of its own; 'ok' or what went wrong."""
-    environment = {"WORKSHOP_DATABASE_URL": database_url, "PATH": "/usr/bin:/bin"}
-    finished = subprocess.run(
-        [sys.executable, "-m", "workshop.cli", *arguments],
-        cwd=PROJECT,
-        env=environment,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        start_new_session=True,  # no terminal, so even getpass reads the piped passcode
-    )
+    """Run the checkout's `workshop` command beside the server; 'ok' or what went wrong."""
+    finished = run_workshop(database_url, *arguments, stdin=stdin)
     if finished.returncode == 0:
         return "ok"
     last_line = (finished.stderr.strip().splitlines() or ["(no message)"])[-1]

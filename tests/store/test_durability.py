@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -23,7 +21,7 @@ from tests.conftest import postgres_schema, small_deck_data
 from workshop.curriculum.decks import parse_deck
 from workshop.room import live
 from workshop.store import Store
-from workshop.testing.server import REPOSITORY, Server
+from workshop.testing.server import Server, run_workshop
 from workshop.web import keys
 
 PHONES = 8
@@ -117,18 +115,8 @@ class Room:
 
 
 def workshop_command(url: str, *arguments: str, stdin: str = "") -> None:
-    """Run the `workshop` command in a process of its own, against `url`."""
-    environment = {"WORKSHOP_DATABASE_URL": url, "PATH": "/usr/bin:/bin"}
-    finished = subprocess.run(
-        [sys.executable, "-m", "workshop.cli", *arguments],
-        cwd=REPOSITORY,
-        env=environment,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        start_new_session=True,  # no terminal: the passcode comes from stdin
-    )
+    """Run the `workshop` command in a process of its own, against `url`; it must succeed."""
+    finished = run_workshop(url, *arguments, stdin=stdin)
     assert finished.returncode == 0, finished.stderr
 
 

@@ -95,3 +95,22 @@ class Server:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+def run_workshop(
+    database_url: str, *arguments: str, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """The `workshop` command run beside a server, in a process of its own, on `database_url`.
+
+    Started in a session of its own, with no terminal, so a passcode comes from `stdin`.
+    """
+    return subprocess.run(
+        [sys.executable, "-m", "workshop.cli", *arguments],
+        cwd=REPOSITORY,
+        env={"WORKSHOP_DATABASE_URL": database_url, "PATH": "/usr/bin:/bin"},
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        start_new_session=True,
+    )
