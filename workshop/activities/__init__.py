@@ -1,6 +1,7 @@
 """The activity kinds: adding a kind is adding one module (with its `KIND`) and one template.
 
-Every module of this package but `base` is a kind and found at import. A kind defined elsewhere
+Every module of this package but `base` (what kinds share) and `text_input` (reading and
+cleaning what a phone sends) is a kind and found at import. A kind defined elsewhere
 (a test, a practice's own) joins with `register`; decks, the phones, the projector, the control
 view, rehearsals and the editor then know it with no other change.
 """
@@ -38,9 +39,12 @@ def kind_of(spec: ActivitySpec) -> Kind:
     return KINDS[spec.kind]
 
 
+_NOT_KINDS = {"base", "text_input"}
+
+
 def _discover() -> None:
     for info in pkgutil.iter_modules(__path__):
-        if info.name != "base":
+        if info.name not in _NOT_KINDS:
             register(importlib.import_module(f"{__name__}.{info.name}").KIND)
 
 

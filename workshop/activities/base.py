@@ -8,7 +8,8 @@ kind's `Spec` (its fields as a deck file writes them, each with a label and a he
 - what it is: `label`, `purpose`, `documentation` (its section of docs/decks.md), and how a
   new one starts in the editor (`starter_minutes`, `starter_fields`);
 - how it behaves: `answerable`, `moderated` (answers wait for the facilitator), `has_chart`;
-- answers: `parse_answer` (a phone's form to a stored value, or AnswerError), `form_fields`
+- answers: `parse_answer` (a phone's form to a stored value, or AnswerError; fields are read
+  through text_input.py, which bounds and cleans them), `form_fields`
   (the inverse, to prefill the form), `sample_answer` (made-up answers for rehearsals and
   previews);
 - results: `tally` (every shown answer counted once, in the kind's own shape), then from the
@@ -25,20 +26,22 @@ asks for lines and a chart only once a result may be shown.
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Form = Mapping[str, Sequence[str]]
+# What a phone posts, the error it is shown, and reading its fields: text_input.py, where every
+# field is cleaned and bounded. Imported here too, where the kinds have always found them.
+from workshop.activities.text_input import AnswerError as AnswerError
+from workshop.activities.text_input import Form as Form
+from workshop.activities.text_input import choice_index as choice_index
+from workshop.activities.text_input import first as first
+from workshop.activities.text_input import parse_index as parse_index
 
 # Activity ids appear in URLs and form fields, so they stay short and plain.
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,47}$"
-
-
-class AnswerError(ValueError):
-    """An answer the phone must correct; the message is shown to the participant as it is."""
 
 
 class ActivitySpec(BaseModel):
@@ -142,7 +145,23 @@ class Place:
     mean_place: float
 
 
-Line = Count | Text | Place
+@dataclass(frozen=True)
+class Withheld:
+    """A count a private activity does not show (room/results.py decides which): below
+    `below` (said "fewer than 3"), or, where `below` is None, held back so that a small count
+    beside it cannot be worked out from the total. It carries no number to leak."""
+
+    label: str
+    row: str | None = None
+    below: int | None = None
+
+    @property
+    def words(self) -> str:
+        """What a renderer shows in the count's place."""
+        return f"fewer than {self.below}" if self.below is not None else "not shown"
+
+
+Line = Count | Text | Place | Withheld
 
 
 # Charts as data: renderers/charts.py draws them -----------------------------------------------
@@ -153,10 +172,12 @@ class Bars:
     """Horizontal bars, first label at the top; `texts` replace the numbers beside the bars.
 
     `ordered` marks the labels as points of a scale (one colour, read as a distribution).
+    A value of None is withheld (a private activity's small count): drawn without a bar, its
+    text saying why.
     """
 
     labels: tuple[str, ...]
-    values: tuple[float, ...]
+    values: tuple[float | None, ...]
     texts: tuple[str, ...] | None = None
     ordered: bool = False
 
@@ -167,13 +188,16 @@ class StackedRows:
 
     `diverging`: the categories are ordered and bars centre on the middle of the scale.
     `correct`: the right category of each row, marked once the answers are revealed.
+    `withheld`: on a private activity, a tally of None is not shown; each row's withheld
+    tallies together (this many people) are drawn as one "not shown" part of its bar.
     """
 
     rows: tuple[str, ...]
     categories: tuple[str, ...]
-    tallies: tuple[tuple[int, ...], ...]
+    tallies: tuple[tuple[int | None, ...], ...]
     diverging: bool = False
     correct: tuple[int | None, ...] | None = None
+    withheld: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -287,34 +311,6 @@ class Kind(Generic[SpecT]):
 
 
 # Small helpers the kinds share -----------------------------------------------------------------
-
-
-def first(form: Form, name: str) -> str:
-    """The first value of a form field, stripped, or an empty string."""
-    values = form.get(name) or []
-    return values[0].strip() if values else ""
-
-
-def parse_index(raw: str, size: int) -> int | None:
-    """A position 0..size-1 written in plain ASCII digits, else None.
-
-    str.isdigit alone is not enough: it accepts "²" and other digits int() refuses.
-    """
-    if not raw or len(raw) > 3 or not (raw.isascii() and raw.isdigit()):
-        return None
-    index = int(raw)
-    return index if index < size else None
-
-
-def choice_index(form: Form, name: str, options: Sequence[str], missing: str) -> int:
-    """The index of the option picked in a radio group; refuses anything else."""
-    raw = first(form, name)
-    if not raw:
-        raise AnswerError(missing)
-    index = parse_index(raw, len(options))
-    if index is None:
-        raise AnswerError("That choice is not one of the options. Please pick again.")
-    return index
 
 
 def one_per_row(form: Form, rows: Sequence[str], options: Sequence[str], what: str) -> list[int]:

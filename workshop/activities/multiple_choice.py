@@ -15,8 +15,8 @@ from workshop.activities.base import (
     Kind,
     Line,
     count_lines,
-    parse_index,
 )
+from workshop.activities.text_input import choice_indexes
 
 
 class Spec(ActivitySpec):
@@ -45,13 +45,10 @@ class MultipleChoice(Kind[Spec]):
     documentation = "Pick any number of options."
 
     def parse_answer(self, spec: Spec, form: Form) -> list[int]:
-        raw = [value.strip() for value in form.get("choice", [])]
-        if not raw:
-            raise AnswerError("Please tick at least one option, or pass.")
-        indices = [parse_index(value, len(spec.options)) for value in raw]
-        if None in indices:
-            raise AnswerError("One of those choices is not an option. Please pick again.")
-        picked = sorted(set(indices))
+        # Each option at most once; a tick sent twice counts once.
+        picked = choice_indexes(
+            form, "choice", spec.options, "Please tick at least one option, or pass."
+        )
         if spec.max_choices is not None and len(picked) > spec.max_choices:
             raise AnswerError(f"Please pick at most {spec.max_choices}.")
         return picked

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import random
-import re
-import unicodedata
 from typing import Literal
 
 from pydantic import Field
 
-from workshop.activities.base import ActivitySpec, AnswerError, Form, Kind, Line, Text, first
+from workshop.activities.base import ActivitySpec, AnswerError, Form, Kind, Line, Text
+from workshop.activities.text_input import clean_lines, field_value, visible
 
-# Control characters (but not ordinary line breaks) have no place in a shared answer.
-_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 SAMPLE_TEXTS = [
     "Noticing when I say yes too quickly.",
     "That a boundary is about what I do.",
@@ -48,9 +45,9 @@ class OpenText(Kind[Spec]):
     has_chart = False  # the projector shows approved texts as cards
 
     def parse_answer(self, spec: Spec, form: Form) -> str:
-        text = unicodedata.normalize("NFC", first(form, "text"))
-        text = _CONTROL.sub("", text).replace("\r\n", "\n").strip()
-        if not text:
+        # NFC, not NFKC: the projector shows the words as they were written ("x²", "½").
+        text = clean_lines(field_value(form, "text"))
+        if not visible(text):
             raise AnswerError("Please write something, or pass.")
         if len(text) > spec.max_length:
             raise AnswerError(

@@ -39,10 +39,13 @@ class Ranking(Kind[Spec]):
         size = len(spec.items)
         ranks = []
         for number in range(size):
-            # Places are 1..size; parse_index counts from 0, hence the shift.
-            place = parse_index(first(form, f"rank{number}"), size + 1)
-            if not place:
+            raw = first(form, f"rank{number}")
+            if not raw:
                 raise AnswerError("Please give every item a place, or pass.")
+            # Places are 1..size; parse_index counts from 0, hence the shift.
+            place = parse_index(raw, size + 1)
+            if not place:
+                raise AnswerError(f"Places go from 1 to {size}. Please pick again.")
             ranks.append(place)
         if len(set(ranks)) != size:
             raise AnswerError(

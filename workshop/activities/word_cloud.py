@@ -18,8 +18,8 @@ from workshop.activities.base import (
     Form,
     Kind,
     Line,
-    first,
 )
+from workshop.activities.text_input import clean_line, field_value
 
 # Letters, digits, and apostrophes or hyphens inside a word ("self-care", "don't").
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
@@ -45,8 +45,14 @@ class Spec(ActivitySpec):
 
 
 def normalise(text: str) -> str:
-    """One comparable form of a word: NFKC, lower case, inner punctuation kept, rest dropped."""
-    text = unicodedata.normalize("NFKC", text).lower().replace("’", "'")
+    """One comparable form of a word: cleaned, NFKC, lower case, inner punctuation kept, rest
+    dropped.
+
+    NFKC rather than NFC: words are compared and counted, so full-width "Ｃａｌｍ", the
+    ligature in "ﬁne" and "fine" must be the same word. Control and invisible characters go
+    first, so a zero-width space cannot split or disguise a word.
+    """
+    text = unicodedata.normalize("NFKC", clean_line(text, "NFKC").lower()).replace("’", "'")
     return " ".join(_WORD.findall(text))
 
 
@@ -60,17 +66,19 @@ class WordCloud(Kind[Spec]):
 
     def parse_answer(self, spec: Spec, form: Form) -> list[str]:
         words: list[str] = []
+        too_long = f"Please keep each word to {spec.max_length} characters or fewer."
         for number in range(spec.max_words):
-            raw = first(form, f"word{number}")
-            if not raw:
+            # Measured once normalised: one character can stand for many ("ﷺ" is 18).
+            typed = clean_line(field_value(form, f"word{number}"), "NFKC")
+            if not typed:
                 continue
-            if len(raw) > spec.max_length:
-                raise AnswerError(
-                    f"Please keep each word to {spec.max_length} characters or fewer."
-                )
-            word = normalise(raw)
+            if len(typed) > spec.max_length:
+                raise AnswerError(too_long)
+            word = normalise(typed)
             if not word:
                 raise AnswerError("Please use letters or numbers in your word.")
+            if len(word) > spec.max_length:  # lower case can be longer ("İ" is two)
+                raise AnswerError(too_long)
             if len(word.split()) > 2:
                 raise AnswerError("One or two words in each box, please.")
             if word not in words:
