@@ -2,22 +2,25 @@
 
 The properties hold for every kind: whatever the room answered, the counts add up, and below
 the threshold (or while a private activity is not revealed) nothing at all leaves result_for.
+Once a private activity is revealed, no count under SMALL_CELL leaves it, none can be worked out
+from what does, and the passes are not counted.
 """
 
+import itertools
 import random
 from collections import defaultdict
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import small_deck_data
 from workshop.activities import KINDS, kind_of
-from workshop.activities.base import Count, Place, Text
+from workshop.activities.base import Bars, Count, Place, StackedRows, Text, Withheld
 from workshop.curriculum.decks import parse_deck
 from workshop.renderers import phone
 from workshop.room.moderation import APPROVED, FLAGGED, PENDING, REJECTED
-from workshop.room.results import PASS_LABEL, result_for
+from workshop.room.results import PASS_LABEL, SMALL_CELL, result_for, withheld_cells
 from workshop.store import ActivityState, Answer
 
 DECK = parse_deck(small_deck_data())
@@ -104,17 +107,33 @@ def test_counts_add_up_and_nothing_below_the_threshold_leaves(
     answers = _room(activity, seed, people, passes)
     state = ActivityState(status, revealed)
     result = result_for(activity, answers, state, threshold)
-    assert result.responded == people + passes
-    assert result.passed == passes and result.answered == people
+    assert result.answered == people
     private = activity.sensitive and not (status == "closed" and revealed)
     if people < threshold or private:
+        assert result.responded == people + passes and result.passed == passes
         assert not result.visible and result.hidden_reason
         assert result.lines == () and result.chart is None and result.notes == ()
         assert phone.lines(result) == []
         return
     assert result.visible
     assert (result.chart is not None) == kind_of(activity).has_chart
-    _expected_counts_hold(activity, answers, result)
+    if not activity.sensitive:
+        assert result.responded == people + passes and result.passed == passes
+        _expected_counts_hold(activity, answers, result)
+        return
+    # Revealed and private: the same answers as an open activity would show them, less every
+    # count under the minimum (and one beside them), and no count of passes.
+    assert result.passed is None and result.responded is None
+    open_twin = activity.model_copy(update={"sensitive": False})
+    full = result_for(open_twin, answers, state, threshold)
+    _expected_counts_hold(open_twin, answers, full)
+    for shown, line in zip(result.lines, full.lines, strict=True):
+        if isinstance(shown, Withheld):
+            assert (shown.label, shown.row) == (line.label, line.row)
+            assert shown.below is None or line.count < SMALL_CELL
+        else:
+            assert shown == line and not (isinstance(line, Count) and line.count < SMALL_CELL)
+    assert PASS_LABEL not in {line.label for line in phone.lines(result)}
 
 
 @settings(max_examples=200, deadline=None)
@@ -147,11 +166,120 @@ def test_a_pass_is_its_own_line_on_the_phone():
 
 def test_a_private_activity_shows_nothing_until_closed_and_revealed():
     activity = DECK.activity("reflect")
-    answers = [Answer(False, [0, 1], None)] * 6
+    answers = [Answer(False, [0, 1], None)] * 3 + [Answer(False, [1, 1], None)] * 3
     assert not result_for(activity, answers, OPEN, 5).visible
     assert not result_for(activity, answers, ActivityState("closed", False), 5).visible
     shown = result_for(activity, answers, SHOWN, 5)
-    assert shown.chart.tallies == ((6, 0), (0, 6))
+    assert shown.chart.tallies == ((3, 3), (None, None))  # 0 and 6: both withheld
+    assert shown.chart.withheld == (0, 6)
+
+
+# A private multiple choice: six answered (A five times, B once, C four times), two passed.
+PRIVATE_MANY = DECK.activity("many").model_copy(update={"sensitive": True})
+SIX_AND_TWO_PASSES = _answers([[0, 2], [0, 2], [0, 2], [0, 2], [0], [1]], passes=2)
+
+
+def test_a_revealed_private_activity_shows_no_small_count_and_no_passes():
+    result = result_for(PRIVATE_MANY, SIX_AND_TWO_PASSES, SHOWN, 5)
+    assert result.visible and result.answered == 6
+    assert result.passed is None and result.responded is None and result.passes_withheld
+    assert result.lines == (
+        Count("A", 5, 5 / 6),
+        Withheld("B", None, SMALL_CELL),
+        Withheld("C", None, None),  # held back: with it, B would be worked out
+    )
+    texts = ("5", "fewer than 3", "not shown")
+    assert result.chart == Bars(("A", "B", "C"), (5, None, None), texts)
+    assert any("passes are not counted" in note for note in result.notes)
+    assert phone.lines(result) == [
+        phone.PhoneLine("A", 5, 83),
+        phone.PhoneLine("B", "fewer than 3"),
+        phone.PhoneLine("C", "not shown"),
+    ]
+
+
+def test_the_same_answers_on_an_open_activity_keep_their_exact_counts():
+    result = result_for(DECK.activity("many"), SIX_AND_TWO_PASSES, SHOWN, 5)
+    assert [line.count for line in result.lines] == [5, 1, 4]
+    assert result.chart.values == (5, 1, 4) and result.passed == 2 and result.responded == 8
+    assert {line.label: line.count for line in phone.lines(result)}[PASS_LABEL] == 2
+
+
+def test_a_private_word_cloud_leaves_out_words_fewer_people_gave():
+    activity = DECK.activity("words").model_copy(update={"sensitive": True})
+    answers = _answers([["calm"]] * 4 + [["calm", "relapse"]], passes=1)
+    result = result_for(activity, answers, SHOWN, 5)
+    assert result.lines == (Count("calm", 5, 5 / 6),)
+    assert result.chart.words == (("calm", 5),)
+    assert "relapse" not in str(result) and result.passed is None
+
+
+def test_private_texts_and_places_stay_but_their_passes_go():
+    say = DECK.activity("say").model_copy(update={"sensitive": True})
+    answers = [Answer(False, "kept", APPROVED)] * 5 + [Answer(True, None, None)]
+    result = result_for(say, answers, SHOWN, 5)
+    assert result.lines == (Text("kept"),) * 5 and result.passed is None
+    order = DECK.activity("order").model_copy(update={"sensitive": True})
+    result = result_for(order, _answers([[0, 1, 2]] * 5, passes=1), SHOWN, 5)
+    assert [line.mean_place for line in result.lines] == [1, 2, 3] and result.passed is None
+
+
+def _consistent_tallies(activity, result, threshold):
+    """Every tally of a single-choice question that shows exactly what `result` shows: what
+    someone who knows the rule, the total and every shown count could still believe."""
+    options = len(activity.options)
+    for tally in itertools.product(range(result.answered + 1), repeat=options):
+        if sum(tally) != result.answered:
+            continue
+        choices = [option for option, count in enumerate(tally) for _ in range(count)]
+        if result_for(activity, _answers(choices), SHOWN, threshold).lines == result.lines:
+            yield tally
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    tally=st.lists(st.integers(0, 5), min_size=2, max_size=4),
+    passes=st.integers(0, 3),
+)
+def test_no_small_count_of_a_private_activity_can_be_worked_out(tally, passes):
+    assume(sum(tally) > 0)
+    activity = DECK.activity("colour").model_copy(
+        update={"sensitive": True, "options": [f"Option {n}" for n in range(len(tally))]}
+    )
+    choices = [option for option, count in enumerate(tally) for _ in range(count)]
+    result = result_for(activity, _answers(choices, passes), SHOWN, 1)
+    assert result.passed is None
+    candidates = list(_consistent_tallies(activity, result, 1))
+    assert tuple(tally) in candidates
+    every_count_small = all(isinstance(line, Withheld) for line in result.lines)
+    for index, line in enumerate(result.lines):
+        if isinstance(line, Withheld) and line.below is not None:
+            possible = {candidate[index] for candidate in candidates}
+            # A count of 1 or 2 always has another possible value, but where every option had
+            # exactly 2 (the total, 2 per option, is all there is to know): then nothing can.
+            assert len(possible) > 1 or possible == {0} or (every_count_small and possible == {2})
+
+
+def test_which_counts_are_held_back_depends_on_positions_only():
+    assert withheld_cells([5, 1]) == {1: 3, 0: None}
+    assert withheld_cells([1, 3, 3]) == {0: 3, 1: None}
+    assert withheld_cells([3, 3, 1]) == {2: 3, 0: None}
+    assert withheld_cells([4, 0, 1, 9]) == {1: 3, 2: 3, 3: None}
+    assert withheld_cells([2, 2, 2]) == {0: 3, 1: 3, 2: 3}
+    assert withheld_cells([3, 4]) == {}
+
+
+def test_a_private_battery_draws_each_statement_without_its_small_counts():
+    activity = DECK.activity("reflect")
+    answers = _answers([[0, 0]] * 4 + [[1, 0]] * 3 + [[0, 1]], passes=2)
+    result = result_for(activity, answers, SHOWN, 5)
+    assert result.chart == StackedRows(
+        ("I notice others first.", "I say yes too fast."),
+        ("Rarely", "Often"),
+        ((5, 3), (None, None)),
+        diverging=True,
+        withheld=(0, 8),
+    )
 
 
 def test_open_text_shows_only_approved_answers():

@@ -9,6 +9,7 @@ latecomers.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from html import escape
 
 import streamlit as st
@@ -59,13 +60,22 @@ def text_style(scale: float = 1.0) -> str:
     return f"<style>{sized}</style>"
 
 
-def render(store: Store, session_id: int | None, public_url: str | None) -> None:
+def render(
+    store: Store,
+    session_id: int | None,
+    public_url: str | None,
+    guard: Callable[[], None] = lambda: None,
+) -> None:
+    """The projector's view; `guard` runs before each redraw (the dashboard's access check)."""
     st.html(CHROME_STYLE + text_style())
-    _live_screen(store, session_id, public_url)
+    _live_screen(store, session_id, public_url, guard)
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
-def _live_screen(store: Store, session_id: int | None, public_url: str | None) -> None:
+def _live_screen(
+    store: Store, session_id: int | None, public_url: str | None, guard: Callable[[], None]
+) -> None:
+    guard()
     room = live.room(store, session_id)
     if room is None:
         st.html('<p class="tandem-wait">No live session. Start one from the library.</p>')
@@ -153,7 +163,10 @@ def activity_body(
     if result is None or not activity.answerable:
         return
     if not result.visible:
-        counted = f"{result.responded} answered so far. " if still_open else ""
+        # A private activity counts only real answers, never passes: the number shown before
+        # the reveal must not let the room work out how many passed.
+        so_far = result.answered if activity.sensitive else result.responded
+        counted = f"{so_far} answered so far. " if still_open else ""
         st.html(f'<p class="tandem-wait">{counted}{escape(result.hidden_reason or "")}</p>')
         return
     figure = projector.figure(result)

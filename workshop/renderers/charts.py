@@ -20,6 +20,10 @@ from workshop.activities.base import Bars, Chart, Cloud, StackedRows
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 # Diverging scale for ordered answers (rarely ... almost always): blue to orange through grey.
 DIVERGING = ["#0072B2", "#56B4E9", "#C8C8C8", "#E69F00", "#D55E00"]
+# The part of a bar a private activity does not show (its small counts together): a pale grey
+# apart from every colour above, and said in the legend.
+WITHHELD_COLOUR = "#E4E4E4"
+WITHHELD_LABEL = "Not shown (small counts)"
 FONT_SIZE = 26
 # A cloud shows at most this many words, the most frequent: more would not be read on a wall.
 CLOUD_WORDS = 40
@@ -99,6 +103,7 @@ def _(chart: StackedRows) -> go.Figure:
         chart.tallies,
         diverging=chart.diverging,
         correct=chart.correct,
+        withheld=chart.withheld,
     )
 
 
@@ -109,49 +114,69 @@ def _(chart: Cloud) -> go.Figure:
 
 def bars(
     labels: Sequence[str],
-    values: Sequence[float],
+    values: Sequence[float | None],
     *,
     texts: Sequence[str] | None = None,
     colour: str = PALETTE[0],
 ) -> go.Figure:
-    """Horizontal bars, first label at the top; `texts` replace the numbers beside the bars."""
+    """Horizontal bars, first label at the top; `texts` replace the numbers beside the bars.
+
+    A value of None (withheld) has no bar; its text says why.
+    """
+    drawn = [0 if value is None else value for value in values]
     figure = go.Figure(
         go.Bar(
-            x=list(values),
+            x=drawn,
             y=[wrap(label) for label in labels],
             orientation="h",
             marker_color=[colour] * len(labels),
-            text=list(texts) if texts is not None else [f"{value:g}" for value in values],
+            text=list(texts) if texts is not None else [f"{value:g}" for value in drawn],
             textposition="outside",
             cliponaxis=False,
         )
     )
     figure.update_yaxes(autorange="reversed", automargin=True)
-    figure.update_xaxes(visible=False, range=[0, max(list(values) + [1]) * 1.15])
+    figure.update_xaxes(visible=False, range=[0, max([*drawn, 1]) * 1.15])
     return _layout(figure, height=max(320, 110 * len(labels)))
+
+
+def shares_of_rows(
+    tallies: Sequence[Sequence[int | None]], withheld: Sequence[int] | None = None
+) -> tuple[list[list[float]], list[float]]:
+    """Each row's parts as percentages of the row, and the withheld part of each row.
+
+    A withheld tally (None) is no part of its own: the row's withheld tallies are one part
+    together, `withheld[row]` people, drawn apart from every category.
+    """
+    apart = list(withheld) if withheld is not None else [0] * len(tallies)
+    shares, withheld_shares = [], []
+    for tally, hidden in zip(tallies, apart, strict=True):
+        total = (sum(count or 0 for count in tally) + hidden) or 1
+        shares.append([(count or 0) / total * 100 for count in tally])
+        withheld_shares.append(hidden / total * 100)
+    return shares, withheld_shares
 
 
 def stacked_rows(
     rows: Sequence[str],
     categories: Sequence[str],
-    tallies: Sequence[Sequence[int]],
+    tallies: Sequence[Sequence[int | None]],
     *,
     diverging: bool = False,
     correct: Sequence[int | None] | None = None,
+    withheld: Sequence[int] | None = None,
 ) -> go.Figure:
     """One bar per row (statement, vignette) split into its answer categories, as shares.
 
     With `diverging`, the categories are ordered and the bars are centred on the middle of
-    the scale, so that leaning one way or the other reads at a glance.
+    the scale, so that leaning one way or the other reads at a glance. `withheld` (a private
+    activity's small counts, each row's together) is drawn last, in grey, and centring uses
+    only the parts shown, so the bar's position says nothing of what is withheld.
     """
     palette = DIVERGING if diverging and len(categories) <= 5 else PALETTE
     if diverging and len(categories) == 4:
         palette = [DIVERGING[0], DIVERGING[1], DIVERGING[3], DIVERGING[4]]
-    totals = [sum(tally) or 1 for tally in tallies]
-    shares = [
-        [count / total * 100 for count in tally]
-        for tally, total in zip(tallies, totals, strict=True)
-    ]
+    shares, withheld_shares = shares_of_rows(tallies, withheld)
     labels = []
     for number, row in enumerate(rows):
         mark = ""
@@ -177,13 +202,28 @@ def stacked_rows(
                 base=offsets[:] if diverging else None,
                 orientation="h",
                 marker_color=palette[index % len(palette)],
-                text=[f"{row[index]:.0f}%" if row[index] >= 8 else "" for row in shares],
+                text=[
+                    f"{row[index]:.0f}%" if row[index] >= 8 and tally[index] is not None else ""
+                    for row, tally in zip(shares, tallies, strict=True)
+                ],
                 textposition="inside",
                 insidetextanchor="middle",
             )
         )
         if diverging:
             offsets = [offset + row[index] for offset, row in zip(offsets, shares, strict=True)]
+    if withheld is not None:
+        figure.add_trace(
+            go.Bar(
+                name=WITHHELD_LABEL,
+                y=labels,
+                x=withheld_shares,
+                base=offsets[:] if diverging else None,
+                orientation="h",
+                marker_color=WITHHELD_COLOUR,
+                hoverinfo="skip",
+            )
+        )
     figure.update_layout(barmode="stack" if not diverging else "overlay", bargap=0.35)
     figure.update_yaxes(autorange="reversed", automargin=True)
     figure.update_xaxes(visible=False)

@@ -1,13 +1,14 @@
 """A result on the projector: the kind's chart as a figure, or its lines as cards.
 
-Only what the Result holds is drawn; suppression happened before (room/results.py).
+Only what the Result holds is drawn; suppression happened before (room/results.py). A count a
+private activity withholds is said in words ("fewer than 3"), and so are its passes.
 """
 
 from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from workshop.activities.base import Count, Place, Text
+from workshop.activities.base import Count, Place, Text, Withheld
 from workshop.renderers import charts
 from workshop.room.results import Result
 
@@ -19,7 +20,7 @@ def figure(result: Result) -> go.Figure | None:
         return None
     drawn = charts.draw(result.chart)
     drawn.add_annotation(
-        text=f"{result.answered} answered · {result.passed} preferred not to answer",
+        text=counted(result),
         xref="paper",
         yref="paper",
         x=1,
@@ -33,6 +34,14 @@ def figure(result: Result) -> go.Figure | None:
     return drawn
 
 
+def counted(result: Result) -> str:
+    """How many answered and passed, in the room's words; passes a private activity withholds
+    are said to be so, never counted."""
+    if result.passed is None:
+        return f"{result.answered} answered · passes not counted (private)"
+    return f"{result.answered} answered · {result.passed} preferred not to answer"
+
+
 def cards(result: Result) -> list[str]:
     """A result without a chart, one card per line: approved texts, or counts said in words."""
     if result.chart is not None:
@@ -41,9 +50,9 @@ def cards(result: Result) -> list[str]:
     for line in result.lines:
         if isinstance(line, Text):
             drawn.append(line.text)
-        elif isinstance(line, Count):
+        elif isinstance(line, Count | Withheld):
             label = f"{line.row}: {line.label}" if line.row else line.label
-            drawn.append(f"{label}: {line.count}")
+            drawn.append(f"{label}: {line.count if isinstance(line, Count) else line.words}")
         elif isinstance(line, Place):
             drawn.append(f"{line.label} (mean place {line.mean_place:.1f})")
     return drawn

@@ -17,6 +17,7 @@ from workshop.activities import kind_of
 from workshop.renderers import phone, projector, svg, table
 from workshop.review.before_after import BinaryItem, Comparison, plain_words
 from workshop.review.session import SessionReview
+from workshop.room.results import SMALL_CELL
 
 environment = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -28,7 +29,9 @@ PRIVACY = (
     "This report holds what the room said as a group: counts, shares and text the facilitator "
     "approved for the screen. It holds no names, no individual answers, nothing that links one "
     "person's answers together, and no score. A result is left out when fewer than {threshold} "
-    "people answered, and a private activity whose results were never revealed stays private."
+    "people answered, and a private activity whose results were never revealed stays private; "
+    "a private activity's passes are not counted, and its counts under {small} show as "
+    '"fewer than {small}".'
 )
 
 
@@ -66,6 +69,7 @@ def _activity_view(item: Any) -> dict[str, Any]:
             view["chart"] = Markup(svg.svg(result.chart))  # noqa: S704
         view["cards"] = projector.cards(result)
         view["lines"] = phone.lines(result)
+        view["counted"] = projector.counted(result)
     return view
 
 
@@ -92,7 +96,7 @@ def report(review: SessionReview) -> str:
         row=row,
         date=table.day(row.created_at),
         duration=_duration(review.summary.duration_seconds),
-        privacy=PRIVACY.format(threshold=row.threshold),
+        privacy=PRIVACY.format(threshold=row.threshold, small=SMALL_CELL),
         agenda=[
             {
                 "item": item,

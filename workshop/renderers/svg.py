@@ -17,7 +17,14 @@ from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 
 from workshop.activities.base import Bars, Chart, Cloud, StackedRows
-from workshop.renderers.charts import DIVERGING, PALETTE, cloud_layout
+from workshop.renderers.charts import (
+    DIVERGING,
+    PALETTE,
+    WITHHELD_COLOUR,
+    WITHHELD_LABEL,
+    cloud_layout,
+    shares_of_rows,
+)
 
 # Report charts are about 17 cm wide; type is sized for reading on paper.
 WIDTH_INCHES = 6.7
@@ -66,13 +73,15 @@ def _(chart: Bars) -> str:
     axes = _axes_without_frame(figure)
     positions = list(range(len(chart.labels)))
     colour = PALETTE[4] if chart.ordered else PALETTE[0]
-    axes.barh(positions, chart.values, color=colour, height=0.6)
+    # A withheld value (None) has no bar; its text says why.
+    values = [0 if value is None else value for value in chart.values]
+    axes.barh(positions, values, color=colour, height=0.6)
     axes.set_yticks(positions, [_wrapped(label) for label in chart.labels])
     axes.invert_yaxis()
     axes.set_xticks([])
-    texts = chart.texts or tuple(f"{value:g}" for value in chart.values)
-    top = max([*chart.values, 1])
-    for position, (value, text) in enumerate(zip(chart.values, texts, strict=True)):
+    texts = chart.texts or tuple(f"{value:g}" for value in values)
+    top = max([*values, 1])
+    for position, (value, text) in enumerate(zip(values, texts, strict=True)):
         axes.text(value + top * 0.01, position, text, va="center")
     axes.set_xlim(0, top * 1.2)
     figure.tight_layout()
@@ -96,12 +105,13 @@ def _(chart: StackedRows) -> str:
     axes = _axes_without_frame(figure)
     positions = list(range(len(chart.rows)))
     left = [0.0] * len(chart.rows)
+    row_shares, withheld_shares = shares_of_rows(chart.tallies, chart.withheld)
     for index, category in enumerate(chart.categories):
-        shares = [(tally[index] / (sum(tally) or 1)) * 100 for tally in chart.tallies]
+        shares = [row[index] for row in row_shares]
         colour = palette[index % len(palette)]
         axes.barh(positions, shares, left=left, color=colour, height=0.6, label=category)
         for position, (start, share) in enumerate(zip(left, shares, strict=True)):
-            if share >= 8:
+            if share >= 8 and chart.tallies[position][index] is not None:
                 dark = colour in ("#0072B2", "#D55E00", "#000000", "#009E73")
                 axes.text(
                     start + share / 2,
@@ -112,6 +122,17 @@ def _(chart: StackedRows) -> str:
                     color="white" if dark else "black",
                 )
         left = [start + share for start, share in zip(left, shares, strict=True)]
+    if chart.withheld is not None:
+        # A private activity's small counts, each row's together, last and in grey.
+        axes.barh(
+            positions,
+            withheld_shares,
+            left=left,
+            color=WITHHELD_COLOUR,
+            height=0.6,
+            label=WITHHELD_LABEL,
+        )
+        categories += 1  # one more entry in the legend
     axes.set_yticks(positions, labels)
     axes.invert_yaxis()
     axes.set_xticks([])

@@ -3,7 +3,9 @@ review page's agenda.
 
 Only what each Result holds is tabled, so an activity below its threshold, or a private one never
 revealed, is one row marked suppressed and nothing else. No participant, no time of any answer,
-no order of answers, no score: counts, shares, mean places, approved text.
+no order of answers, no score: counts, shares, mean places, approved text. A count a private
+activity withholds has no count and no share, and its `withheld` column says why ("fewer than
+3", "not shown"); so does its row of passes ("not counted").
 
 Spreadsheet programs run a cell that starts with = + - @ (or a tab or carriage return) as a
 formula, so `for_spreadsheet` neutralises deck and participant text in every table written to a
@@ -19,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from workshop.activities import kind_of
-from workshop.activities.base import Count, Place, Text
+from workshop.activities.base import Count, Place, Text, Withheld
 from workshop.review.session import SessionReview
 from workshop.room.results import PASS_LABEL, Result
 
@@ -37,7 +39,10 @@ AGGREGATE_COLUMNS = [
     "share",
     "mean_place",
     "suppressed",
+    "withheld",
 ]
+# What the row of passes says where a private activity does not count them.
+PASSES_WITHHELD = "not counted (private activity)"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -67,11 +72,16 @@ def _result_rows(result: Result) -> Iterable[dict[str, Any]]:
     for line in result.lines:
         if isinstance(line, Count):
             yield {"row": line.row, "option": line.label, "count": line.count, "share": line.share}
+        elif isinstance(line, Withheld):
+            yield {"row": line.row, "option": line.label, "withheld": line.words}
         elif isinstance(line, Place):
             yield {"option": line.label, "mean_place": line.mean_place}
         elif isinstance(line, Text):
             yield {"option": line.text}
-    yield {"option": PASS_LABEL, "count": result.passed}
+    if result.passed is None:
+        yield {"option": PASS_LABEL, "withheld": PASSES_WITHHELD}
+    else:
+        yield {"option": PASS_LABEL, "count": result.passed}
 
 
 def aggregates(review: SessionReview) -> pd.DataFrame:

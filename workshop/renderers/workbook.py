@@ -73,7 +73,7 @@ def workbook(review: SessionReview) -> bytes:
         if item.result is None:
             continue
         rows = aggregates[aggregates["activity"] == item.activity.id]
-        columns = ["row", "option", "count", "share", "mean_place", "suppressed"]
+        columns = ["row", "option", "count", "share", "mean_place", "suppressed", "withheld"]
         shown = rows[[column for column in columns if rows[column].notna().any()]]
         sheets.append((sheet_name(number, item.activity.title, taken), shown))
     if review.comparisons:

@@ -28,7 +28,7 @@ def kept_of(review: SessionReview) -> dict[str, str]:
         if item.result is not None:
             result = item.result
             if not result.visible:
-                result = dataclasses.replace(result, responded=0, passed=0)
+                result = dataclasses.replace(result, answered=0, passed=0)
             kept[f"result:{item.activity.id}"] = snapshots.dumps(result)
     kept["comparisons"] = snapshots.dumps(list(review.comparisons))
     return kept

@@ -12,10 +12,10 @@ import json
 from typing import Any
 
 from workshop.activities import ActivitySpec
-from workshop.activities.base import Bars, Cloud, Count, Place, StackedRows, Text
+from workshop.activities.base import Bars, Cloud, Count, Place, StackedRows, Text, Withheld
 from workshop.curriculum.decks import Deck
 from workshop.review.before_after import BinaryItem, Comparison, OrdinalItem, Proportion
-from workshop.room.results import Result
+from workshop.room.results import Result, as_private
 
 TYPES = {
     cls.__name__: cls
@@ -24,6 +24,7 @@ TYPES = {
         Count,
         Text,
         Place,
+        Withheld,
         Bars,
         StackedRows,
         Cloud,
@@ -57,6 +58,12 @@ def _decode(value: Any, deck: Deck) -> Any:
         if kind == "Activity":
             return deck.activity(value["id"])
         fields = {name: _decode(item, deck) for name, item in value.items() if name != "type"}
+        if kind == "Result" and "responded" in fields:
+            # Written before a Result held `answered` (it held responded and passed), and
+            # before a revealed private activity withheld its small counts and its passes.
+            fields["answered"] = fields.pop("responded") - fields["passed"]
+            kept = Result(**fields)
+            return as_private(kept) if kept.activity.sensitive else kept
         return TYPES[kind](**fields)
     return value
 
