@@ -88,3 +88,68 @@ def test_a_practice_file_that_cannot_be_read_is_named_not_raised(tmp_path):
     folder.mkdir()
     with pytest.raises(CurriculumError, match="folder.toml: cannot be read"):
         load_practice(folder)
+
+
+def test_the_flag_list_is_the_built_in_one_without_a_safety_table(tmp_path):
+    from workshop.room.moderation import DEFAULT_FLAG_PHRASES, DEFAULT_FLAGS, flag_list_for
+
+    for practice in (load_practice(tmp_path / "missing.toml"), _practice(tmp_path, "")):
+        assert practice.safety.phrases() == DEFAULT_FLAG_PHRASES
+        assert flag_list_for(practice).phrases == DEFAULT_FLAGS.phrases
+
+
+def test_a_practice_adds_its_own_flag_phrases_or_replaces_the_built_in_ones(tmp_path):
+    from workshop.room.moderation import DEFAULT_FLAG_PHRASES, flag_list_for
+
+    added = _practice(tmp_path, '[safety]\nflag_phrases = ["no puedo más", "n\'en peux plus"]\n')
+    assert added.safety.phrases() == (*DEFAULT_FLAG_PHRASES, "no puedo más", "n'en peux plus")
+    flags = flag_list_for(added)
+    assert flags.flags("Ya NO PUEDO MAS") and flags.flags("je n’en peux plus")
+    assert flags.flags("I want to die")
+    replaced = _practice(
+        tmp_path, '[safety]\nflag_phrases = ["can\'t go on"]\nreplace_default_phrases = true\n'
+    )
+    assert replaced.safety.phrases() == ("can't go on",)
+    assert not flag_list_for(replaced).flags("I want to die")
+
+
+def test_the_example_practice_file_adds_flag_phrases():
+    from workshop.room.moderation import flag_list_for
+
+    practice = load_practice(REPOSITORY / "practice.example.toml")
+    assert practice.safety.flag_phrases and not practice.safety.replace_default_phrases
+    for phrase in practice.safety.flag_phrases:
+        assert flag_list_for(practice).flags(phrase.replace("*", ""))
+
+
+@pytest.mark.parametrize(
+    ("safety", "field", "message"),
+    [
+        ('flag_phrases = ["fine", "a*"]', "safety.flag_phrases.1", "3 letters before it"),
+        ('flag_phrases = ["kill(ing)? myself"]', "safety.flag_phrases.0", "plain words"),
+        ('flag_phrases = ["ok"]', "safety.flag_phrases.0", "at least 3 letters"),
+        ("flag_phrases = [3]", "safety.flag_phrases.0", "valid string"),
+        ('flag_phrases = "suicid*"', "safety.flag_phrases", "valid list"),
+        ('replace_default_phrases = "yes"', "safety.replace_default_phrases", "boolean"),
+        ("replace_default_phrases = true", "safety", "needs phrases of your own"),
+        ('flag_phrase = ["typo"]', "safety.flag_phrase", "Extra inputs"),
+    ],
+)
+def test_a_malformed_safety_table_names_the_file_and_field(tmp_path, safety, field, message):
+    with pytest.raises(CurriculumError) as caught:
+        _practice(tmp_path, f"[safety]\n{safety}\n")
+    [problem] = caught.value.problems
+    assert str(problem).startswith(f"practice.toml, field {field!r}: ")
+    assert message in str(problem) and "Value error" not in str(problem)
+
+
+def test_too_many_flag_phrases_are_refused(tmp_path):
+    phrases = ", ".join(f'"phrase number {number}"' for number in range(501))
+    with pytest.raises(CurriculumError, match="field 'safety.flag_phrases'"):
+        _practice(tmp_path, f"[safety]\nflag_phrases = [{phrases}]\n")
+
+
+def _practice(tmp_path, text):
+    path = tmp_path / "practice.toml"
+    path.write_text(text, encoding="utf-8")
+    return load_practice(path)

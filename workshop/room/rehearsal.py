@@ -15,7 +15,7 @@ from workshop.activities import ActivitySpec, kind_of
 from workshop.curriculum.decks import Deck
 from workshop.curriculum.practice import Practice
 from workshop.room import live
-from workshop.room.moderation import APPROVED, first_status
+from workshop.room.moderation import APPROVED, FLAGGED, first_status, flag_list_for
 from workshop.room.results import Result, result_for
 from workshop.store import ActivityState, Answer, SeededAnswer, Store
 
@@ -36,6 +36,7 @@ def start_rehearsal(
         raise live.LiveError("A rehearsal has between 1 and 200 simulated participants.")
     session = live.start_session(store, deck, threshold, rehearsal=True, practice=practice)
     rng = random.Random(seed)
+    flags = flag_list_for(practice)
     # A simulated participant has no cookie: a random value stands where its token's keyed
     # hash would be (the same length, so it looks like any other participant).
     participants = [store.join(session.id, secrets.token_hex(32)) for _ in range(people)]
@@ -47,10 +48,12 @@ def start_rehearsal(
             passed, value = _made_up_answer(activity, number, rng)
             moderation = None
             if not passed and kind_of(activity).moderated:
-                # One written answer shows what a flagged one looks like in the queue.
+                # One written answer shows what a flagged one looks like in the queue, whatever
+                # phrases the practice flags.
                 if number == 0 and isinstance(value, str):
-                    value = FLAGGED_EXAMPLE
-                moderation = first_status(str(value))
+                    value, moderation = FLAGGED_EXAMPLE, FLAGGED
+                else:
+                    moderation = first_status(str(value), flags)
             seeds.append(SeededAnswer(activity.id, participant_id, passed, value, moderation))
     store.seed_answers(session.id, seeds)
     return session
