@@ -12,11 +12,14 @@ from pathlib import Path
 import streamlit as st
 from starlette.middleware import Middleware
 
-from workshop.web.facilitator_login import DashboardGate, FacilitatorLogin
+from workshop.web import keys
+from workshop.web.facilitator_login import DASHBOARD_PATHS, DashboardGate, FacilitatorLogin
+from workshop.web.faults import DatabaseFaults, database_trouble_message, is_database_trouble
+from workshop.web.headers import SecurityHeaders
 from workshop.web.join import public_url
 from workshop.web.participant.routes import ParticipantPages
 from workshop.web.participant.waiting import start_watching
-from workshop.web.runtime import shared_store, shared_waiters
+from workshop.web.runtime import safety_flags, shared_store, shared_waiters
 from workshop.web.serving import nodelay_on_listeners
 
 store = shared_store()
@@ -30,9 +33,24 @@ def _welcome(port: int) -> str:
         f"  Tandem is running. Facilitator: http://localhost:{port}",
         f"  Phones join at: {phones}/j" if phones else "  Phones: set WORKSHOP_PUBLIC_URL",
         f"  Database: {store.engine.url.render_as_string(hide_password=True)}",
-        "",
     ]
-    return "\n".join(lines)
+    setup = keys.setup_token(store)
+    if setup is not None:
+        # First run: only someone who can see this terminal may choose the passcode.
+        lines += [
+            "",
+            "  First run: choose the facilitator passcode on this laptop at",
+            f"  http://localhost:{port}/facilitator/setup?token={setup}",
+        ]
+    return "\n".join([*lines, ""])
+
+
+def _on_script_error(error: Exception) -> bool:
+    """A dashboard page whose database is not answering says so, without a traceback."""
+    if is_database_trouble(error):
+        st.error(database_trouble_message(error))
+        return True
+    return False
 
 
 @asynccontextmanager
@@ -49,7 +67,15 @@ async def lifespan(_app):
 
 app = st.App(
     str(Path(__file__).parent / "workshop" / "dashboard" / "main.py"),
-    routes=ParticipantPages(store, waiters).routes() + FacilitatorLogin(store).routes(),
-    middleware=[Middleware(DashboardGate, store=store)],
+    routes=ParticipantPages(store, waiters, safety_flags()).routes()
+    + FacilitatorLogin(store).routes(),
+    # Headers first, so that the gate's redirects carry them too.
+    middleware=[
+        Middleware(SecurityHeaders),
+        # Outside the gate, which reads the database too: a 503 page that retries, not a 500.
+        Middleware(DatabaseFaults, pages=DASHBOARD_PATHS),
+        Middleware(DashboardGate, store=store),
+    ],
+    on_script_error=_on_script_error,
     lifespan=lifespan,
 )

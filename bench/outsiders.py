@@ -202,6 +202,8 @@ def start_session(database_url: str, *, migrate: bool = False) -> live.Live:
             store.migrate()
         session = live.start_session(store, parse_deck(DECK), threshold=1)
         live.go_to(store, session.id, 1)  # "colour": a single choice, opened now
+        # A large room expected, so that its phones may all join at once.
+        live.set_headcount(store, session.id, live.MOST_PEOPLE)
         return session
     finally:
         store.close()
@@ -211,7 +213,7 @@ def find_kept_answers(database_url: str, session_id: int, phones: list[Phone]) -
     """Mark the phones whose confirmed answer a fresh store finds; why none can be, if so."""
     store = Store(database_url)
     try:
-        key = keys.server_key(store)
+        key = keys.participant_key(store)
         for phone in phones:
             if not phone.confirmed:
                 continue

@@ -104,6 +104,8 @@ async def run(arguments: argparse.Namespace) -> None:
             deck = load_deck(DECK_FOLDER / "codependency-to-interdependency-90.toml")
             session = live.start_session(store, deck)
             live.go_to(store, session.id, 1)  # "Ready to begin?": a single choice
+            # The facilitator expects the room (and the probe below): they may all join at once.
+            live.set_headcount(store, session.id, arguments.phones + 1)
             code = session.row.join_code
             base = server.url
             rss_before = rss_megabytes(server.process.pid)

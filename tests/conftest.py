@@ -159,3 +159,14 @@ def deck_folder(tmp_path: Path) -> Path:
     for path in DECK_FOLDER.glob("*.toml"):
         shutil.copy(path, folder)
     return folder
+
+
+@pytest.fixture(autouse=True)
+def quick_passcode_hashes(request: pytest.FixtureRequest, monkeypatch) -> None:
+    """Passcode hashes at a low scrypt cost, so that tests which log in do not each spend
+    0.7 s; a test marked `owasp_scrypt` keeps the real cost (servers started by tests always
+    use it)."""
+    if request.node.get_closest_marker("owasp_scrypt") is None:
+        from workshop.web import keys
+
+        monkeypatch.setattr(keys, "CURRENT_COST", keys.ScryptCost(log_n=10, r=8, p=1))

@@ -31,7 +31,7 @@ def test_init_creates_the_database(tmp_path: Path, monkeypatch, capsys):
     monkeypatch.delenv("WORKSHOP_PASSCODE", raising=False)
     assert main(["init"]) == 0
     assert (tmp_path / "new.db").exists()
-    assert "dashboard will ask for one" in capsys.readouterr().out
+    assert "setup link Tandem prints" in capsys.readouterr().out
 
 
 def test_every_command_is_documented_in_the_readme():
@@ -40,6 +40,7 @@ def test_every_command_is_documented_in_the_readme():
     assert commands == [
         "init",
         "passcode",
+        "unlock",
         "backup",
         "sessions",
         "export",

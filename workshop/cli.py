@@ -2,6 +2,7 @@
 
 workshop init                     create or migrate the database
 workshop passcode                 choose the facilitator passcode (asked twice, not echoed)
+workshop unlock                   let the facilitator log in again after too many wrong tries
 workshop backup PATH              a consistent copy of the database, safe during a workshop
 workshop sessions                 list the sessions held (rehearsals with --rehearsals)
 workshop export SESSION           write a session's report, workbook, CSV and archive
@@ -34,7 +35,8 @@ from workshop.review.session import find_session, list_sessions, review_session
 from workshop.room import live
 from workshop.store import Store, database_url, pg_dump_advice, sqlite_database_file
 from workshop.store.sqlite_file import DatabaseLocationError
-from workshop.web import keys
+from workshop.web import door, keys
+from workshop.web.faults import is_database_trouble, startup_problem
 
 
 @contextlib.contextmanager
@@ -55,8 +57,8 @@ def _init(_arguments: argparse.Namespace) -> int:
         for warning in store.storage_warnings():
             print(f"Warning: {warning}", file=sys.stderr)
         if not keys.passcode_is_set(store):
-            print("No facilitator passcode yet: the dashboard will ask for one on first visit,")
-            print("or run `workshop passcode` now.")
+            print("No facilitator passcode yet: open the setup link Tandem prints when it")
+            print("starts, or run `workshop passcode` now.")
         else:
             try:
                 keys.check_passcode(store, "")
@@ -83,7 +85,20 @@ def _passcode(_arguments: argparse.Namespace) -> int:
         return 1
     with _opened_store() as store:
         keys.set_passcode(store, first)
-    print("Passcode saved (as a salted hash).")
+        door.clear(store)
+    print("Passcode saved (as a salted hash). Every browser logged in before must log in again.")
+    return 0
+
+
+def _unlock(_arguments: argparse.Namespace) -> int:
+    with _opened_store() as store:
+        wrong = door.failures(store)
+        door.clear(store)
+    if wrong >= door.LOCK_AFTER:
+        print(f"Logging in was locked after {wrong} wrong passcodes; it is open again.")
+        print("If nobody at the workshop typed them, consider `workshop passcode`.")
+    else:
+        print("Logging in was not locked; any wait between tries is cleared.")
     return 0
 
 
@@ -269,6 +284,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("passcode", help="choose the facilitator passcode").set_defaults(
         run=_passcode
     )
+    commands.add_parser(
+        "unlock", help="let the facilitator log in again after too many wrong tries"
+    ).set_defaults(run=_unlock)
     backup = commands.add_parser(
         "backup", help="a consistent copy of the database, safe during a workshop"
     )
@@ -328,6 +346,12 @@ def main(argv: list[str] | None = None) -> int:
         return arguments.run(arguments)
     except DatabaseLocationError as error:
         print(error, file=sys.stderr)
+        return 1
+    except Exception as error:
+        if not is_database_trouble(error):
+            raise
+        # PostgreSQL not answering, or the disk filling up: one sentence, not a traceback.
+        print(startup_problem(database_url(), error), file=sys.stderr)
         return 1
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 from playwright.sync_api import expect
 
@@ -65,6 +67,28 @@ def test_a_live_workshop_from_qr_code_to_chart(server, browser):
     assert words == ["calm", "calm", "trust"]
     assert store.participant_count(session_id) == 3
     store.close()
+    nothing_identifies_anyone(server, phones)
+
+
+def nothing_identifies_anyone(server, phones) -> None:
+    """After a browser session: no address, user agent or cookie token of any phone in the
+    database (every table, every column) or in the server's log."""
+    user_agent = phones[0].evaluate("navigator.userAgent")
+    tokens = [cookie["value"] for phone in phones for cookie in phone.context.cookies()]
+    assert len(tokens) == 3
+    database = sqlite3.connect(server.database)
+    stored = []
+    for (table,) in database.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
+        for row in database.execute(f'SELECT * FROM "{table}"'):  # noqa: S608 (our own names)
+            stored.extend(str(value) for value in row)
+    database.close()
+    stored_text = "\n".join(stored)
+    # The banner names the address phones join at (the server's own); nothing else may.
+    banner = f"Phones join at: {server.url}/j"
+    log = server.log.read_text().replace(banner, "")
+    for text, where in ((stored_text, "database"), (log, "log")):
+        for secret in [*tokens, user_agent, "HeadlessChrome", "127.0.0.1", "Mozilla/"]:
+            assert secret not in text, f"{secret!r} found in the {where}"
 
 
 def test_a_server_restart_loses_no_answer_and_no_phone_rescans(server, browser):

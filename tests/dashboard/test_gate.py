@@ -1,21 +1,26 @@
+"""The dashboard's own access check: it runs on every script run, behind the websocket that the
+gate middleware never sees."""
+
 from streamlit.testing.v1 import AppTest
 
-from workshop.web import keys
+from workshop.room import live
+from workshop.web import keys, links
 from workshop.web.facilitator_login import COOKIE
 
 
-def gate_script(database_url: str, cookies: dict) -> None:
+def gate_script(database_url: str, cookies: dict, query: dict) -> None:
     import streamlit as st
 
     from workshop.dashboard import gate
     from workshop.store import Store
 
-    if gate.require_login(Store(database_url), cookies):
-        st.write("the dashboard")
+    access = gate.access(Store(database_url), cookies, query)
+    if access is not None:
+        st.write(f"the dashboard as {access.purpose or 'facilitator'} of {access.session_id}")
 
 
-def _run(store, cookies):
-    app = AppTest.from_function(gate_script, args=(store.url, cookies))
+def _run(store, cookies, query=None):
+    app = AppTest.from_function(gate_script, args=(store.url, cookies, query or {}))
     app.run(timeout=20)
     assert not app.exception
     return app
@@ -25,20 +30,43 @@ def _text(app) -> str:
     return " ".join(element.value for element in app.markdown)
 
 
-def test_first_run_points_to_choosing_a_passcode(sqlite_store):
+def test_first_run_points_to_the_setup_link_in_the_terminal(sqlite_store):
     app = _run(sqlite_store, {})
-    assert "[Choose a passcode](/facilitator/setup)" in _text(app)
+    assert "setup link printed in the terminal" in _text(app)
     assert "the dashboard" not in _text(app)
 
 
-def test_without_a_valid_cookie_the_dashboard_stays_shut(sqlite_store):
+def test_without_a_valid_login_the_dashboard_stays_shut(sqlite_store):
     keys.set_passcode(sqlite_store, "correct-horse")
     assert "[Log in](/facilitator/login)" in _text(_run(sqlite_store, {}))
     forged = {COOKIE: "99999999999.forged"}
     assert "the dashboard" not in _text(_run(sqlite_store, forged))
 
 
-def test_a_valid_cookie_opens_the_dashboard(sqlite_store):
+def test_a_login_opens_the_dashboard_until_it_ends(sqlite_store):
     keys.set_passcode(sqlite_store, "correct-horse")
-    cookie = keys.login_cookie(keys.server_key(sqlite_store))
-    assert "the dashboard" in _text(_run(sqlite_store, {COOKIE: cookie}))
+    login = keys.new_login(sqlite_store)
+    assert "the dashboard as facilitator" in _text(_run(sqlite_store, {COOKIE: login}))
+    keys.end_login(sqlite_store, login)
+    assert "the dashboard" not in _text(_run(sqlite_store, {COOKIE: login}))
+
+
+def test_a_link_opens_only_its_purpose_and_session(sqlite_store, deck):
+    keys.set_passcode(sqlite_store, "correct-horse")
+    session = live.start_session(sqlite_store, deck)
+    secret = links.new_link_secret(sqlite_store, session.id, "remote")
+    query = {"session": str(session.id), "key": secret}
+    assert f"as remote of {session.id}" in _text(_run(sqlite_store, {}, query))
+    links.revoke(sqlite_store, session.id, "remote")
+    assert "the dashboard" not in _text(_run(sqlite_store, {}, query))
+
+
+def test_fragments_notice_a_logout(sqlite_store):
+    """A self-refreshing view reruns the whole page once its login has ended."""
+    keys.set_passcode(sqlite_store, "correct-horse")
+    login = keys.new_login(sqlite_store)
+    from workshop.dashboard import gate
+
+    assert gate.still_allowed(sqlite_store, {COOKIE: login}, {})
+    keys.end_login(sqlite_store, login)
+    assert not gate.still_allowed(sqlite_store, {COOKIE: login}, {})

@@ -98,7 +98,7 @@ class Room:
         """What the database holds for each phone, read through a fresh store."""
         store = Store(url)
         try:
-            key = keys.server_key(store)
+            key = keys.participant_key(store)
             found = {}
             for number, phone in enumerate(self.phones):
                 token = phone.cookies.get("tandem")
@@ -160,7 +160,9 @@ def run_room_with_outsiders(server: Server, url: str, sqlite_file: Path | None) 
             plain_sqlite_read(sqlite_file)
             room.wait_for_answers(PHONES * 2)
         with short_lived_store(url) as store:
-            live.go_to(store, session.id, 4)  # "weather": a scale, opened by this process
+            # "weather": a scale, opened by this process; "colour" is kept open on purpose,
+            # since phones may still be sending it (moving on would otherwise close it).
+            live.go_to(store, session.id, 4, keep_open=True)
         room.activity_id = "weather"
         room.wait_for_answers(PHONES * 2)
         workshop_command(url, "init")
@@ -245,6 +247,9 @@ def test_a_backup_taken_during_a_burst_holds_every_answer_confirmed_before_it(tm
         with short_lived_store(server.database_url) as store:
             session = live.start_session(store, parse_deck(small_deck_data()), threshold=1)
             live.go_to(store, session.id, 1)
+            # A big room, expected: its phones may all arrive at once (the join throttle's
+            # burst is the headcount).
+            live.set_headcount(store, session.id, 500)
         arrivals = Arrivals(server, session.row.join_code)
         arrivals.start()
         try:
@@ -272,7 +277,7 @@ def test_a_backup_taken_during_a_burst_holds_every_answer_confirmed_before_it(tm
     assert oct(copy.stat().st_mode & 0o777) == "0o600"
     backup = Store(f"sqlite:///{copy}")
     try:
-        key = keys.server_key(backup)
+        key = keys.participant_key(backup)
         for token in before:
             participant_id = backup.participant(session.id, keys.token_hash(key, session.id, token))
             assert participant_id is not None, "a confirmed participant is missing"

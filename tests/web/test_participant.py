@@ -10,6 +10,7 @@ from starlette.testclient import TestClient
 from workshop.room import live
 from workshop.web.facilitator_login import DashboardGate, FacilitatorLogin
 from workshop.web.forms import MAX_FORM_BYTES
+from workshop.web.headers import SecurityHeaders
 from workshop.web.participant.routes import COOKIE, ParticipantPages
 from workshop.web.participant.waiting import Waiters
 
@@ -17,7 +18,7 @@ from workshop.web.participant.waiting import Waiters
 def make_app(store):
     return Starlette(
         routes=ParticipantPages(store, Waiters()).routes() + FacilitatorLogin(store).routes(),
-        middleware=[Middleware(DashboardGate, store=store)],
+        middleware=[Middleware(SecurityHeaders), Middleware(DashboardGate, store=store)],
     )
 
 
@@ -187,8 +188,10 @@ def test_an_answer_after_closing_is_refused_with_a_message(room):
 
 def test_the_long_poll_answers_at_once_when_the_phone_is_behind(room):
     store, session = room
+    client = phone(store)
+    _join(client, session)
     live.go_to(store, session.id, 1)
-    state = phone(store).get(f"/j/{session.row.join_code}/wait", params={"v": "1"}).json()
+    state = client.get(f"/j/{session.row.join_code}/wait", params={"v": "1"}).json()
     # Moving on and opening the activity was one action: version 1 became 2.
     assert state == {"version": 2, "activity": "colour", "status": "open", "ended": False}
 
@@ -217,11 +220,13 @@ def test_the_script_and_stylesheet_are_served(room):
 def test_odd_digits_in_the_long_poll_and_cookie_are_harmless(room):
     store, session = room
     client = phone(store)
+    _join(client, session)
     state = client.get(f"/j/{session.row.join_code}/wait", params={"v": "²"}).json()
     assert state["version"] == session.row.version
     # An absurd cookie is replaced by a fresh token rather than looked up.
-    client.cookies.set(COOKIE, "9" * 80, path=f"/j/{session.row.join_code}")
-    response = client.get(f"/j/{session.row.join_code}", follow_redirects=False)
+    stranger = phone(store)
+    stranger.cookies.set(COOKIE, "9" * 80, path=f"/j/{session.row.join_code}")
+    response = stranger.get(f"/j/{session.row.join_code}", follow_redirects=False)
     assert "You're in" in response.text
     assert response.headers["set-cookie"].startswith(f"{COOKIE}=")
 

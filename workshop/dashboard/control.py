@@ -20,14 +20,16 @@ from workshop.room import live
 from workshop.room.moderation import APPROVED, FLAGGED, PENDING, REJECTED
 from workshop.room.timing import Timing, describe_schedule
 from workshop.store import Store
+from workshop.web import links
+from workshop.web.join import qr_png
 
 REFRESH_SECONDS = 2
 
 
-def _act(action: Callable[..., object], *args: object) -> None:
+def _act(action: Callable[..., object], *args: object, **options: object) -> None:
     """Run a facilitator action from a button; a refused one becomes a message, not a crash."""
     try:
-        action(*args)
+        action(*args, **options)
     except live.LiveError as problem:
         st.session_state["problem"] = str(problem)
 
@@ -40,7 +42,17 @@ def _position_label(session: live.Live, index: int) -> str:
     return f"{index + 1}. {activity.title} · {status}"
 
 
-def render(store: Store, session_id: int | None, public_url: str | None) -> None:
+def render(
+    store: Store,
+    session_id: int | None,
+    public_url: str | None,
+    *,
+    facilitator: bool = True,
+    guard: Callable[[], None] = lambda: None,
+) -> None:
+    """The control view; `facilitator` False for the holder of a remote-control link, who
+    paces the room but hands out no links. `guard` runs before each self-refresh (the
+    dashboard's access check, so a logout or revoked link takes effect there too)."""
     session = live.pick(store, session_id)
     if session is None:
         st.title("Control")
@@ -59,12 +71,15 @@ def render(store: Store, session_id: int | None, public_url: str | None) -> None
     left, right = st.columns([2, 1], gap="large")
     with right:
         _join_panel(session, public_url)
-        _timer_panel(store, session)
+        _door_panel(store, session)
+        _timer_panel(store, session, guard)
+        if facilitator:
+            _links_panel(store, session, public_url)
     with left:
         _navigation(store, session)
         _current_activity(session)
         _observation(store, session)
-    _live_panel(store, session.id)
+    _live_panel(store, session.id, guard)
     with st.expander("End the session"):
         confirm = st.checkbox("Yes, the workshop is over", key="end_confirm")
         st.button(
@@ -87,6 +102,61 @@ def _join_panel(session: live.Live, public_url: str | None) -> None:
     )
 
 
+def _door_panel(store: Store, session: live.Live) -> None:
+    """Who may still join: the people expected (also the most phones that may join) and a lock
+    once everyone is in, so nobody can fill the room with extra phones to see small results."""
+    with st.expander("The door: who may join", expanded=session.row.headcount is None):
+        st.number_input(
+            "People expected (no more phones may join)",
+            min_value=1,
+            max_value=live.MOST_PEOPLE,
+            value=session.row.headcount,
+            step=1,
+            key=f"door_headcount_{session.id}",
+            on_change=lambda: _act(
+                live.set_headcount,
+                store,
+                session.id,
+                st.session_state[f"door_headcount_{session.id}"],
+            ),
+            help="Phones beyond this number are turned away, and you see how many were.",
+        )
+        st.toggle(
+            "Lock joining",
+            value=session.row.joins_locked,
+            key=f"door_locked_{session.id}",
+            on_change=lambda: _act(
+                live.lock_joins, store, session.id, st.session_state[f"door_locked_{session.id}"]
+            ),
+            help="Once everyone is in: no new phone may join. Phones already in are not affected.",
+        )
+
+
+def _links_panel(store: Store, session: live.Live, public_url: str | None) -> None:
+    """Links to hand out: a read-only screen for the projector's browser, a remote control for
+    your phone. Each is shown once when made; making another (or revoking) ends the old one."""
+    base = public_url or ""
+    with st.expander("Links: projector and remote control"):
+        for purpose, label in (("screen", "Screen link"), ("remote", "Remote-control link")):
+            made_key = f"link_{purpose}_{session.id}"
+            make_column, revoke_column = st.columns(2)
+            if make_column.button(f"New {label.lower()}", key=f"make_{made_key}"):
+                secret = links.new_link_secret(store, session.id, purpose)
+                st.session_state[made_key] = base + links.link_path(session.id, purpose, secret)
+            if revoke_column.button(f"Revoke {label.lower()}", key=f"revoke_{made_key}"):
+                links.revoke(store, session.id, purpose)
+                st.session_state.pop(made_key, None)
+            made = st.session_state.get(made_key)
+            if made and store.link_hash(session.id, purpose) is not None:
+                st.code(made, language=None)
+                if purpose == "remote" and public_url:
+                    st.image(qr_png(made, box_size=5), caption="Scan with your phone")
+        st.caption(
+            "Anyone with a link can use it until you revoke it or make a new one: "
+            "the screen link only shows the screen; the remote link controls this session."
+        )
+
+
 def _navigation(store: Store, session: live.Live) -> None:
     count = len(session.deck.activities)
     index = session.row.current_index
@@ -98,12 +168,14 @@ def _navigation(store: Store, session: live.Live) -> None:
         key="jump",
         on_change=lambda: _act(live.go_to, store, session.id, st.session_state["jump"]),
     )
+    keep_open = st.session_state.get("keep_open", False)
     previous_column, next_column, open_column, close_column, reveal_column = st.columns(5)
     previous_column.button(
         "◀ Previous",
         key="previous",
         disabled=index < 0,
         on_click=_act,
+        kwargs={"keep_open": keep_open},
         args=(live.previous_activity, store, session.id),
         width="stretch",
     )
@@ -114,6 +186,7 @@ def _navigation(store: Store, session: live.Live) -> None:
         disabled=index >= count - 1,
         on_click=_act,
         args=(live.next_activity, store, session.id),
+        kwargs={"keep_open": keep_open},
         width="stretch",
     )
     activity = session.current
@@ -144,6 +217,11 @@ def _navigation(store: Store, session: live.Live) -> None:
         args=(live.reveal, store, session.id, activity.id, not state.revealed),
         width="stretch",
         help="Shows answer keys, explanations, and the results of a private activity.",
+    )
+    st.checkbox(
+        "Keep this activity open when moving on",
+        key="keep_open",
+        help="Moving on closes the activity you leave, so phones stop changing its answers.",
     )
 
 
@@ -185,9 +263,9 @@ def _observation(store: Store, session: live.Live) -> None:
                 st.toast("Kept for the review.")
 
 
-def _timer_panel(store: Store, session: live.Live) -> None:
+def _timer_panel(store: Store, session: live.Live, guard: Callable[[], None]) -> None:
     remaining = session.timer_remaining(store.clock())
-    _timer_metric(store, session.id)
+    _timer_metric(store, session.id, guard)
     st.number_input(
         "Timer minutes", min_value=0.5, max_value=60.0, value=3.0, step=0.5, key="timer_minutes"
     )
@@ -212,8 +290,9 @@ def _timer_panel(store: Store, session: live.Live) -> None:
 
 
 @st.fragment(run_every=1)
-def _timer_metric(store: Store, session_id: int) -> None:
+def _timer_metric(store: Store, session_id: int, guard: Callable[[], None]) -> None:
     """The discussion timer as the projector shows it, counting down every second."""
+    guard()
     session = live.load(store, session_id)
     remaining = session.timer_remaining(store.clock()) if session else None
     if remaining is not None:
@@ -222,8 +301,9 @@ def _timer_metric(store: Store, session_id: int) -> None:
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
-def _live_panel(store: Store, session_id: int) -> None:
+def _live_panel(store: Store, session_id: int, guard: Callable[[], None]) -> None:
     """Counts, the moderation queue and a preview of the screen: refreshed every 2 seconds."""
+    guard()
     room = live.room(store, session_id)
     if room is None or room.session.ended:
         return
@@ -231,11 +311,12 @@ def _live_panel(store: Store, session_id: int) -> None:
     activity = session.current
     _time_against_plan(session, live.schedule(store, session, store.clock()))
     columns = st.columns(3)
-    columns[0].metric("Joined", room.joined)
+    _joined(columns[0], session, room.joined)
     if activity is None or result is None:
         return
-    columns[1].metric("Answered", result.responded)
-    columns[2].metric("Passed", result.passed)
+    columns[1].metric("Answered", result.answered)
+    # A revealed private activity withholds its passes, here as on the projector.
+    columns[2].metric("Passed", "not counted" if result.passed is None else result.passed)
     if kind_of(activity).moderated:
         _moderation(store, session_id, activity.id)
     st.markdown("**On the screen now**")
@@ -249,6 +330,21 @@ def _live_panel(store: Store, session_id: int) -> None:
             st.text(note)
     else:
         st.caption(result.hidden_reason or "")
+
+
+def _joined(column, session: live.Live, joined: int) -> None:
+    """Phones joined against the people expected, and any the door turned away."""
+    expected = session.row.headcount
+    column.metric("Joined", joined if expected is None else f"{joined} of {expected}")
+    if session.row.turned_away:
+        column.warning(
+            f"{session.row.turned_away} phone(s) turned away: the room is "
+            f"{'locked' if session.row.joins_locked else 'full'}. If someone is missing, raise "
+            "“People expected” or unlock joining.",
+            icon=":material/door_front:",
+        )
+    if expected is None:
+        column.caption("Set “People expected” so nobody can add phones to see small results.")
 
 
 def _minutes_and_seconds(seconds: float) -> str:

@@ -16,13 +16,21 @@ store = shared_store()
 # handed to the pages that use them.
 folders = DeckFolders.configured()
 
-if not gate.require_login(store, st.context.cookies):
+access = gate.access(store, st.context.cookies, st.query_params)
+if access is None:
     st.stop()
 
 
 def _session_id() -> int | None:
+    if not access.facilitator:
+        return access.session_id  # a link opens its own session, whatever else is asked
     raw = st.query_params.get("session", "")
     return int(raw) if raw.isascii() and raw.isdigit() else None
+
+
+def _guard() -> None:
+    # Views that refresh themselves ask again each time: a logout or a revoked link ends them.
+    gate.recheck(store)
 
 
 def _public_url() -> str | None:
@@ -48,7 +56,9 @@ def editor_page_body() -> None:
 
 
 def control_page_body() -> None:
-    control.render(store, _session_id(), _public_url())
+    control.render(
+        store, _session_id(), _public_url(), facilitator=access.facilitator, guard=_guard
+    )
 
 
 def review_page_body() -> None:
@@ -60,7 +70,7 @@ def review_page_body() -> None:
 
 
 def screen_page_body() -> None:
-    screen.render(store, _session_id(), _public_url())
+    screen.render(store, _session_id(), _public_url(), _guard)
 
 
 control_page = st.Page(
@@ -72,14 +82,22 @@ library_page_entry = st.Page(
 editor_page = st.Page(
     editor_page_body, title="Deck editor", icon=":material/edit_note:", url_path="editor"
 )
-pages = [
-    library_page_entry,
-    editor_page,
-    control_page,
-    st.Page(screen_page_body, title="Screen", icon=":material/co_present:", url_path="screen"),
-    st.Page(review_page_body, title="Review", icon=":material/query_stats:", url_path="review"),
-]
-navigation = st.navigation(pages)
-with st.sidebar:
-    st.markdown("[Log out](/facilitator/logout)")
+screen_page = st.Page(
+    screen_page_body, title="Screen", icon=":material/co_present:", url_path="screen"
+)
+if access.facilitator:
+    pages = [
+        library_page_entry,
+        editor_page,
+        control_page,
+        screen_page,
+        st.Page(review_page_body, title="Review", icon=":material/query_stats:", url_path="review"),
+    ]
+    navigation = st.navigation(pages)
+    with st.sidebar:
+        st.markdown("[Log out](/facilitator/logout)")
+else:
+    # A link opens its one page: no navigation, no other session, nothing to review.
+    only = {"screen": screen_page, "remote": control_page}[access.purpose]
+    navigation = st.navigation([only], position="hidden")
 navigation.run()

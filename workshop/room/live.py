@@ -202,10 +202,12 @@ def _done(store: Store, session_id: int, write: Callable[[], object]) -> Live:
     return load(store, session_id)  # type: ignore[return-value]
 
 
-def go_to(store: Store, session_id: int, index: int) -> Live:
+def go_to(store: Store, session_id: int, index: int, *, keep_open: bool = False) -> Live:
     """Show activity `index` (-1 for the join slide); one never opened before opens now.
 
-    A running discussion timer belongs to the activity it was started on, so it stops here.
+    The activity left behind closes, so phones stop answering it, unless the facilitator keeps
+    it open on purpose (`keep_open`). A running discussion timer belongs to the activity it was
+    started on, so it stops here.
     """
     live = _require_live(store, session_id)
     if not -1 <= index < len(live.deck.activities):
@@ -214,20 +216,32 @@ def go_to(store: Store, session_id: int, index: int) -> Live:
     opens = (
         activity is not None and activity.answerable and live.state(activity.id).status == "waiting"
     )
+    left = live.current
+    closes = (
+        left.id
+        if left is not None
+        and left is not activity
+        and not keep_open
+        and live.state(left.id).status == "open"
+        else None
+    )
     shown = activity.id if activity else None  # logged with the move, for timing.py
     return _done(
-        store, session_id, lambda: store.show_activity(session_id, index, shown, open_it=opens)
+        store,
+        session_id,
+        lambda: store.show_activity(session_id, index, shown, open_it=opens, close_id=closes),
     )
 
 
-def next_activity(store: Store, session_id: int) -> Live:
+def next_activity(store: Store, session_id: int, *, keep_open: bool = False) -> Live:
     live = _require_live(store, session_id)
-    return go_to(store, session_id, min(live.row.current_index + 1, len(live.deck.activities) - 1))
+    last = len(live.deck.activities) - 1
+    return go_to(store, session_id, min(live.row.current_index + 1, last), keep_open=keep_open)
 
 
-def previous_activity(store: Store, session_id: int) -> Live:
+def previous_activity(store: Store, session_id: int, *, keep_open: bool = False) -> Live:
     live = _require_live(store, session_id)
-    return go_to(store, session_id, max(live.row.current_index - 1, -1))
+    return go_to(store, session_id, max(live.row.current_index - 1, -1), keep_open=keep_open)
 
 
 def open_activity(store: Store, session_id: int, activity_id: str) -> Live:
@@ -289,6 +303,27 @@ def end_session(store: Store, session_id: int) -> Live:
     """End the workshop: every open activity closes and phones see a goodbye page."""
     _require_live(store, session_id)
     return _done(store, session_id, lambda: store.end_session(session_id))
+
+
+# The door: who may still join. Not among ACTIONS: nothing on the phones or the projector
+# changes, so no new version and no wake-up.
+
+
+MOST_PEOPLE = 5000
+
+
+def set_headcount(store: Store, session_id: int, headcount: int | None) -> None:
+    """The people expected in the room: while the session is live, also the most phones that
+    may join (None: no limit)."""
+    if headcount is not None and not 1 <= headcount <= MOST_PEOPLE:
+        raise LiveError(f"People expected must be between 1 and {MOST_PEOPLE}.")
+    store.set_headcount(session_id, headcount)
+
+
+def lock_joins(store: Store, session_id: int, locked: bool) -> None:
+    """Close the room to phones that have not joined yet (or open it again)."""
+    _require_live(store, session_id)
+    store.lock_joins(session_id, locked)
 
 
 # Every facilitator action: each is one store transaction that logs it, moves the session to a

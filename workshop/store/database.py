@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import select as io_select  # `select` here is SQLAlchemy's
 import shlex
 import sqlite3
 import sys
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import URL, Engine, create_engine, event, func, inspect, make_url, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DisconnectionError, IntegrityError
 
 from workshop import PROJECT_FOLDER
 from workshop.store import sqlite_file
@@ -30,10 +31,12 @@ from workshop.store.schema import (
     activity_states,
     answers,
     events,
+    logins,
     metadata,
     observations,
     participants,
     purges,
+    session_links,
     sessions,
     settings,
     snapshots,
@@ -48,6 +51,15 @@ class JoinCodeTaken(Exception):
 
 class SessionNotLive(Exception):
     """The session has ended (or does not exist): it takes no more actions."""
+
+
+class JoinRefused(Exception):
+    """A new phone may not join: the facilitator locked the room ("locked"), or as many phones
+    as the headcount have joined ("full")."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -68,6 +80,8 @@ class SessionRow:
     rehearsal: bool = False
     headcount: int | None = None
     purged_at: float | None = None
+    joins_locked: bool = False
+    turned_away: int = 0
 
 
 @dataclass(frozen=True)
@@ -154,7 +168,50 @@ def _make_engine(url: str) -> Engine:
 
         return engine
     # A schema of its own goes in the URL: ...?options=-csearch_path%3Dname
-    return create_engine(url, pool_size=10, max_overflow=20)
+    parsed = make_url(url)
+    connect_args = {}
+    if (
+        parsed.get_driver_name() in {"psycopg", "psycopg2"}
+        and "connect_timeout" not in parsed.query
+    ):
+        # A database host that has gone (not merely a stopped server, which refuses at once)
+        # would otherwise hold each request for about two minutes of TCP retries before the
+        # phone learns anything; this way it sees the "try again" page within seconds.
+        connect_args["connect_timeout"] = 5
+    engine = create_engine(url, pool_size=10, max_overflow=20, connect_args=connect_args)
+
+    @event.listens_for(engine, "checkout")
+    def _replace_if_hung_up(connection: Any, _record: Any, _proxy: Any) -> None:
+        """A pooled connection the server has closed (PostgreSQL restarted, or ended it) is
+        replaced as it leaves the pool, so the first request after a restart succeeds.
+
+        An idle connection has nothing to read unless the server has hung up: then its "terminating
+        connection" message or end of file is waiting. Looking costs one poll of the socket, a few
+        microseconds; `pool_pre_ping` would cost a round trip to the server on every checkout
+        (0.13 to 0.18 ms measured on a loopback, more across a network), and a phone's page
+        view checks out 4 connections (12 when it joins, 8 for an answer). Raising
+        DisconnectionError makes the pool reconnect and carry on; if the server is still down,
+        that connecting fails with OperationalError, which the web layer turns into a "try
+        again" page (workshop/web/faults.py).
+        """
+        if getattr(connection, "closed", False) or getattr(connection, "broken", False):
+            raise DisconnectionError("the database server closed this connection")
+        try:
+            descriptor = connection.fileno()
+        except AttributeError:
+            return  # a driver without a socket to look at: SQLAlchemy finds out on first use
+        except Exception as error:  # psycopg: the connection is lost
+            raise DisconnectionError("the database connection is lost") from error
+        if hasattr(io_select, "poll"):
+            poller = io_select.poll()
+            poller.register(descriptor, io_select.POLLIN)
+            hung_up = bool(poller.poll(0))
+        else:  # Windows: no poll(), and its select() has no descriptor limit
+            hung_up = bool(io_select.select([descriptor], [], [], 0)[0])
+        if hung_up:
+            raise DisconnectionError("the database server closed this connection")
+
+    return engine
 
 
 class Store:
@@ -255,6 +312,29 @@ class Store:
     def put_setting(self, key: str, value: str) -> None:
         with self.writing() as connection:
             self._put_setting(connection, key, value)
+
+    def delete_setting(self, key: str) -> None:
+        with self.writing() as connection:
+            connection.execute(settings.delete().where(settings.c.key == key))
+
+    def swap_setting(self, key: str, expected: str | None, value: str) -> bool:
+        """Set `key` to `value` only if it still holds `expected` (None: absent). False when
+        another request changed it first: a compare-and-swap, atomic across processes."""
+        try:
+            with self.writing() as connection:
+                if expected is None:
+                    connection.execute(settings.insert().values(key=key, value=value))
+                    return True
+                return bool(
+                    connection.execute(
+                        update(settings)
+                        .where(settings.c.key == key)
+                        .where(settings.c.value == expected)
+                        .values(value=value)
+                    ).rowcount
+                )
+        except IntegrityError:
+            return False  # another request created it first
 
     def setting_or_create(self, key: str, make: Any) -> str:
         """A setting, created once with `make()` if missing; safe when processes race."""
@@ -418,11 +498,68 @@ class Store:
         return {session_id: counted.get(session_id, 0) for session_id in ids}
 
     def set_headcount(self, session_id: int, headcount: int | None) -> None:
-        """The facilitator's own count of the room (None: not given)."""
+        """The facilitator's own count of the room (None: not given); while the session is
+        live, also the most phones that may join."""
         with self.writing() as connection:
             connection.execute(
                 update(sessions).where(sessions.c.id == session_id).values(headcount=headcount)
             )
+
+    def lock_joins(self, session_id: int, locked: bool) -> None:
+        """Close (or open again) the room to phones that have not joined yet."""
+        with self.writing() as connection:
+            connection.execute(
+                update(sessions).where(sessions.c.id == session_id).values(joins_locked=locked)
+            )
+
+    # Links handed out for one session (screen, remote control) -------------------------------
+
+    def set_link(self, session_id: int, purpose: str, secret_hash: str | None) -> None:
+        """Keep the hash of a session's link for `purpose`, replacing (None: removing) the old."""
+        with self.writing() as connection:
+            connection.execute(
+                session_links.delete()
+                .where(session_links.c.session_id == session_id)
+                .where(session_links.c.purpose == purpose)
+            )
+            if secret_hash is not None:
+                connection.execute(
+                    session_links.insert().values(
+                        session_id=session_id, purpose=purpose, secret_hash=secret_hash
+                    )
+                )
+
+    def link_hash(self, session_id: int, purpose: str) -> str | None:
+        with self.engine.connect() as connection:
+            return connection.scalar(
+                select(session_links.c.secret_hash)
+                .where(session_links.c.session_id == session_id)
+                .where(session_links.c.purpose == purpose)
+            )
+
+    # The facilitator's logins -----------------------------------------------------------------
+
+    def add_login(self, id_hash: str, expires_at: float) -> None:
+        """Remember a new login (and forget the expired ones)."""
+        with self.writing() as connection:
+            connection.execute(logins.delete().where(logins.c.expires_at < self.clock()))
+            connection.execute(logins.insert().values(id_hash=id_hash, expires_at=expires_at))
+
+    def login_alive(self, id_hash: str) -> bool:
+        with self.engine.connect() as connection:
+            expires_at = connection.scalar(
+                select(logins.c.expires_at).where(logins.c.id_hash == id_hash)
+            )
+        return expires_at is not None and expires_at > self.clock()
+
+    def end_login(self, id_hash: str) -> None:
+        with self.writing() as connection:
+            connection.execute(logins.delete().where(logins.c.id_hash == id_hash))
+
+    def end_all_logins(self) -> int:
+        """Log every browser out (a new passcode): how many logins there were."""
+        with self.writing() as connection:
+            return connection.execute(logins.delete()).rowcount
 
     def add_observation(self, session_id: int, activity_id: str | None, text: str) -> int:
         with self.writing() as connection:
@@ -529,12 +666,22 @@ class Store:
         )
 
     def show_activity(
-        self, session_id: int, index: int, activity_id: str | None, *, open_it: bool = False
+        self,
+        session_id: int,
+        index: int,
+        activity_id: str | None,
+        *,
+        open_it: bool = False,
+        close_id: str | None = None,
     ) -> int:
         """Put activity `index` on screen (-1: the join slide), stopping any timer; `open_it`
-        opens it in the same step."""
+        opens it and `close_id` closes the one left behind, in the same step."""
         with self.writing() as connection:
-            actions: list[tuple[str, str | None]] = [("advance", activity_id)]
+            actions: list[tuple[str, str | None]] = []
+            if close_id is not None:
+                self._set_activity(connection, session_id, close_id, status="closed")
+                actions.append(("close", close_id))
+            actions.append(("advance", activity_id))
             if open_it and activity_id is not None:
                 self._set_activity(connection, session_id, activity_id, status="open")
                 actions.append(("open", activity_id))
@@ -637,15 +784,39 @@ class Store:
             )
 
     def join(self, session_id: int, token_hash: str) -> int:
-        """The participant for this token hash, created on first join."""
+        """The participant for this token hash, created on first join; JoinRefused (and the
+        session's turned-away count raised) if the room is locked or as full as its headcount.
+        """
         existing = self.participant(session_id, token_hash)
         if existing is not None:
             return existing
         try:
             with self.writing() as connection:
-                return connection.execute(
-                    participants.insert().values(session_id=session_id, token_hash=token_hash)
-                ).inserted_primary_key[0]
+                # Locks the session's row on PostgreSQL, so that two phones joining at once
+                # cannot both take the last place; SQLite has one writer at a time anyway.
+                door = connection.execute(
+                    select(sessions.c.headcount, sessions.c.joins_locked)
+                    .where(sessions.c.id == session_id)
+                    .with_for_update()
+                ).one()
+                refused = "locked" if door.joins_locked else None
+                if refused is None and door.headcount is not None:
+                    joined = connection.scalar(
+                        select(func.count())
+                        .select_from(participants)
+                        .where(participants.c.session_id == session_id)
+                    )
+                    refused = "full" if joined >= door.headcount else None
+                if refused is None:
+                    return connection.execute(
+                        participants.insert().values(session_id=session_id, token_hash=token_hash)
+                    ).inserted_primary_key[0]
+                connection.execute(
+                    update(sessions)
+                    .where(sessions.c.id == session_id)
+                    .values(turned_away=sessions.c.turned_away + 1)
+                )
+            raise JoinRefused(refused)
         except IntegrityError:
             # The same phone joined twice at once; the other request created the row.
             found = self.participant(session_id, token_hash)

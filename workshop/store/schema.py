@@ -21,7 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def _false(dialect: str) -> str:
@@ -42,6 +42,15 @@ MIGRATIONS: dict[int, list[Callable[[str], str]]] = {
     4: [lambda dialect: "ALTER TABLE sessions ADD COLUMN headcount INTEGER"],
     # Retention: when a session's answers were purged; the snapshots and purges tables are new.
     5: [lambda dialect: "ALTER TABLE sessions ADD COLUMN purged_at FLOAT"],
+    # The room's door: joins locked, phones turned away; the logins and session_links tables
+    # are new.
+    6: [
+        lambda dialect: (
+            "ALTER TABLE sessions ADD COLUMN joins_locked BOOLEAN NOT NULL "
+            f"DEFAULT {_false(dialect)}"
+        ),
+        lambda dialect: "ALTER TABLE sessions ADD COLUMN turned_away INTEGER NOT NULL DEFAULT 0",
+    ],
 }
 
 metadata = MetaData()
@@ -75,6 +84,12 @@ sessions = Table(
     Column("headcount", Integer),
     # When its answer-level data was purged (retention): only its snapshots remain.
     Column("purged_at", Float),
+    # No new phone may join (the facilitator locked the door); the headcount, when given, is
+    # also the most phones that may join.
+    Column("joins_locked", Boolean, nullable=False, default=False),
+    # How many phones were refused because the room was locked or full: a sign for the
+    # facilitator, never who they were.
+    Column("turned_away", Integer, nullable=False, default=0),
 )
 
 activity_states = Table(
@@ -147,4 +162,23 @@ purges = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("what", Text, nullable=False),
     Column("at", Float, nullable=False),
+)
+
+# The facilitator's logins: a random id in the cookie, only its SHA-256 here, so a copy of the
+# database opens nothing. Logging out deletes one row; a new passcode deletes them all.
+logins = Table(
+    "logins",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("expires_at", Float, nullable=False),
+)
+
+# Links the facilitator hands out for one session: a read-only screen for the projector, a
+# remote control for their phone. Only a SHA-256 of each secret is kept; a new one replaces it.
+session_links = Table(
+    "session_links",
+    metadata,
+    Column("session_id", ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
+    Column("purpose", String(16), primary_key=True),  # "screen" or "remote"
+    Column("secret_hash", String(64), nullable=False),
 )

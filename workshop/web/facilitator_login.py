@@ -1,14 +1,19 @@
 """The facilitator's door: first-run passcode choice, login, logout, and the dashboard's gate.
 
-Login happens in plain routes that set a signed, HttpOnly, SameSite=Strict cookie; every
-dashboard tab (control, projector) then reads it through st.context.cookies. A browser without
-the cookie that asks for a dashboard page is sent to the login form before Streamlit loads.
+Login happens in plain routes that set an HttpOnly, SameSite=Strict cookie holding a random
+login id (its hash is in the database, so logout and a new passcode end it); every dashboard tab
+(control, projector) then reads it through st.context.cookies. A browser without a valid login
+that asks for a dashboard page is sent to the login form before Streamlit loads; a screen or
+remote-control link opens its one page of one session (see links.py).
+
+First run: the passcode is chosen through a one-time link printed in the terminal at start, as
+notebook servers do, never by trusting the peer's address (a reverse proxy on the same machine
+makes every visitor look local).
 """
 
 from __future__ import annotations
 
-import asyncio
-import ipaddress
+import sys
 from urllib.parse import quote
 
 from starlette.concurrency import run_in_threadpool
@@ -18,24 +23,17 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from workshop.store import Store
-from workshop.web import keys
+from workshop.web import door, keys, links
 from workshop.web.forms import bounded_body, parse_form
+from workshop.web.origin import cross_site, over_https
 from workshop.web.participant.render import page
 
 COOKIE = "tandem_facilitator"
 # A passcode, its repetition and where to go next: far less than this.
 LOGIN_FORM_BYTES = 4096
 TOO_LONG = "That was far longer than a passcode. Please type it again."
+CROSS_SITE = "This form was sent from another site, so it was ignored."
 DASHBOARD_PATHS = {"/", "/library", "/editor", "/control", "/screen", "/review"}
-
-
-def _from_this_laptop(request: Request) -> bool:
-    """Whether the request comes from the machine itself (read, never stored or logged)."""
-    host = request.client.host if request.client else ""
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _safe_next(target: str) -> str:
@@ -67,75 +65,113 @@ class FacilitatorLogin:
             return RedirectResponse("/facilitator/setup", status_code=303)
         target = _safe_next(request.query_params.get("next", "/"))
         if request.method == "GET":
-            return page("login.html", error=None, next=target)
+            locked = await run_in_threadpool(door.is_locked, self.store)
+            error = door.Refusal(locked=True, wait_seconds=0).message if locked else None
+            return page("login.html", error=error, next=target, locked=locked)
+        if cross_site(request):
+            return page("login.html", status_code=403, error=CROSS_SITE, next=target)
         form = await self._form(request)
         if form is None:
             return page("login.html", status_code=413, error=TOO_LONG, next=target)
         target = _safe_next(form.get("next", "/"))
-        passcode = form.get("passcode", "")
+        return await run_in_threadpool(self._try, request, form.get("passcode", ""), target)
+
+    def _try(self, request: Request, passcode: str, target: str) -> Response:
+        """One login attempt, counted by the door before the passcode is checked."""
+        refusal = door.reserve_attempt(self.store)
+        if refusal is not None:
+            headers = {} if refusal.locked else {"Retry-After": str(refusal.wait_seconds)}
+            response = page(
+                "login.html",
+                status_code=429,
+                error=refusal.message,
+                next=target,
+                locked=refusal.locked,
+            )
+            response.headers.update(headers)
+            return response
         try:
-            matches = await run_in_threadpool(keys.check_passcode, self.store, passcode)
+            matches = keys.check_passcode(self.store, passcode)
         except keys.UnreadablePasscode as problem:
             return page("login.html", status_code=500, error=str(problem), next=target)
         if not matches:
-            await asyncio.sleep(0.5)  # slows guessing without locking anyone out
+            if door.is_locked(self.store):
+                # Said once, where the facilitator will see it: in the terminal.
+                print(f"Facilitator login locked: {door.UNLOCK_ADVICE}", file=sys.stderr)
+                refusal = door.Refusal(locked=True, wait_seconds=0)
+                return page(
+                    "login.html", status_code=401, error=refusal.message, next=target, locked=True
+                )
             return page(
                 "login.html", status_code=401, error="That passcode is not right.", next=target
             )
-        return self._logged_in(target)
+        door.clear(self.store)
+        return self._logged_in(request, target)
 
     async def setup(self, request: Request) -> Response:
         if await run_in_threadpool(keys.passcode_is_set, self.store):
             return RedirectResponse("/facilitator/login", status_code=303)
-        if not _from_this_laptop(request):
-            return page("setup.html", status_code=403, error=None, remote=True)
         if request.method == "GET":
-            return page("setup.html", error=None, remote=False)
+            token = request.query_params.get("token", "")
+            if not await run_in_threadpool(keys.setup_token_matches, self.store, token):
+                return page("setup.html", status_code=403, error=None, token=None)
+            return page("setup.html", error=None, token=token)
+        if cross_site(request):
+            return page("setup.html", status_code=403, error=None, token=None)
         form = await self._form(request)
         if form is None:
-            return page("setup.html", status_code=413, error=TOO_LONG, remote=False)
+            return page("setup.html", status_code=413, error=TOO_LONG, token=None)
+        token = form.get("token", "")
+        if not await run_in_threadpool(keys.setup_token_matches, self.store, token):
+            return page("setup.html", status_code=403, error=None, token=None)
         passcode = form.get("passcode", "")
         problem = keys.passcode_problem(passcode)
         if not problem and passcode != form.get("again", ""):
             problem = "The two passcodes differ. Please type the same one twice."
         if problem:
-            return page("setup.html", status_code=422, error=problem, remote=False)
-        await run_in_threadpool(keys.set_passcode, self.store, passcode)
-        return self._logged_in("/")
+            return page("setup.html", status_code=422, error=problem, token=token)
+        await run_in_threadpool(keys.finish_setup, self.store, passcode)
+        return await run_in_threadpool(self._logged_in, request, "/")
 
     async def logout(self, request: Request) -> Response:
+        if request.method == "GET":
+            # A link or an image on another site must not log anyone out: ask first.
+            return page("logout.html")
+        if cross_site(request):
+            return page(
+                "message.html", status_code=403, heading="Not logged out", message=CROSS_SITE
+            )
+        await run_in_threadpool(keys.end_login, self.store, request.cookies.get(COOKIE))
         response = RedirectResponse("/facilitator/login", status_code=303)
         response.delete_cookie(COOKIE, path="/")
         return response
 
-    def _logged_in(self, target: str) -> Response:
+    def _logged_in(self, request: Request, target: str) -> Response:
         response = RedirectResponse(target, status_code=303)
-        cookie = keys.login_cookie(keys.server_key(self.store))
         response.set_cookie(
             COOKIE,
-            cookie,
+            keys.new_login(self.store),
             max_age=keys.LOGIN_LIFETIME_SECONDS,
             path="/",
             httponly=True,
             samesite="strict",
+            secure=over_https(request),
         )
         return response
 
 
 class DashboardGate:
-    """ASGI middleware: a dashboard page without a valid login cookie redirects to the login."""
+    """ASGI middleware: a dashboard page without a valid login (or a link that opens it)
+    redirects to the login form."""
 
     def __init__(self, app: ASGIApp, store: Store) -> None:
         self.app = app
         self.store = store
-        self._key: bytes | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] in DASHBOARD_PATHS:
             request = Request(scope)
-            if self._key is None:
-                self._key = await run_in_threadpool(keys.server_key, self.store)
-            if not keys.login_cookie_valid(self._key, request.cookies.get(COOKIE)):
+            if not await run_in_threadpool(self._allowed, request):
                 target = scope["path"]
                 if scope.get("query_string"):
                     target += "?" + scope["query_string"].decode("latin-1")
@@ -143,3 +179,10 @@ class DashboardGate:
                 await RedirectResponse(location, status_code=303)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+    def _allowed(self, request: Request) -> bool:
+        if keys.login_valid(self.store, request.cookies.get(COOKIE)):
+            return True
+        query = request.query_params
+        opened = links.opens(self.store, request.url.path, query.get("session"), query.get("key"))
+        return opened is not None

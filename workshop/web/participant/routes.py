@@ -6,9 +6,15 @@
     GET  /j/<CODE>/wait     long poll: returns when the facilitator acts, or after 25 s
     GET  /j/assets/<file>   the one CSS file and the one small JS file
 
-The cookie holds a random token, path-scoped to /j/<CODE> so no two sessions ever see the same
-one; the database keeps only its keyed hash. Nothing here logs or stores an IP address or a user
+The cookie holds a random token the server signed for this join code, path-scoped to /j/<CODE>
+so no two sessions ever see the same one; the database keeps only its keyed hash. A cookie the
+server never issued makes no participant. Nothing here logs or stores an IP address or a user
 agent. Every page works with JavaScript off; the script only saves a reload.
+
+The door (see docs/security.md): new phones per session are throttled and refused once the room
+is locked or as full as the facilitator's headcount; codes that name no workshop are throttled
+per process; forms sent from another site are refused; the wait endpoint tells nothing to a
+request without this session's cookie.
 """
 
 from __future__ import annotations
@@ -25,13 +31,15 @@ from starlette.routing import BaseRoute, Route
 from workshop.activities import ActivitySpec, AnswerError, kind_of
 from workshop.renderers import phone
 from workshop.room import live
-from workshop.room.moderation import first_status
+from workshop.room.moderation import DEFAULT_FLAGS, FlagList, first_status
 from workshop.room.results import Result
-from workshop.store import Store
+from workshop.store import JoinRefused, Store
 from workshop.web import keys
 from workshop.web.forms import bounded_body, parse_form
+from workshop.web.origin import cross_site, over_https
 from workshop.web.participant.render import page
 from workshop.web.participant.waiting import Waiters
+from workshop.web.throttle import JoinThrottle, TokenBucket
 
 COOKIE = "tandem"
 COOKIE_LIFETIME = 12 * 3600
@@ -39,6 +47,11 @@ WAIT_SECONDS = 25.0
 # A result shown on phones may be this old. After a reveal every phone reloads at once; without
 # this, each would read and aggregate every answer again.
 RESULT_SECONDS = 1.0
+# Codes that name no workshop: 30 at once, then one a second per process. At that pace the
+# 2^28 possible codes take years to try; a phone whose cookie shows it belongs here never waits.
+MISSES_AT_ONCE = 30
+MISSES_PER_SECOND = 1.0
+RETRY_SECONDS = 3
 ASSETS = {
     "tandem.css": ("text/css", Path(__file__).parent / "static" / "tandem.css"),
     "tandem.js": ("text/javascript", Path(__file__).parent / "static" / "tandem.js"),
@@ -48,10 +61,16 @@ ASSETS = {
 class ParticipantPages:
     """The routes, bound to one store and one set of waiters."""
 
-    def __init__(self, store: Store, waiters: Waiters) -> None:
+    def __init__(self, store: Store, waiters: Waiters, flags: FlagList | None = None) -> None:
         self.store = store
         self.waiters = waiters
-        self._server_key: bytes | None = None
+        # The practice's safety phrases (read once at start): flagged text waits for the
+        # facilitator and never reaches the projector or other phones.
+        self.flags = flags if flags is not None else DEFAULT_FLAGS
+        self._participant_key: bytes | None = None
+        self._cookie_key: bytes | None = None
+        self.misses = TokenBucket(MISSES_AT_ONCE, MISSES_PER_SECOND)
+        self.joins = JoinThrottle()
         self._results: dict[tuple[int, str, int, int], tuple[float, Result]] = {}
 
     def routes(self) -> list[BaseRoute]:
@@ -89,18 +108,34 @@ class ParticipantPages:
             return RedirectResponse(f"/j/{canonical}", status_code=303)
         token = request.cookies.get(COOKIE)
         change = request.query_params.get("change")
+        if self._too_many_misses(code, token):
+            return _try_again_soon(429, "Too many tries", "Please wait a moment and try again.")
         # All of a request's database work happens in one trip to a worker thread.
-        return await run_in_threadpool(self._show, code, token, change)
+        return await run_in_threadpool(self._show, code, token, change, over_https(request))
 
     async def answer(self, request: Request) -> Response:
         code = request.path_params["code"]
-        body = await bounded_body(request)
+        if cross_site(request):
+            # Another site's page (another port of this host included) cannot answer for a phone.
+            return page(
+                "message.html",
+                status_code=403,
+                heading="Answer not sent",
+                message="This answer came from another site's page, so it was ignored.",
+            )
         token = request.cookies.get(COOKIE)
+        if self._too_many_misses(code, token):
+            return _try_again_soon(429, "Too many tries", "Please wait a moment and try again.")
+        body = await bounded_body(request)
         return await run_in_threadpool(self._answer, code, token, body)
 
     async def wait(self, request: Request) -> Response:
         code = request.path_params["code"]
         known = request.query_params.get("v", "")
+        token = request.cookies.get(COOKIE)
+        # Without this code's cookie: the same answer whether or not the code names a workshop.
+        if not await run_in_threadpool(self._issued, code, token):
+            return JSONResponse({"gone": True}, status_code=403)
         row = await run_in_threadpool(self.store.session_by_code, code)
         if row is None:
             return JSONResponse({"gone": True}, status_code=404)
@@ -126,17 +161,33 @@ class ParticipantPages:
 
     # Work done in a thread (the store is synchronous) -----------------------------------------
 
-    def _show(self, code: str, token: str | None, change: str | None) -> Response:
+    def _show(self, code: str, token: str | None, change: str | None, https: bool) -> Response:
         session = live.load_by_code(self.store, code)
         if session is None or session.ended:
             return self._not_running(code, session)
-        new_cookie = not _plausible(token)
-        if new_cookie:
-            token = keys.new_token()
-        participant_id = self._join(session.id, token)
+        participant_id = self._participant_of(session, token)
+        if participant_id is None and self._issued(code, token):
+            assert token is not None  # issued, so present
+            # Ours, but not in the database (the room was full when it was issued): join now.
+            participant_id = self._join(session, token)
+            if isinstance(participant_id, Response):
+                return participant_id
+        new_token = None
+        if participant_id is None:
+            if not self.joins.allow(session.id, session.row.headcount):
+                return _try_again_soon(
+                    429,
+                    "Joining…",
+                    "Many phones are joining at once. This page tries again by itself.",
+                    session=session,
+                )
+            new_token = keys.new_token(self._keys()[1], code)
+            participant_id = self._join(session, new_token)
+            if isinstance(participant_id, Response):
+                return participant_id
         response = self._render_current(session, participant_id, change)
-        if new_cookie:
-            self._set_cookie(response, code, token)
+        if new_token is not None:
+            self._set_cookie(response, code, new_token, https)
         return response
 
     def _answer(self, code: str, token: str | None, body: bytes | None) -> Response:
@@ -151,24 +202,52 @@ class ParticipantPages:
                 heading="That answer is too long",
                 message="Please shorten it and send it again.",
             )
-        participant_id = None
-        if _plausible(token):
-            participant_id = self.store.participant(
-                session.id, keys.token_hash(self._key(), session.id, token)
-            )
+        participant_id = self._participant_of(session, token)
         if participant_id is None:
             # No cookie (or one from before a reset): join first, then answer again.
             return RedirectResponse(f"/j/{code}", status_code=303)
         form = parse_form(body)
         return self._record(session, participant_id, form)
 
-    def _join(self, session_id: int, token: str) -> int:
-        return self.store.join(session_id, keys.token_hash(self._key(), session_id, token))
+    def _participant_of(self, session: live.Live, token: str | None) -> int | None:
+        """The participant a cookie names: only an issued token that joined, or one that
+        joined before tokens were signed (its hash is in the database); never a new one."""
+        if not token or len(token) > 64:
+            return None
+        token_hash = keys.token_hash(self._keys()[0], session.id, token)
+        return self.store.participant(session.id, token_hash)
 
-    def _key(self) -> bytes:
-        if self._server_key is None:
-            self._server_key = keys.server_key(self.store)
-        return self._server_key
+    def _join(self, session: live.Live, token: str) -> int | Response:
+        """A new participant, or the page saying why the room takes no more phones."""
+        try:
+            return self.store.join(session.id, keys.token_hash(self._keys()[0], session.id, token))
+        except JoinRefused as refused:
+            if refused.reason == "locked":
+                message = "The facilitator has closed this workshop to new phones."
+            else:
+                message = "As many phones have joined as there are people expected."
+            return page(
+                "message.html",
+                status_code=403,
+                session=None,
+                heading="This workshop is full",
+                message=f"{message} If you are in the room, please tell the facilitator.",
+            )
+
+    def _issued(self, code: str, token: str | None) -> bool:
+        return keys.token_issued(self._keys()[1], code, token)
+
+    def _too_many_misses(self, code: str, token: str | None) -> bool:
+        """Whether to refuse looking up `code` now: codes that named no workshop came too fast,
+        and this request's cookie does not show it belongs to this code."""
+        return self.misses.empty() and not self._issued(code, token)
+
+    def _keys(self) -> tuple[bytes, bytes]:
+        """(participant key, cookie key), read once."""
+        if self._participant_key is None or self._cookie_key is None:
+            self._participant_key = keys.participant_key(self.store)
+            self._cookie_key = keys.cookie_key(self.store)
+        return self._participant_key, self._cookie_key
 
     def _render_current(
         self,
@@ -250,7 +329,7 @@ class ParticipantPages:
                     session, participant_id, "1", form=form, error=str(problem), status_code=422
                 )
             if kind.moderated:
-                moderation = first_status(str(value))
+                moderation = first_status(str(value), self.flags)
         stored = self.store.record_answer(
             session.id,
             activity.id,
@@ -271,16 +350,16 @@ class ParticipantPages:
 
     # Small helpers ----------------------------------------------------------------------------
 
-    @staticmethod
-    def _not_running(code: str, session: live.Live | None) -> Response:
+    def _not_running(self, code: str, session: live.Live | None) -> Response:
         """The page for a code that names no workshop, or one that has ended."""
         if session is not None:
             return page("ended.html", session=session)
+        self.misses.spend()
         message = f"There is no workshop with the code {code[:12]}. Please check the screen."
         return page("code.html", status_code=404, message=message)
 
     @staticmethod
-    def _set_cookie(response: Response, code: str, token: str) -> None:
+    def _set_cookie(response: Response, code: str, token: str, https: bool) -> None:
         response.set_cookie(
             COOKIE,
             token,
@@ -288,9 +367,21 @@ class ParticipantPages:
             path=f"/j/{code}",
             httponly=True,
             samesite="lax",
+            secure=https,
         )
 
 
-def _plausible(token: str | None) -> bool:
-    """A cookie token worth looking up: present and of a sane length."""
-    return bool(token) and len(token) <= 64
+def _try_again_soon(
+    status_code: int, heading: str, message: str, session: live.Live | None = None
+) -> Response:
+    """A page that tries again by itself in a few seconds (no script needed)."""
+    response = page(
+        "message.html",
+        status_code=status_code,
+        session=session,
+        heading=heading,
+        message=message,
+        refresh_seconds=RETRY_SECONDS,
+    )
+    response.headers["Retry-After"] = str(RETRY_SECONDS)
+    return response

@@ -19,6 +19,8 @@
     fetch("/j/" + data.code + "/wait?v=" + version, { cache: "no-store", credentials: "same-origin" })
       .then(function (response) { return response.json(); })
       .then(function (state) {
+        // The database is not answering: ask again later, keeping whatever is being typed.
+        if (state.retry) { setTimeout(poll, 5000); return; }
         if (String(state.version) !== String(version)) {
           if (state.gone || changed(state)) { window.location.reload(); return; }
           version = state.version;
@@ -34,6 +36,7 @@
       fetch("/j/" + data.code + "/wait?v=stale", { cache: "no-store" })
         .then(function (response) { return response.json(); })
         .then(function (state) {
+          if (state.retry) return;
           if (String(state.version) !== String(version) && changed(state)) window.location.reload();
         })
         .catch(function () {});
