@@ -9,8 +9,10 @@ from playwright.sync_api import expect
 
 from workshop.store import Store
 from workshop.testing.browser import (
+    PROJECTOR,
     bar_labels,
     choose,
+    click,
     every_phone_shows,
     facilitator_logs_in,
     next_activity,
@@ -32,6 +34,7 @@ def test_a_live_workshop_from_qr_code_to_chart(server, browser):
 
     phones = phones_join(browser, join_url, 3)
     expect(screen.get_by_text("3 joined")).to_be_visible()
+    projector_by_link(control, browser, session_id)
 
     next_activity(control, "Welcome and group agreements")  # an info slide
     every_phone_shows(phones, "Welcome and group agreements")
@@ -68,6 +71,23 @@ def test_a_live_workshop_from_qr_code_to_chart(server, browser):
     assert store.participant_count(session_id) == 3
     store.close()
     nothing_identifies_anyone(server, phones)
+
+
+def projector_by_link(control, browser, session_id: int) -> None:
+    """The projector's own browser opens the screen through a link, with no login: the screen
+    only, and still after a reload."""
+    control.get_by_text("Links: projector and remote control").click()
+    click(control, f"make_link_screen_{session_id}")
+    link = control.locator("[data-testid=stCode]").first
+    expect(link).to_contain_text("/screen?session=")
+    address = link.inner_text().strip()
+    projector = browser.new_context(**PROJECTOR).new_page()
+    for _ in range(2):  # the second time: a reload, as a projector's browser does
+        projector.goto(address)
+        expect(projector.get_by_text("3 joined")).to_be_visible()
+        assert "/screen?session=" in projector.url
+        expect(projector.get_by_text("Workshop library")).to_have_count(0)
+    projector.context.close()
 
 
 def nothing_identifies_anyone(server, phones) -> None:

@@ -1,6 +1,8 @@
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from workshop.room import live
+from workshop.store import JoinRefused
 
 
 def control_script(database_url: str, session_id: int | None, now: float | None = None) -> None:
@@ -133,3 +135,51 @@ def test_an_observation_noted_during_the_session_is_kept_for_the_review(sqlite_s
     app.button(key="control_observation_keep").click().run(timeout=20)
     [note] = sqlite_store.observations(session.id)
     assert (note.activity_id, note.text) == ("colour", "Quiet at first, then lively.")
+
+
+def test_the_door_caps_joins_locks_them_and_shows_who_was_turned_away(sqlite_store, session):
+    app = _app(sqlite_store, session.id)
+    assert _metric(app, "Joined") == "0"
+    assert any("People expected" in caption.value for caption in app.caption)
+    app.number_input(key=f"door_headcount_{session.id}_None").set_value(2).run(timeout=20)
+    assert sqlite_store.session(session.id).headcount == 2
+    for number in range(2):
+        sqlite_store.join(session.id, f"{number}" * 64)
+    app.toggle(key=f"door_locked_{session.id}_False").set_value(True).run(timeout=20)
+    assert sqlite_store.session(session.id).joins_locked
+    with pytest.raises(JoinRefused) as refused:
+        sqlite_store.join(session.id, "x" * 64)
+    assert refused.value.reason == "locked"
+    app.run(timeout=20)
+    assert _metric(app, "Joined") == "2 of 2"
+    assert "1 attempt(s) to join turned away: the room is locked" in app.warning[0].value
+    assert app.toggle(key=f"door_locked_{session.id}_True").value  # drawn as it is stored
+
+
+def test_links_are_made_shown_once_and_revoked(sqlite_store, session):
+    from workshop.web import links
+
+    app = _app(sqlite_store, session.id)
+    app.button(key=f"make_link_screen_{session.id}").click().run(timeout=20)
+    shown = next(block.value for block in app.code)
+    assert shown.startswith(f"http://127.0.0.1:8599/screen?session={session.id}&key=")
+    secret = shown.split("key=", 1)[1]
+    assert links.opens(sqlite_store, "/screen", str(session.id), secret) == session.id
+    assert secret not in str(sqlite_store.link_hash(session.id, "screen"))  # only its hash
+    app.button(key=f"revoke_link_screen_{session.id}").click().run(timeout=20)
+    assert links.opens(sqlite_store, "/screen", str(session.id), secret) is None
+    assert not app.code
+
+
+def test_a_remote_control_link_hands_out_no_links(sqlite_store, session):
+    def remote_script(database_url: str, session_id: int) -> None:
+        from workshop.dashboard import control
+        from workshop.store import Store
+
+        control.render(Store(database_url), session_id, None, facilitator=False)
+
+    app = AppTest.from_function(remote_script, args=(sqlite_store.url, session.id))
+    app.run(timeout=20)
+    assert not app.exception
+    assert _metric(app, "Join code") == session.row.join_code
+    assert not [button for button in app.button if "link" in (button.key or "")]

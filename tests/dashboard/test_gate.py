@@ -61,12 +61,53 @@ def test_a_link_opens_only_its_purpose_and_session(sqlite_store, deck):
     assert "the dashboard" not in _text(_run(sqlite_store, {}, query))
 
 
-def test_fragments_notice_a_logout(sqlite_store):
-    """A self-refreshing view reruns the whole page once its login has ended."""
+def test_access_is_asked_again_and_must_be_the_same(sqlite_store, deck):
+    """Actions and self-refreshing views ask again: a logout ends them, and a link keeps only
+    the access it gave (a screen link is not a remote control)."""
+    from workshop.dashboard import gate
+    from workshop.web.links import Access
+
     keys.set_passcode(sqlite_store, "correct-horse")
     login = keys.new_login(sqlite_store)
-    from workshop.dashboard import gate
-
-    assert gate.still_allowed(sqlite_store, {COOKIE: login}, {})
+    assert gate.still_allowed(sqlite_store, {COOKIE: login}, {}, Access())
     keys.end_login(sqlite_store, login)
-    assert not gate.still_allowed(sqlite_store, {COOKIE: login}, {})
+    assert not gate.still_allowed(sqlite_store, {COOKIE: login}, {}, Access())
+    session = live.start_session(sqlite_store, deck)
+    secret = links.new_link_secret(sqlite_store, session.id, "screen")
+    query = {"session": str(session.id), "key": secret}
+    assert gate.still_allowed(sqlite_store, {}, query, Access("screen", session.id))
+    assert not gate.still_allowed(sqlite_store, {}, query, Access("remote", session.id))
+    keys.set_passcode(sqlite_store, "a-new-passcode")  # a new passcode ends the links too
+    assert not gate.still_allowed(sqlite_store, {}, query, Access("screen", session.id))
+
+
+def test_an_action_after_the_access_ended_changes_nothing(sqlite_store, deck):
+    """Streamlit runs a button's callback before the script: the control view's actions ask
+    for themselves."""
+
+    def remote(database_url: str, session_id: int, secret: str) -> None:
+        from workshop.dashboard import control, gate
+        from workshop.store import Store
+        from workshop.web.links import Access
+
+        store = Store(database_url)
+        granted = Access("remote", session_id)
+        query = {"session": str(session_id), "key": secret}
+        control.render(
+            store,
+            session_id,
+            None,
+            facilitator=False,
+            guard=lambda: gate.still_allowed(store, {}, query, granted),
+        )
+
+    session = live.start_session(sqlite_store, deck)
+    secret = links.new_link_secret(sqlite_store, session.id, "remote")
+    app = AppTest.from_function(remote, args=(sqlite_store.url, session.id, secret))
+    app.run(timeout=20)
+    app.button(key="next").click().run(timeout=20)
+    assert sqlite_store.session(session.id).current_index == 0
+    links.revoke(sqlite_store, session.id, "remote")
+    app.button(key="next").click().run(timeout=20)
+    assert sqlite_store.session(session.id).current_index == 0  # nothing moved
+    assert any("login has ended" in warning.value for warning in app.warning)

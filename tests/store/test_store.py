@@ -31,6 +31,7 @@ def test_a_version_1_database_is_migrated_in_place(store, deck):
         connection.exec_driver_sql("ALTER TABLE sessions DROP COLUMN purged_at")
         connection.exec_driver_sql("ALTER TABLE sessions DROP COLUMN joins_locked")
         connection.exec_driver_sql("ALTER TABLE sessions DROP COLUMN turned_away")
+        connection.exec_driver_sql("ALTER TABLE sessions DROP COLUMN lock_when_begun")
         for table in ("observations", "snapshots", "purges", "logins", "session_links"):
             connection.exec_driver_sql(f"DROP TABLE {table}")
         connection.exec_driver_sql("ALTER TABLE events RENAME COLUMN action TO kind")

@@ -403,3 +403,13 @@ def test_a_huge_login_post_is_refused_without_being_read(sqlite_store):
     setup = client.post("/facilitator/setup", content=b"token=" + b"x" * 5_000_000)
     assert setup.status_code in (303, 413)  # the passcode is set: sent to the login
     assert client.post("/facilitator/login", data={"passcode": "long-enough"}).status_code == 303
+
+
+def test_only_the_facilitator_can_upload_files(sqlite_store):
+    """Streamlit's upload route took 100 MB files from anyone who opened a websocket."""
+    keys.set_passcode(sqlite_store, PASSCODE)
+    path = "/_stcore/upload_file/some-session/file-0"
+    stranger = laptop(sqlite_store).put(path, content=b"x" * 1000)
+    assert stranger.status_code == 403
+    facilitator = logged_in(sqlite_store).put(path, content=b"x" * 1000)
+    assert facilitator.status_code == 404  # past the gate (no Streamlit behind it here)

@@ -229,6 +229,8 @@ def test_real_phone_pages_on_a_database_that_is_down(refused):
         phone = client(app)
         page = phone.get("/j/ABC123")
         assert page.status_code == 503 and SENTENCE in page.text
+        # A phone of the room (with its cookie) polling: told to try again, not to reload.
+        phone.cookies.set("tandem", "a-phone-token", path="/j/ABC123")
         poll = phone.get("/j/ABC123/wait", params={"v": "1"})
         assert poll.status_code == 503 and poll.json() == {"retry": True}
         assert len(log.lines()) == 1

@@ -215,3 +215,97 @@ def test_a_huge_answer_is_refused_without_being_read(room):
     )
     assert huge.status_code == 413 and "too long" in huge.text
     assert store.answer_count(session.id, "colour") == 0
+
+
+def test_the_last_place_cannot_be_taken_twice_by_several_processes(store, deck):
+    """Several app processes (here: several stores, each with its own connections and write
+    lock) joining at once never pass the headcount, on SQLite or PostgreSQL."""
+    import threading
+
+    from workshop.store import JoinRefused, Store
+
+    session = live.start_session(store, deck)
+    live.set_headcount(store, session.id, 10)
+    processes = [Store(store.url) for _ in range(6)]
+    barrier = threading.Barrier(30)
+    refused, errors = [], []
+
+    def phone(number: int) -> None:
+        barrier.wait()
+        try:
+            processes[number % 6].join(session.id, f"{number:064d}")
+        except JoinRefused:
+            refused.append(number)
+        except Exception as error:  # noqa: BLE001 (a thread's error would vanish otherwise)
+            errors.append(error)
+
+    threads = [threading.Thread(target=phone, args=(number,)) for number in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for other in processes:
+        other.close()
+    assert errors == []
+    assert store.participant_count(session.id) == 10
+    assert len(refused) == 20 and store.session(session.id).turned_away == 20
+
+
+def test_without_a_headcount_the_room_closes_when_the_first_activity_opens(sqlite_store, deck):
+    """The library's default: no number of people given, so the door closes as the workshop
+    begins, and the facilitator lets a latecomer in."""
+    session = live.start_session(sqlite_store, deck, threshold=5, lock_when_begun=True)
+    app = make_app(sqlite_store)
+    early = phone(app)
+    early.get(f"/j/{session.row.join_code}")
+    live.go_to(sqlite_store, session.id, 0)  # an info slide opens nothing: still open
+    assert phone(app).get(f"/j/{session.row.join_code}").status_code == 200
+    live.go_to(sqlite_store, session.id, 1)  # the first activity opens: the door closes
+    assert live.load(sqlite_store, session.id).row.joins_locked
+    for _ in range(4):  # the finding's four throw-away jars
+        assert phone(app).get(f"/j/{session.row.join_code}").status_code == 403
+    assert early.get(f"/j/{session.row.join_code}").status_code == 200
+    live.lock_joins(sqlite_store, session.id, False)  # a latecomer, let in
+    assert phone(app).get(f"/j/{session.row.join_code}").status_code == 200
+    live.go_to(sqlite_store, session.id, 2)  # only the first opening closes the door
+    assert not live.load(sqlite_store, session.id).row.joins_locked
+    # With a headcount, the count is the door instead.
+    counted = live.start_session(sqlite_store, deck, headcount=3, lock_when_begun=True)
+    live.go_to(sqlite_store, counted.id, 1)
+    assert not live.load(sqlite_store, counted.id).row.joins_locked
+
+
+def test_the_qr_codes_link_joins_while_guesses_are_throttled(room):
+    store, session = room
+    app = make_app(store)
+    guesser = phone(app)
+    for number in range(routes.MISSES_AT_ONCE + 5):
+        guesser.get(f"/j/GUESS{number:02d}")
+    code = session.row.join_code
+    assert phone(app).get(f"/j/{code}").status_code == 429  # typed by hand: waits
+    proof = keys.join_proof(keys.cookie_key(store), code)
+    assert phone(app).get(f"/j/{code}?k={proof}").status_code == 200  # scanned: joins
+    assert phone(app).get(f"/j/{code}?k=forged").status_code == 429
+
+
+def test_a_phone_that_joined_before_tokens_were_signed_keeps_its_place(room):
+    store, session = room
+    old_token = "a-token-from-before-signing"
+    person = store.join(
+        session.id, keys.token_hash(keys.participant_key(store), session.id, old_token)
+    )
+    client = phone(make_app(store))
+    client.cookies.set(COOKIE, old_token, path=f"/j/{session.row.join_code}")
+    assert "Thank you" in answer(client, session, "2").text
+    assert store.answer_of(session.id, "colour", person).value == 2
+    waited = client.get(f"/j/{session.row.join_code}/wait?v=0")
+    assert waited.status_code == 200 and waited.json()["activity"] == "colour"  # no reload loop
+
+
+def test_a_phone_is_told_about_its_privacy_when_it_joins(room):
+    store, session = room  # an activity is already on screen
+    client = phone(make_app(store))
+    first = client.get(f"/j/{session.row.join_code}").text
+    assert '<details class="privacy" open>' in first and "no name, no account" in first
+    again = client.get(f"/j/{session.row.join_code}").text
+    assert '<details class="privacy">' in again  # folded once it has been read

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from workshop.activities import kind_of
 from workshop.dashboard.text import literal
@@ -24,10 +25,17 @@ from workshop.web import links
 from workshop.web.join import qr_png
 
 REFRESH_SECONDS = 2
+# Where render() keeps this browser's access check, for the callbacks: Streamlit runs a
+# button's callback before the script, so before the dashboard has asked who is clicking.
+GUARD = "control_guard"
 
 
 def _act(action: Callable[..., object], *args: object, **options: object) -> None:
-    """Run a facilitator action from a button; a refused one becomes a message, not a crash."""
+    """Run a facilitator action from a button; a refused one becomes a message, not a crash.
+    Nothing is done for a browser whose login has ended or whose link was revoked."""
+    if not st.session_state.get(GUARD, lambda: True)():
+        st.session_state["problem"] = "Your login has ended: nothing was changed."
+        return
     try:
         action(*args, **options)
     except live.LiveError as problem:
@@ -48,11 +56,15 @@ def render(
     public_url: str | None,
     *,
     facilitator: bool = True,
-    guard: Callable[[], None] = lambda: None,
+    guard: Callable[[], bool] = lambda: True,
 ) -> None:
     """The control view; `facilitator` False for the holder of a remote-control link, who
-    paces the room but hands out no links. `guard` runs before each self-refresh (the
-    dashboard's access check, so a logout or revoked link takes effect there too)."""
+    paces the room but hands out no links. `guard` (the dashboard's access check) runs before
+    every action and self-refresh, so a logout or a revoked link ends them at once."""
+    st.session_state[GUARD] = guard
+    if not guard():
+        st.warning("Your login has ended, or this link was revoked.")
+        return
     session = live.pick(store, session_id)
     if session is None:
         st.title("Control")
@@ -70,7 +82,7 @@ def render(
 
     left, right = st.columns([2, 1], gap="large")
     with right:
-        _join_panel(session, public_url)
+        _join_panel(session, public_url, facilitator)
         _door_panel(store, session)
         _timer_panel(store, session, guard)
         if facilitator:
@@ -91,42 +103,46 @@ def render(
         )
 
 
-def _join_panel(session: live.Live, public_url: str | None) -> None:
+def _join_panel(session: live.Live, public_url: str | None, facilitator: bool) -> None:
     st.metric("Join code", session.row.join_code)
     if public_url:
         st.caption(f"Phones: {public_url}/j")
     else:
         st.caption("No network address found: set WORKSHOP_PUBLIC_URL.")
-    st.link_button(
-        "Open screen view (projector)", f"/screen?session={session.id}", key="screen_link"
-    )
+    if facilitator:  # a remote-control link opens nothing else
+        st.link_button(
+            "Open screen view (projector)", f"/screen?session={session.id}", key="screen_link"
+        )
 
 
 def _door_panel(store: Store, session: live.Live) -> None:
     """Who may still join: the people expected (also the most phones that may join) and a lock
     once everyone is in, so nobody can fill the room with extra phones to see small results."""
+    # The keys carry what is stored: a change made elsewhere (the remote, another tab) draws a
+    # new widget showing it, instead of this tab's stale value.
+    headcount_key = f"door_headcount_{session.id}_{session.row.headcount}"
+    locked_key = f"door_locked_{session.id}_{session.row.joins_locked}"
     with st.expander("The door: who may join", expanded=session.row.headcount is None):
+        if session.row.lock_when_begun and session.row.headcount is None:
+            st.caption("Without a number of people, joining closes when the first activity opens.")
         st.number_input(
             "People expected (no more phones may join)",
             min_value=1,
             max_value=live.MOST_PEOPLE,
             value=session.row.headcount,
             step=1,
-            key=f"door_headcount_{session.id}",
+            key=headcount_key,
             on_change=lambda: _act(
-                live.set_headcount,
-                store,
-                session.id,
-                st.session_state[f"door_headcount_{session.id}"],
+                live.set_headcount, store, session.id, st.session_state[headcount_key]
             ),
             help="Phones beyond this number are turned away, and you see how many were.",
         )
         st.toggle(
             "Lock joining",
             value=session.row.joins_locked,
-            key=f"door_locked_{session.id}",
+            key=locked_key,
             on_change=lambda: _act(
-                live.lock_joins, store, session.id, st.session_state[f"door_locked_{session.id}"]
+                live.lock_joins, store, session.id, st.session_state[locked_key]
             ),
             help="Once everyone is in: no new phone may join. Phones already in are not affected.",
         )
@@ -147,7 +163,10 @@ def _links_panel(store: Store, session: live.Live, public_url: str | None) -> No
                 links.revoke(store, session.id, purpose)
                 st.session_state.pop(made_key, None)
             made = st.session_state.get(made_key)
-            if made and store.link_hash(session.id, purpose) is not None:
+            # Shown in the tab that made it, while it still works (not after a newer one).
+            if made and links.opens(
+                store, links.PAGES[purpose], str(session.id), made.rsplit("key=", 1)[-1]
+            ):
                 st.code(made, language=None)
                 if purpose == "remote" and public_url:
                     st.image(qr_png(made, box_size=5), caption="Scan with your phone")
@@ -166,7 +185,13 @@ def _navigation(store: Store, session: live.Live) -> None:
         options=list(range(-1, count)),
         format_func=lambda position: _position_label(session, position),
         key="jump",
-        on_change=lambda: _act(live.go_to, store, session.id, st.session_state["jump"]),
+        on_change=lambda: _act(
+            live.go_to,
+            store,
+            session.id,
+            st.session_state["jump"],
+            keep_open=st.session_state.get("keep_open", False),
+        ),
     )
     keep_open = st.session_state.get("keep_open", False)
     previous_column, next_column, open_column, close_column, reveal_column = st.columns(5)
@@ -263,7 +288,7 @@ def _observation(store: Store, session: live.Live) -> None:
                 st.toast("Kept for the review.")
 
 
-def _timer_panel(store: Store, session: live.Live, guard: Callable[[], None]) -> None:
+def _timer_panel(store: Store, session: live.Live, guard: Callable[[], bool]) -> None:
     remaining = session.timer_remaining(store.clock())
     _timer_metric(store, session.id, guard)
     st.number_input(
@@ -290,9 +315,10 @@ def _timer_panel(store: Store, session: live.Live, guard: Callable[[], None]) ->
 
 
 @st.fragment(run_every=1)
-def _timer_metric(store: Store, session_id: int, guard: Callable[[], None]) -> None:
+def _timer_metric(store: Store, session_id: int, guard: Callable[[], bool]) -> None:
     """The discussion timer as the projector shows it, counting down every second."""
-    guard()
+    if not guard():
+        st.rerun(scope="app")
     session = live.load(store, session_id)
     remaining = session.timer_remaining(store.clock()) if session else None
     if remaining is not None:
@@ -301,9 +327,10 @@ def _timer_metric(store: Store, session_id: int, guard: Callable[[], None]) -> N
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
-def _live_panel(store: Store, session_id: int, guard: Callable[[], None]) -> None:
+def _live_panel(store: Store, session_id: int, guard: Callable[[], bool]) -> None:
     """Counts, the moderation queue and a preview of the screen: refreshed every 2 seconds."""
-    guard()
+    if not guard():
+        st.rerun(scope="app")
     room = live.room(store, session_id)
     if room is None or room.session.ended:
         return
@@ -332,13 +359,13 @@ def _live_panel(store: Store, session_id: int, guard: Callable[[], None]) -> Non
         st.caption(result.hidden_reason or "")
 
 
-def _joined(column, session: live.Live, joined: int) -> None:
+def _joined(column: DeltaGenerator, session: live.Live, joined: int) -> None:
     """Phones joined against the people expected, and any the door turned away."""
     expected = session.row.headcount
     column.metric("Joined", joined if expected is None else f"{joined} of {expected}")
     if session.row.turned_away:
         column.warning(
-            f"{session.row.turned_away} phone(s) turned away: the room is "
+            f"{session.row.turned_away} attempt(s) to join turned away: the room is "
             f"{'locked' if session.row.joins_locked else 'full'}. If someone is missing, raise "
             "“People expected” or unlock joining.",
             icon=":material/door_front:",

@@ -103,10 +103,32 @@ def render(
         key="threshold",
         help="Protects small groups: below it, neither the screen nor the phones show a result.",
     )
+    people_expected = st.number_input(
+        "People expected (optional)",
+        min_value=1,
+        max_value=live.MOST_PEOPLE,
+        value=None,
+        key="people_expected",
+        help="No more phones than this may join, so nobody can add phones to see what a few "
+        "people answered. Change it any time in the control view.",
+    )
+    lock_when_begun = st.checkbox(
+        "Without a number of people, close the room to new phones when the first activity opens",
+        value=True,
+        key="lock_when_begun",
+        help="A latecomer is let in from the control view (The door).",
+    )
     started = None
     if st.button("Start session", key="start", type="primary"):
         try:
-            session = live.start_session(store, deck, int(threshold), practice=practice)
+            session = live.start_session(
+                store,
+                deck,
+                int(threshold),
+                practice=practice,
+                headcount=None if people_expected is None else int(people_expected),
+                lock_when_begun=lock_when_begun,
+            )
         except live.LiveError as problem:
             st.error(str(problem))  # said to the facilitator, never a crash of the page
         else:

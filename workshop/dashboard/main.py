@@ -7,6 +7,7 @@ import streamlit as st
 from workshop.curriculum.deck_files import DeckFolders
 from workshop.curriculum.practice import practice_file
 from workshop.dashboard import control, editor, gate, library, screen
+from workshop.web import links
 from workshop.web.join import public_url
 from workshop.web.runtime import shared_store
 
@@ -24,13 +25,12 @@ if access is None:
 def _session_id() -> int | None:
     if not access.facilitator:
         return access.session_id  # a link opens its own session, whatever else is asked
-    raw = st.query_params.get("session", "")
-    return int(raw) if raw.isascii() and raw.isdigit() else None
+    return links.session_number(st.query_params.get("session"))
 
 
-def _guard() -> None:
-    # Views that refresh themselves ask again each time: a logout or a revoked link ends them.
-    gate.recheck(store)
+def _guard() -> bool:
+    # Asked again before every action and self-refresh: a logout or a revoked link ends them.
+    return gate.guard(store, access)
 
 
 def _public_url() -> str | None:
@@ -97,7 +97,10 @@ if access.facilitator:
     with st.sidebar:
         st.markdown("[Log out](/facilitator/logout)")
 else:
-    # A link opens its one page: no navigation, no other session, nothing to review.
+    # A link opens its one page: no navigation, no other session, nothing to review. Its page
+    # must not be the default one, whose address is "/" (a reload there would find no link):
+    # a placeholder is.
     only = {"screen": screen_page, "remote": control_page}[access.purpose]
-    navigation = st.navigation([only], position="hidden")
+    placeholder = st.Page(lambda: st.write("This link opens one page only."), title="Tandem")
+    navigation = st.navigation([placeholder, only], position="hidden")
 navigation.run()

@@ -20,6 +20,7 @@ from workshop.renderers import charts, projector
 from workshop.room import live
 from workshop.room.results import Result
 from workshop.store import Store
+from workshop.web import keys
 from workshop.web.join import join_url, qr_png, short_url
 
 REFRESH_SECONDS = 1
@@ -51,6 +52,7 @@ TEXT_STYLE = """
   padding: 0.6rem 1rem; margin: 0.5rem 0; }
 .tandem-card { font-size: 34px; background: #f6f6f8; border-radius: 14px; padding: 1rem 1.4rem;
   margin: 0 0 1rem; white-space: pre-wrap; }
+.tandem-title, .tandem-prompt, .tandem-note, .tandem-card, .tandem-big { overflow-wrap: anywhere; }
 """
 
 
@@ -64,7 +66,7 @@ def render(
     store: Store,
     session_id: int | None,
     public_url: str | None,
-    guard: Callable[[], None] = lambda: None,
+    guard: Callable[[], bool] = lambda: True,
 ) -> None:
     """The projector's view; `guard` runs before each redraw (the dashboard's access check)."""
     st.html(CHROME_STYLE + text_style())
@@ -73,9 +75,10 @@ def render(
 
 @st.fragment(run_every=REFRESH_SECONDS)
 def _live_screen(
-    store: Store, session_id: int | None, public_url: str | None, guard: Callable[[], None]
+    store: Store, session_id: int | None, public_url: str | None, guard: Callable[[], bool]
 ) -> None:
-    guard()
+    if not guard():
+        st.rerun(scope="app")
     room = live.room(store, session_id)
     if room is None:
         st.html('<p class="tandem-wait">No live session. Start one from the library.</p>')
@@ -86,12 +89,12 @@ def _live_screen(
         st.html('<p class="tandem-prompt">Thank you for taking part.</p>')
         return
     if session.current is None:
-        _join_slide(room, public_url)
+        _join_slide(store, room, public_url)
     else:
         _activity(room, public_url, store.clock())
 
 
-def _join_slide(room: live.Room, public_url: str | None) -> None:
+def _join_slide(store: Store, room: live.Room, public_url: str | None) -> None:
     session = room.session
     st.html(f'<p class="tandem-title">{escape(session.row.title)}</p>')
     if public_url is None:
@@ -100,7 +103,8 @@ def _join_slide(room: live.Room, public_url: str | None) -> None:
     code = session.row.join_code
     qr_column, text_column = st.columns([1, 1.3], gap="large")
     with qr_column:
-        st.image(qr_png(join_url(public_url, code), box_size=16), width=620)
+        proof = keys.join_proof(keys.cookie_key(store), code)
+        st.image(qr_png(join_url(public_url, code, proof), box_size=16), width=620)
     with text_column:
         joined = room.joined
         st.html(

@@ -34,6 +34,8 @@ from workshop.store import (
 # No 0/O, 1/I/L, 2/Z, 5/S or 8/B: a code read off a projector is typed right the first time.
 JOIN_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 JOIN_CODE_LENGTH = 6
+# The most people a session may expect (and so the most phones that may join it).
+MOST_PEOPLE = 5000
 DEFAULT_THRESHOLD = 5
 
 
@@ -118,10 +120,18 @@ def start_session(
     *,
     rehearsal: bool = False,
     practice: Practice | None = None,
+    headcount: int | None = None,
+    lock_when_begun: bool = False,
 ) -> Live:
-    """Start a session on a snapshot of `deck`, with the practice's support resources filled in."""
+    """Start a session on a snapshot of `deck`, with the practice's support resources filled in.
+
+    The door: `headcount`, the people expected, is also the most phones that may join; without
+    one, `lock_when_begun` closes the room to new phones when the first activity opens.
+    """
     if not 1 <= threshold <= 50:
         raise LiveError("The response threshold must be between 1 and 50.")
+    if headcount is not None and not 1 <= headcount <= MOST_PEOPLE:
+        raise LiveError(f"People expected must be between 1 and {MOST_PEOPLE}.")
     deck = (practice or Practice()).fill(deck)
     for _attempt in range(20):
         try:
@@ -133,6 +143,8 @@ def start_session(
                 threshold=threshold,
                 activity_ids=[activity.id for activity in deck.activities],
                 rehearsal=rehearsal,
+                headcount=headcount,
+                lock_when_begun=lock_when_begun,
             )
             break
         except JoinCodeTaken:
@@ -226,11 +238,25 @@ def go_to(store: Store, session_id: int, index: int, *, keep_open: bool = False)
         else None
     )
     shown = activity.id if activity else None  # logged with the move, for timing.py
+    locks = opens and _locks_on_first_opening(live)
     return _done(
         store,
         session_id,
-        lambda: store.show_activity(session_id, index, shown, open_it=opens, close_id=closes),
+        lambda: store.show_activity(
+            session_id, index, shown, open_it=opens, close_id=closes, lock_joins=locks
+        ),
     )
+
+
+def _locks_on_first_opening(live: Live) -> bool:
+    """Whether opening an activity now also closes the room to new phones: the first activity
+    of a session started with `lock_when_begun` (the library's default) and no headcount.
+    Without a count of the room, a closed door is what keeps extra phones from being added to
+    see what a few people answered; the facilitator lets a latecomer in from the control view.
+    """
+    if not live.row.lock_when_begun or live.row.headcount is not None or live.row.joins_locked:
+        return False
+    return all(live.state(item.id).status == "waiting" for item in live.deck.activities)
 
 
 def next_activity(store: Store, session_id: int, *, keep_open: bool = False) -> Live:
@@ -248,8 +274,11 @@ def open_activity(store: Store, session_id: int, activity_id: str) -> Live:
     live = _require_live(store, session_id)
     if not live.deck.activity(activity_id).answerable:
         raise LiveError("An information slide has nothing to open.")
+    locks = _locks_on_first_opening(live)
     return _done(
-        store, session_id, lambda: store.set_activity_status(session_id, activity_id, "open")
+        store,
+        session_id,
+        lambda: store.set_activity_status(session_id, activity_id, "open", lock_joins=locks),
     )
 
 
@@ -307,9 +336,6 @@ def end_session(store: Store, session_id: int) -> Live:
 
 # The door: who may still join. Not among ACTIONS: nothing on the phones or the projector
 # changes, so no new version and no wake-up.
-
-
-MOST_PEOPLE = 5000
 
 
 def set_headcount(store: Store, session_id: int, headcount: int | None) -> None:

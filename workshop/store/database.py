@@ -20,7 +20,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import URL, Engine, create_engine, event, func, inspect, make_url, select, update
+from sqlalchemy import (
+    URL,
+    Engine,
+    create_engine,
+    event,
+    func,
+    inspect,
+    literal,
+    make_url,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import DisconnectionError, IntegrityError
 
 from workshop import PROJECT_FOLDER
@@ -82,6 +94,7 @@ class SessionRow:
     purged_at: float | None = None
     joins_locked: bool = False
     turned_away: int = 0
+    lock_when_begun: bool = False
 
 
 @dataclass(frozen=True)
@@ -370,6 +383,8 @@ class Store:
         threshold: int,
         activity_ids: Iterable[str],
         rehearsal: bool = False,
+        headcount: int | None = None,
+        lock_when_begun: bool = False,
     ) -> int:
         """Insert a live session and its activities; JoinCodeTaken if the code is in use."""
         now = self.clock()
@@ -387,6 +402,8 @@ class Store:
                         threshold=threshold,
                         created_at=now,
                         rehearsal=rehearsal,
+                        headcount=headcount,
+                        lock_when_begun=lock_when_begun,
                     )
                 ).inserted_primary_key[0]
                 connection.execute(
@@ -557,8 +574,10 @@ class Store:
             connection.execute(logins.delete().where(logins.c.id_hash == id_hash))
 
     def end_all_logins(self) -> int:
-        """Log every browser out (a new passcode): how many logins there were."""
+        """Log every browser out and end every handed-out link (a new passcode): how many
+        logins there were."""
         with self.writing() as connection:
+            connection.execute(session_links.delete())
             return connection.execute(logins.delete()).rowcount
 
     def add_observation(self, session_id: int, activity_id: str | None, text: str) -> int:
@@ -673,9 +692,11 @@ class Store:
         *,
         open_it: bool = False,
         close_id: str | None = None,
+        lock_joins: bool = False,
     ) -> int:
         """Put activity `index` on screen (-1: the join slide), stopping any timer; `open_it`
-        opens it and `close_id` closes the one left behind, in the same step."""
+        opens it, `close_id` closes the one left behind and `lock_joins` closes the room to new
+        phones, in the same step."""
         with self.writing() as connection:
             actions: list[tuple[str, str | None]] = []
             if close_id is not None:
@@ -692,14 +713,19 @@ class Store:
                 current_index=index,
                 timer_started_at=None,
                 timer_seconds=None,
+                **({"joins_locked": True} if lock_joins else {}),
             )
 
-    def set_activity_status(self, session_id: int, activity_id: str, status: str) -> int:
-        """Open (status "open") or close ("closed") one activity."""
+    def set_activity_status(
+        self, session_id: int, activity_id: str, status: str, *, lock_joins: bool = False
+    ) -> int:
+        """Open (status "open") or close ("closed") one activity; `lock_joins` closes the room
+        to new phones in the same step."""
         action = {"open": "open", "closed": "close"}[status]
         with self.writing() as connection:
             self._set_activity(connection, session_id, activity_id, status=status)
-            return self._acted(connection, session_id, [(action, activity_id)])
+            changes = {"joins_locked": True} if lock_joins else {}
+            return self._acted(connection, session_id, [(action, activity_id)], **changes)
 
     def set_revealed(self, session_id: int, activity_id: str, revealed: bool) -> int:
         with self.writing() as connection:
@@ -790,33 +816,41 @@ class Store:
         existing = self.participant(session_id, token_hash)
         if existing is not None:
             return existing
+        door = select(sessions.c.headcount, sessions.c.joins_locked).where(
+            sessions.c.id == session_id
+        )
+        joined = (
+            select(func.count())
+            .select_from(participants)
+            .where(participants.c.session_id == session_id)
+            .scalar_subquery()
+        )
+        headcount = door.with_only_columns(sessions.c.headcount).scalar_subquery()
+        locked = door.with_only_columns(sessions.c.joins_locked).scalar_subquery()
+        # One statement decides and inserts: the door is checked by the write itself, so phones
+        # joining at once through several processes cannot pass the last place between them.
+        insert = participants.insert().from_select(
+            ["session_id", "token_hash"],
+            select(literal(session_id), literal(token_hash)).where(
+                locked.is_(False), or_(headcount.is_(None), joined < headcount)
+            ),
+        )
         try:
             with self.writing() as connection:
-                # Locks the session's row on PostgreSQL, so that two phones joining at once
-                # cannot both take the last place; SQLite has one writer at a time anyway.
-                door = connection.execute(
-                    select(sessions.c.headcount, sessions.c.joins_locked)
-                    .where(sessions.c.id == session_id)
-                    .with_for_update()
-                ).one()
-                refused = "locked" if door.joins_locked else None
-                if refused is None and door.headcount is not None:
-                    joined = connection.scalar(
-                        select(func.count())
-                        .select_from(participants)
-                        .where(participants.c.session_id == session_id)
-                    )
-                    refused = "full" if joined >= door.headcount else None
-                if refused is None:
-                    return connection.execute(
-                        participants.insert().values(session_id=session_id, token_hash=token_hash)
-                    ).inserted_primary_key[0]
+                if self.dialect == "postgresql":
+                    # READ COMMITTED would let two such statements count the same rows: lock
+                    # the session's row first (SQLite has one writer at a time).
+                    connection.execute(door.with_for_update())
+                joined_id = connection.scalar(insert.returning(participants.c.id))
+                if joined_id is not None:
+                    return joined_id
+                state = connection.execute(door).one()
                 connection.execute(
                     update(sessions)
                     .where(sessions.c.id == session_id)
                     .values(turned_away=sessions.c.turned_away + 1)
                 )
-            raise JoinRefused(refused)
+            raise JoinRefused("locked" if state.joins_locked else "full")
         except IntegrityError:
             # The same phone joined twice at once; the other request created the row.
             found = self.participant(session_id, token_hash)

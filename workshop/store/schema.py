@@ -50,6 +50,10 @@ MIGRATIONS: dict[int, list[Callable[[str], str]]] = {
             f"DEFAULT {_false(dialect)}"
         ),
         lambda dialect: "ALTER TABLE sessions ADD COLUMN turned_away INTEGER NOT NULL DEFAULT 0",
+        lambda dialect: (
+            "ALTER TABLE sessions ADD COLUMN lock_when_begun BOOLEAN NOT NULL "
+            f"DEFAULT {_false(dialect)}"
+        ),
     ],
 }
 
@@ -90,6 +94,8 @@ sessions = Table(
     # How many phones were refused because the room was locked or full: a sign for the
     # facilitator, never who they were.
     Column("turned_away", Integer, nullable=False, default=0),
+    # Close the room to new phones when the first activity opens, if no headcount was given.
+    Column("lock_when_begun", Boolean, nullable=False, default=False),
 )
 
 activity_states = Table(

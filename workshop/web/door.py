@@ -61,18 +61,19 @@ def _write(failures: int, next_at: float) -> str:
 
 def reserve_attempt(store: Store) -> Refusal | None:
     """Count one attempt as a failure before it is checked; a Refusal if none is allowed now."""
-    raw = store.setting(SETTING)
-    failures, next_at = _read(raw)
-    now = store.clock()
-    if failures >= LOCK_AFTER:
-        return Refusal(locked=True, wait_seconds=0)
-    if now < next_at:
-        return Refusal(locked=False, wait_seconds=max(1, math.ceil(next_at - now)))
-    counted = failures + 1
-    if not store.swap_setting(SETTING, raw, _write(counted, now + wait_after(counted))):
-        # Another attempt took this moment first.
-        return Refusal(locked=False, wait_seconds=max(1, wait_after(counted)))
-    return None
+    for _ in range(5):  # a few tries: a double click must not cost a wait it did not earn
+        raw = store.setting(SETTING)
+        failures, next_at = _read(raw)
+        now = store.clock()
+        if failures >= LOCK_AFTER:
+            return Refusal(locked=True, wait_seconds=0)
+        if now < next_at:
+            return Refusal(locked=False, wait_seconds=max(1, math.ceil(next_at - now)))
+        counted = failures + 1
+        if store.swap_setting(SETTING, raw, _write(counted, now + wait_after(counted))):
+            return None
+        # Another attempt changed the count first: read it again.
+    return Refusal(locked=False, wait_seconds=1)
 
 
 def failures(store: Store) -> int:

@@ -34,6 +34,10 @@ LOGIN_FORM_BYTES = 4096
 TOO_LONG = "That was far longer than a passcode. Please type it again."
 CROSS_SITE = "This form was sent from another site, so it was ignored."
 DASHBOARD_PATHS = {"/", "/library", "/editor", "/control", "/screen", "/review"}
+# Streamlit's file uploads (deck files in the library and the editor): the facilitator's only.
+# Without this, anyone who opens a websocket could park files of 1 MB each in the server's
+# memory; the dashboard sends the SameSite=Strict cookie with its own uploads.
+UPLOAD_PREFIX = "/_stcore/upload_file"
 
 
 def _safe_next(target: str) -> str:
@@ -169,6 +173,11 @@ class DashboardGate:
         self.store = store
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(UPLOAD_PREFIX):
+            login = Request(scope).cookies.get(COOKIE)
+            if not await run_in_threadpool(keys.login_valid, self.store, login):
+                await Response("Log in to upload.", status_code=403)(scope, receive, send)
+                return
         if scope["type"] == "http" and scope["path"] in DASHBOARD_PATHS:
             request = Request(scope)
             if not await run_in_threadpool(self._allowed, request):
@@ -181,8 +190,6 @@ class DashboardGate:
         await self.app(scope, receive, send)
 
     def _allowed(self, request: Request) -> bool:
-        if keys.login_valid(self.store, request.cookies.get(COOKIE)):
-            return True
-        query = request.query_params
-        opened = links.opens(self.store, request.url.path, query.get("session"), query.get("key"))
-        return opened is not None
+        query = dict(request.query_params)
+        login = request.cookies.get(COOKIE)
+        return links.access_for(self.store, login, query, request.url.path) is not None

@@ -48,8 +48,9 @@ def public_url(port: int) -> str | None:
     return f"http://{address}:{port}" if address else None
 
 
-def join_url(base: str, join_code: str) -> str:
-    return f"{base}/j/{join_code}"
+def join_url(base: str, join_code: str, proof: str | None = None) -> str:
+    """The link in the QR code; `proof` (keys.join_proof) lets it past the throttle on guesses."""
+    return f"{base}/j/{join_code}" + (f"?k={proof}" if proof else "")
 
 
 def short_url(base: str) -> str:

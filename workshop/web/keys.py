@@ -69,6 +69,20 @@ def token_issued(key: bytes, join_code: str, token: str | None) -> bool:
     return hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace"))
 
 
+def join_proof(key: bytes, join_code: str) -> str:
+    """What the QR code adds to the join link (`?k=`): it shows a phone came from the room's
+    screen, so it joins even while guesses at codes are being throttled."""
+    digest = hmac.new(key, f"join:{join_code}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:9]).decode()
+
+
+def join_proof_matches(key: bytes, join_code: str, offered: str | None) -> bool:
+    if not offered or len(offered) > 32:
+        return False
+    expected = join_proof(key, join_code)
+    return hmac.compare_digest(expected.encode(), offered.encode("utf-8", "replace"))
+
+
 def token_hash(key: bytes, session_id: int, token: str) -> str:
     return hmac.new(key, f"{session_id}:{token}".encode(), hashlib.sha256).hexdigest()
 
@@ -173,7 +187,8 @@ def passcode_problem(passcode: str) -> str | None:
 
 
 def set_passcode(store: Store, passcode: str) -> None:
-    """Choose a new passcode: every browser logged in with the old one is logged out."""
+    """Choose a new passcode: every browser logged in with the old one is logged out, and
+    every screen or remote-control link handed out with it ends."""
     problem = passcode_problem(passcode)
     if problem:
         raise ValueError(problem)

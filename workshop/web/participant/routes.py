@@ -19,6 +19,7 @@ request without this session's cookie.
 
 from __future__ import annotations
 
+import functools
 import time
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ from workshop.renderers import phone
 from workshop.room import live
 from workshop.room.moderation import DEFAULT_FLAGS, FlagList, first_status
 from workshop.room.results import Result
-from workshop.store import JoinRefused, Store
+from workshop.store import JoinRefused, SessionRow, Store
 from workshop.web import keys
 from workshop.web.forms import bounded_body, parse_form
 from workshop.web.origin import cross_site, over_https
@@ -67,8 +68,6 @@ class ParticipantPages:
         # The practice's safety phrases (read once at start): flagged text waits for the
         # facilitator and never reaches the projector or other phones.
         self.flags = flags if flags is not None else DEFAULT_FLAGS
-        self._participant_key: bytes | None = None
-        self._cookie_key: bytes | None = None
         self.misses = TokenBucket(MISSES_AT_ONCE, MISSES_PER_SECOND)
         self.joins = JoinThrottle()
         self._results: dict[tuple[int, str, int, int], tuple[float, Result]] = {}
@@ -108,7 +107,7 @@ class ParticipantPages:
             return RedirectResponse(f"/j/{canonical}", status_code=303)
         token = request.cookies.get(COOKIE)
         change = request.query_params.get("change")
-        if self._too_many_misses(code, token):
+        if self._too_many_misses(code, token, request.query_params.get("k")):
             return _try_again_soon(429, "Too many tries", "Please wait a moment and try again.")
         # All of a request's database work happens in one trip to a worker thread.
         return await run_in_threadpool(self._show, code, token, change, over_https(request))
@@ -124,7 +123,7 @@ class ParticipantPages:
                 message="This answer came from another site's page, so it was ignored.",
             )
         token = request.cookies.get(COOKIE)
-        if self._too_many_misses(code, token):
+        if self._too_many_misses(code, token, None):
             return _try_again_soon(429, "Too many tries", "Please wait a moment and try again.")
         body = await bounded_body(request)
         return await run_in_threadpool(self._answer, code, token, body)
@@ -133,12 +132,10 @@ class ParticipantPages:
         code = request.path_params["code"]
         known = request.query_params.get("v", "")
         token = request.cookies.get(COOKIE)
-        # Without this code's cookie: the same answer whether or not the code names a workshop.
-        if not await run_in_threadpool(self._issued, code, token):
-            return JSONResponse({"gone": True}, status_code=403)
-        row = await run_in_threadpool(self.store.session_by_code, code)
+        row = await run_in_threadpool(self._session_of_member, code, token)
         if row is None:
-            return JSONResponse({"gone": True}, status_code=404)
+            # Without this session's cookie: the same answer whether or not the code names one.
+            return JSONResponse({"gone": True}, status_code=403)
         if (
             known.isascii()
             and known.isdigit()
@@ -166,12 +163,6 @@ class ParticipantPages:
         if session is None or session.ended:
             return self._not_running(code, session)
         participant_id = self._participant_of(session, token)
-        if participant_id is None and self._issued(code, token):
-            assert token is not None  # issued, so present
-            # Ours, but not in the database (the room was full when it was issued): join now.
-            participant_id = self._join(session, token)
-            if isinstance(participant_id, Response):
-                return participant_id
         new_token = None
         if participant_id is None:
             if not self.joins.allow(session.id, session.row.headcount):
@@ -181,11 +172,14 @@ class ParticipantPages:
                     "Many phones are joining at once. This page tries again by itself.",
                     session=session,
                 )
-            new_token = keys.new_token(self._keys()[1], code)
+            new_token = keys.new_token(self._cookie_key, code)
             participant_id = self._join(session, new_token)
             if isinstance(participant_id, Response):
                 return participant_id
-        response = self._render_current(session, participant_id, change)
+        # Just joined: the privacy note is open, whatever is on screen.
+        response = self._render_current(
+            session, participant_id, change, first_visit=new_token is not None
+        )
         if new_token is not None:
             self._set_cookie(response, code, new_token, https)
         return response
@@ -214,13 +208,34 @@ class ParticipantPages:
         joined before tokens were signed (its hash is in the database); never a new one."""
         if not token or len(token) > 64:
             return None
-        token_hash = keys.token_hash(self._keys()[0], session.id, token)
+        token_hash = keys.token_hash(self._participant_key, session.id, token)
         return self.store.participant(session.id, token_hash)
+
+    def _session_of_member(self, code: str, token: str | None) -> SessionRow | None:
+        """The session `code` names, if this cookie is one of its participants' (a token issued
+        for the code, or one that joined before tokens were signed); else None."""
+        if not token or len(token) > 64:
+            return None
+        issued = self._issued(code, token)
+        if not issued and self.misses.empty():
+            return None  # not even a lookup for a stranger while guesses are throttled
+        row = self.store.session_by_code(code)
+        if row is None:
+            if not issued:
+                self.misses.spend()
+            return None
+        if issued:
+            return row
+        known = self.store.participant(
+            row.id, keys.token_hash(self._participant_key, row.id, token)
+        )
+        return row if known is not None else None
 
     def _join(self, session: live.Live, token: str) -> int | Response:
         """A new participant, or the page saying why the room takes no more phones."""
         try:
-            return self.store.join(session.id, keys.token_hash(self._keys()[0], session.id, token))
+            token_hash = keys.token_hash(self._participant_key, session.id, token)
+            return self.store.join(session.id, token_hash)
         except JoinRefused as refused:
             if refused.reason == "locked":
                 message = "The facilitator has closed this workshop to new phones."
@@ -235,19 +250,25 @@ class ParticipantPages:
             )
 
     def _issued(self, code: str, token: str | None) -> bool:
-        return keys.token_issued(self._keys()[1], code, token)
+        return keys.token_issued(self._cookie_key, code, token)
 
-    def _too_many_misses(self, code: str, token: str | None) -> bool:
+    def _too_many_misses(self, code: str, token: str | None, proof: str | None) -> bool:
         """Whether to refuse looking up `code` now: codes that named no workshop came too fast,
-        and this request's cookie does not show it belongs to this code."""
-        return self.misses.empty() and not self._issued(code, token)
+        and neither this request's cookie nor the QR code's proof shows it belongs to `code`.
+        (Only a phone that typed the code by hand waits, while someone floods guesses.)"""
+        if not self.misses.empty():
+            return False
+        return not (
+            self._issued(code, token) or keys.join_proof_matches(self._cookie_key, code, proof)
+        )
 
-    def _keys(self) -> tuple[bytes, bytes]:
-        """(participant key, cookie key), read once."""
-        if self._participant_key is None or self._cookie_key is None:
-            self._participant_key = keys.participant_key(self.store)
-            self._cookie_key = keys.cookie_key(self.store)
-        return self._participant_key, self._cookie_key
+    @functools.cached_property
+    def _participant_key(self) -> bytes:
+        return keys.participant_key(self.store)
+
+    @functools.cached_property
+    def _cookie_key(self) -> bytes:
+        return keys.cookie_key(self.store)
 
     def _render_current(
         self,
@@ -258,9 +279,15 @@ class ParticipantPages:
         form: dict[str, list[str]] | None = None,
         error: str | None = None,
         status_code: int = 200,
+        first_visit: bool = False,
     ) -> Response:
         activity = session.current
-        context: dict[str, Any] = {"session": session, "activity": activity, "error": error}
+        context: dict[str, Any] = {
+            "session": session,
+            "activity": activity,
+            "error": error,
+            "privacy_open": first_visit,
+        }
         if activity is None:
             return page("waiting.html", **context)
         state = session.state(activity.id)
