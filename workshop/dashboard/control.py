@@ -123,7 +123,9 @@ def _door_panel(store: Store, session: live.Live) -> None:
     headcount_key = f"door_headcount_{session.id}_{session.row.headcount}"
     locked_key = f"door_locked_{session.id}_{session.row.joins_locked}"
     with st.expander("The door: who may join", expanded=session.row.headcount is None):
-        if session.row.lock_when_begun and session.row.headcount is None:
+        if session.row.joins_locked:
+            st.caption("Joining is closed; phones already in carry on. Unlock to let someone in.")
+        elif session.row.lock_when_begun and session.row.headcount is None:
             st.caption("Without a number of people, joining closes when the first activity opens.")
         st.number_input(
             "People expected (no more phones may join)",
@@ -370,7 +372,7 @@ def _joined(column: DeltaGenerator, session: live.Live, joined: int) -> None:
             "“People expected” or unlock joining.",
             icon=":material/door_front:",
         )
-    if expected is None:
+    if expected is None and not session.row.joins_locked:
         column.caption("Set “People expected” so nobody can add phones to see small results.")
 
 
