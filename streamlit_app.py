@@ -74,7 +74,7 @@ app = st.App(
         Middleware(SecurityHeaders),
         # Outside the gate, which reads the database too: a 503 page that retries, not a 500.
         Middleware(DatabaseFaults, pages=DASHBOARD_PATHS),
-        Middleware(DashboardGate, store=store),
+        Middleware(DashboardGate, store=store, base_path=st.get_option("server.baseUrlPath") or ""),
     ],
     on_script_error=_on_script_error,
     lifespan=lifespan,

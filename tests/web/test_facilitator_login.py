@@ -413,3 +413,18 @@ def test_only_the_facilitator_can_upload_files(sqlite_store):
     assert stranger.status_code == 403
     facilitator = logged_in(sqlite_store).put(path, content=b"x" * 1000)
     assert facilitator.status_code == 404  # past the gate (no Streamlit behind it here)
+
+
+def test_the_gate_holds_under_a_base_path(sqlite_store):
+    """With Streamlit's server.baseUrlPath, its pages and uploads move under the base path."""
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+
+    from workshop.web.facilitator_login import DashboardGate
+
+    keys.set_passcode(sqlite_store, PASSCODE)
+    app = Starlette(middleware=[Middleware(DashboardGate, store=sqlite_store, base_path="tandem")])
+    client = TestClient(app, follow_redirects=False)
+    assert client.put("/tandem/_stcore/upload_file/s/f", content=b"x").status_code == 403
+    assert client.get("/tandem/control").status_code == 303
+    assert client.get("/tandem/").status_code == 303

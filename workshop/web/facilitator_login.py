@@ -168,19 +168,28 @@ class DashboardGate:
     """ASGI middleware: a dashboard page without a valid login (or a link that opens it)
     redirects to the login form."""
 
-    def __init__(self, app: ASGIApp, store: Store) -> None:
+    def __init__(self, app: ASGIApp, store: Store, base_path: str = "") -> None:
         self.app = app
         self.store = store
+        # Streamlit's server.baseUrlPath ("tandem" serves the dashboard under /tandem/...).
+        self.base_path = "/" + base_path.strip("/") if base_path.strip("/") else ""
+
+    def _page(self, path: str) -> str:
+        """The dashboard path a request asks for, without the base path."""
+        if self.base_path and (path == self.base_path or path.startswith(self.base_path + "/")):
+            return path[len(self.base_path) :] or "/"
+        return path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"].startswith(UPLOAD_PREFIX):
+        page_path = self._page(scope.get("path", ""))
+        if scope["type"] == "http" and page_path.startswith(UPLOAD_PREFIX):
             login = Request(scope).cookies.get(COOKIE)
             if not await run_in_threadpool(keys.login_valid, self.store, login):
                 await Response("Log in to upload.", status_code=403)(scope, receive, send)
                 return
-        if scope["type"] == "http" and scope["path"] in DASHBOARD_PATHS:
+        if scope["type"] == "http" and page_path in DASHBOARD_PATHS:
             request = Request(scope)
-            if not await run_in_threadpool(self._allowed, request):
+            if not await run_in_threadpool(self._allowed, request, page_path):
                 target = scope["path"]
                 if scope.get("query_string"):
                     target += "?" + scope["query_string"].decode("latin-1")
@@ -189,7 +198,7 @@ class DashboardGate:
                 return
         await self.app(scope, receive, send)
 
-    def _allowed(self, request: Request) -> bool:
+    def _allowed(self, request: Request, page_path: str) -> bool:
         query = dict(request.query_params)
         login = request.cookies.get(COOKIE)
-        return links.access_for(self.store, login, query, request.url.path) is not None
+        return links.access_for(self.store, login, query, page_path) is not None
