@@ -882,28 +882,45 @@ class Store:
         Returns False (and stores nothing) when the activity is not open any more.
         """
         row = _stored_answer(passed, value, moderation)
-        key = {"session_id": session_id, "activity_id": activity_id}
+        still_open = (
+            select(activity_states.c.status)
+            .where(activity_states.c.session_id == session_id)
+            .where(activity_states.c.activity_id == activity_id)
+            .where(activity_states.c.status == "open")
+            .exists()
+        )
         with self.writing() as connection:
-            status = connection.scalar(
-                select(activity_states.c.status)
-                .where(activity_states.c.session_id == session_id)
-                .where(activity_states.c.activity_id == activity_id)
-                .with_for_update()
-            )
-            if status != "open":
-                return False
+            if self.dialect == "postgresql":
+                # A close waits for this answer (or this answer for the close): never both.
+                connection.execute(
+                    select(activity_states.c.status)
+                    .where(activity_states.c.session_id == session_id)
+                    .where(activity_states.c.activity_id == activity_id)
+                    .with_for_update()
+                )
+            # Each statement checks that the activity is open as it writes, so a close made by
+            # another process a moment before is never answered after (SQLite reads outside
+            # the write transaction until the first write).
             changed = connection.execute(
                 update(answers)
                 .where(answers.c.session_id == session_id)
                 .where(answers.c.activity_id == activity_id)
                 .where(answers.c.participant_id == participant_id)
+                .where(still_open)
                 .values(**row)
             ).rowcount
-            if not changed:
-                connection.execute(
-                    answers.insert().values(participant_id=participant_id, **key, **row)
+            if changed:
+                return True
+            columns = ["session_id", "activity_id", "participant_id", *row]
+            values = [session_id, activity_id, participant_id, *row.values()]
+            inserted = connection.scalar(
+                answers.insert()
+                .from_select(
+                    columns, select(*(literal(value) for value in values)).where(still_open)
                 )
-        return True
+                .returning(answers.c.id)
+            )
+        return inserted is not None
 
     def seed_answers(self, session_id: int, seeds: Iterable[SeededAnswer]) -> int:
         """Rehearsals only: store simulated answers whatever the activities' state."""
