@@ -181,17 +181,21 @@ def _links_panel(store: Store, session: live.Live, public_url: str | None) -> No
 def _navigation(store: Store, session: live.Live) -> None:
     count = len(session.deck.activities)
     index = session.row.current_index
-    st.session_state["jump"] = index
+    # A new widget for every version of the session, showing where the room is. One kept
+    # across moves (its value set by the script) could send its old value back with the next
+    # click and move the room there: closing the activity just opened.
+    jump_key = f"jump_{session.id}_{session.row.version}"
     st.selectbox(
         "On screen",
         options=list(range(-1, count)),
+        index=index + 1,
         format_func=lambda position: _position_label(session, position),
-        key="jump",
+        key=jump_key,
         on_change=lambda: _act(
             live.go_to,
             store,
             session.id,
-            st.session_state["jump"],
+            st.session_state[jump_key],
             keep_open=st.session_state.get("keep_open", False),
         ),
     )
