@@ -46,8 +46,6 @@ def still_allowed(
 
 
 def guard(store: Store, granted: Access) -> bool:
-    """For facilitator actions and self-refreshing views: True if the access still holds; if
-    not, a self-refresh reruns the whole page, which then shows the way to log in."""
-    if still_allowed(store, st.context.cookies, st.query_params, granted):
-        return True
-    return False
+    """For facilitator actions and self-refreshing views: whether the access still holds (if
+    not, a self-refresh reruns the whole page, which then shows the way to log in)."""
+    return still_allowed(store, st.context.cookies, st.query_params, granted)
