@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import inspect, select
 
 from workshop.room import live
-from workshop.store import JoinCodeTaken, SeededAnswer, SessionNotLive
+from workshop.store import JoinCodeTaken, SeededAnswer, SessionNotLive, Store
 from workshop.store.schema import SCHEMA_VERSION, answers, participants
 from workshop.web import keys
 
@@ -232,11 +232,31 @@ def test_deleting_a_session_takes_its_answers_with_it(store, deck):
 def test_remembered_activity_states_follow_the_version(store, deck):
     session = live.start_session(store, deck)
     version = store.versions([session.id])[session.id]
-    assert store.activity_states(session.id, version)["colour"].status == "waiting"
+    assert store.activity_states_at(session.id, version)["colour"].status == "waiting"
     live.go_to(store, session.id, 1)
+    # What a version held never changes (every change makes a new one): still remembered.
+    assert store.activity_states_at(session.id, version)["colour"].status == "waiting"
     version = store.versions([session.id])[session.id]
-    assert store.activity_states(session.id, version)["colour"].status == "open"
+    assert store.activity_states_at(session.id, version)["colour"].status == "open"
     assert live.load(store, session.id).state("colour").status == "open"
+
+
+def test_a_session_read_as_an_action_lands_shows_one_version(store, deck):
+    """The session row is read, then the facilitator moves on, then the states are read: the
+    Live built is the one after the move, never the old position with the new states."""
+    session = live.start_session(store, deck)
+    live.go_to(store, session.id, 1)  # "colour" open, on screen
+    # A second process sharing the database, which has not read this session before.
+    reader = Store(store.engine.url.render_as_string(hide_password=False))
+    row_before_the_move = reader.session(session.id)
+    live.go_to(store, session.id, 2)  # "colour" closed, the next one on screen
+    assert reader.activity_states_at(session.id, row_before_the_move.version) is None
+    seen = live._live(reader, row_before_the_move)
+    assert seen.row.current_index == 2
+    assert seen.state("colour").status == "closed"
+    # The old position was never remembered with the new states.
+    assert reader.activity_states_at(session.id, row_before_the_move.version) is None
+    reader.close()
 
 
 def test_rehearsals_can_be_left_out_of_listings(store, deck):

@@ -167,7 +167,15 @@ def load_by_code(store: Store, join_code: str) -> Live | None:
 
 
 def _live(store: Store, row: SessionRow) -> Live:
-    return Live(row, _deck(row.deck_json), store.activity_states(row.id, row.version))
+    """The session with its activities' states at the same version: an action that lands
+    between the two reads sends us back for the session as it now is."""
+    while (states := store.activity_states_at(row.id, row.version)) is None:
+        newer = store.session(row.id)
+        if newer is None or newer.version == row.version:
+            # Gone, or a session without activity rows: nothing newer to wait for.
+            return Live(row, _deck(row.deck_json), store.activity_states(row.id))
+        row = newer
+    return Live(row, _deck(row.deck_json), states)
 
 
 def pick(store: Store, session_id: int | None) -> Live | None:

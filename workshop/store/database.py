@@ -620,27 +620,36 @@ class Store:
             )
             return {row.id: row.version for row in rows}
 
-    def activity_states(
-        self, session_id: int, version: int | None = None
-    ) -> dict[str, ActivityState]:
-        """Each activity's state; pass the session's current version to use the memo."""
-        if version is None:
-            return self._read_activity_states(session_id)
-        key = (session_id, version)
-        states = self._states_by_version.get(key)
-        if states is None:
-            states = self._read_activity_states(session_id)
-            if len(self._states_by_version) > 1000:
-                self._states_by_version.clear()
-            self._states_by_version[key] = states
-        return dict(states)
-
-    def _read_activity_states(self, session_id: int) -> dict[str, ActivityState]:
+    def activity_states(self, session_id: int) -> dict[str, ActivityState]:
+        """Each activity's state as stored now."""
         with self.engine.connect() as connection:
             rows = connection.execute(
                 select(activity_states).where(activity_states.c.session_id == session_id)
             )
             return {row.activity_id: ActivityState(row.status, row.revealed) for row in rows}
+
+    def activity_states_at(self, session_id: int, version: int) -> dict[str, ActivityState] | None:
+        """Each activity's state at the session's `version`, or None if the session has moved
+        past it. Remembered by version: one SELECT reads the states with the version they
+        belong to, so an action landing between reading the session and reading its states is
+        never remembered under the version before it (a phone was once shown the activity on
+        screen as closed, because the next one's states were filed under its version)."""
+        key = (session_id, version)
+        states = self._states_by_version.get(key)
+        if states is None:
+            with self.engine.connect() as connection:
+                rows = connection.execute(
+                    select(activity_states, sessions.c.version)
+                    .join(sessions, sessions.c.id == activity_states.c.session_id)
+                    .where(activity_states.c.session_id == session_id)
+                ).all()
+            if not rows or any(row.version != version for row in rows):
+                return None
+            states = {row.activity_id: ActivityState(row.status, row.revealed) for row in rows}
+            if len(self._states_by_version) > 1000:
+                self._states_by_version.clear()
+            self._states_by_version[key] = states
+        return dict(states)
 
     # Facilitator actions: each is one transaction that makes its changes, logs its events and
     # moves the session to a new version (what waiting phones compare against). Each returns

@@ -120,7 +120,14 @@ def phones_join(browser: Browser, url: str, count: int) -> list[Page]:
 
 def every_phone_shows(phones: list[Page], heading: str) -> None:
     for phone in phones:
-        expect(phone.get_by_role("heading", name=heading)).to_be_visible()
+        try:
+            expect(phone.get_by_role("heading", name=heading)).to_be_visible()
+        except AssertionError as missing:
+            # The version the page was drawn at tells a stale page from a room that moved back.
+            drawn = phone.evaluate("() => ({...document.body.dataset})")
+            raise AssertionError(
+                f"no {heading!r} on {phone.url}; the page was drawn at {drawn}"
+            ) from missing
 
 
 def choose(phone: Page, option: str) -> None:
