@@ -57,6 +57,24 @@ def test_next_previous_and_jump_move_the_room(sqlite_store, session):
     assert sqlite_store.session(session.id).current_index == 4
 
 
+def test_an_old_on_screen_list_never_moves_the_room_back(sqlite_store, session):
+    """An "On screen" list drawn before a move may call back after it (Streamlit does so after
+    a server restart): its own position is no pick, and a pick from it is refused."""
+    from workshop.dashboard.control import jump
+
+    live.go_to(sqlite_store, session.id, 1)
+    drawn = sqlite_store.session(session.id)
+    live.next_activity(sqlite_store, session.id)  # another click, another device
+    jump(sqlite_store, drawn, drawn.current_index, keep_open=False)
+    assert sqlite_store.session(session.id).current_index == 2
+    with pytest.raises(live.LiveError, match="moved on meanwhile"):
+        jump(sqlite_store, drawn, 0, keep_open=False)
+    assert sqlite_store.session(session.id).current_index == 2
+    # A pick from the list as drawn now moves the room.
+    jump(sqlite_store, sqlite_store.session(session.id), 0, keep_open=False)
+    assert sqlite_store.session(session.id).current_index == 0
+
+
 def test_close_and_reveal_and_the_private_rule(sqlite_store, session):
     live.go_to(sqlite_store, session.id, 5)  # "reflect", private
     app = _app(sqlite_store, session.id)

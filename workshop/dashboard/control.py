@@ -20,7 +20,7 @@ from workshop.review.observations import NAMES_REMINDER, ObservationError, add_o
 from workshop.room import live
 from workshop.room.moderation import APPROVED, FLAGGED, PENDING, REJECTED
 from workshop.room.timing import Timing, describe_schedule
-from workshop.store import Store
+from workshop.store import SessionRow, Store
 from workshop.web import links
 from workshop.web.join import qr_png
 
@@ -40,6 +40,22 @@ def _act(action: Callable[..., object], *args: object, **options: object) -> Non
         action(*args, **options)
     except live.LiveError as problem:
         st.session_state["problem"] = str(problem)
+
+
+def jump(store: Store, drawn: SessionRow, chosen: int | None, *, keep_open: bool) -> None:
+    """Move the room to `chosen`, picked in the "On screen" list drawn at session row `drawn`.
+
+    Streamlit can run an old list's callback after the room has moved on (seen in CI after a
+    server restart: a list drawn before Next sent its own position back and moved the room
+    back, closing the activity just opened). A pick of where the room already was is no pick,
+    and a pick from a list drawn before the last move is refused rather than obeyed.
+    """
+    if chosen is None or chosen == drawn.current_index:
+        return
+    now = store.session(drawn.id)
+    if now is not None and now.version != drawn.version:
+        raise live.LiveError("The room moved on meanwhile, so nothing was changed: pick again.")
+    live.go_to(store, drawn.id, chosen, keep_open=keep_open)
 
 
 def _position_label(session: live.Live, index: int) -> str:
@@ -192,10 +208,10 @@ def _navigation(store: Store, session: live.Live) -> None:
         format_func=lambda position: _position_label(session, position),
         key=jump_key,
         on_change=lambda: _act(
-            live.go_to,
+            jump,
             store,
-            session.id,
-            st.session_state[jump_key],
+            session.row,
+            st.session_state.get(jump_key),
             keep_open=st.session_state.get("keep_open", False),
         ),
     )
