@@ -52,7 +52,7 @@ def test_an_opened_session_shows_its_results_with_the_rooms_suppression(sqlite_s
     assert len(charts) == 1  # only "colour" was answered by enough people
     assert '"x":[2,1,1]' in charts[0].proto.spec.replace(" ", "")
     captions = [caption.value for caption in app.caption]
-    assert "Results appear once 3 people have answered." in captions
+    assert "Results appear once 3 people have answered (passes do not count)." in captions
     labels = [button.proto.label for button in app.get("download_button")]
     assert labels == ["Report (HTML)", "Workbook (Excel)", "Aggregates (CSV)", "Archive (JSON)"]
 

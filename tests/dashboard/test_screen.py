@@ -48,7 +48,14 @@ def test_nothing_is_charted_below_the_threshold(sqlite_store, session):
     app = _screen(sqlite_store, session.id)
     html = _html(app)
     assert "Pick a colour" in html
-    assert "1 answered so far. Results appear once 2 people have answered." in html
+    # The room's words: a pass is counted as a pass, and does not count towards the threshold.
+    passer = sqlite_store.join(session.id, "p" * 64)
+    sqlite_store.record_answer(session.id, "colour", passer, passed=True)
+    html = _html(_screen(sqlite_store, session.id))
+    assert (
+        "1 answered · 1 passed. Results appear once 2 people have answered "
+        "(passes do not count)." in html
+    )
     assert not app.get("plotly_chart")
     other = sqlite_store.join(session.id, "b" * 64)
     sqlite_store.record_answer(session.id, "colour", other, passed=False, value=1)

@@ -22,7 +22,8 @@ from workshop.renderers import phone, projector, report, svg
 from workshop.renderers.exports import EXPORTS
 from workshop.review import snapshots
 from workshop.review.session import ActivityReview, SessionReview
-from workshop.room.results import PASS_LABEL, result_for
+from workshop.room.results import result_for
+from workshop.room.vocabulary import PASS_LABEL
 from workshop.store import ActivityState, Answer
 from workshop.web.participant.render import environment
 
@@ -64,7 +65,7 @@ def test_the_projector_draws_no_small_count_and_no_passes():
 def test_the_projector_shows_an_open_activitys_exact_counts():
     texts = _figure_texts(projector.figure(_result(OPEN)))
     assert {"5", "1", "4"} <= set(texts)
-    assert "6 answered · 2 preferred not to answer" in texts
+    assert "6 answered · 2 passed" in texts
 
 
 def test_the_phone_shows_no_small_count_and_no_passes():
@@ -140,7 +141,7 @@ def test_the_report_withholds_the_small_count_and_the_passes():
     chart_words = [word.strip() for word in re.findall(r"<text[^>]*>([^<]*)</text>", section)]
     assert "fewer than 3" in chart_words and "5" in chart_words
     assert "1" not in chart_words and "2" not in chart_words
-    assert "preferred not to answer" not in section
+    assert not re.search(r"\d+ passed", section)
     assert "6 answered · passes not counted (private)" in section
     # A report drawn without the chart lists the lines, in words where a count is withheld.
     result = _result(PRIVATE)
@@ -150,7 +151,7 @@ def test_the_report_withholds_the_small_count_and_the_passes():
         ("B", "fewer than 3"),
         ("C", "not shown"),
     ]
-    assert "2 preferred not to answer" in _report_section(_review(OPEN))
+    assert "2 passed" in _report_section(_review(OPEN))
 
 
 def test_the_report_chart_of_a_private_battery_draws_its_withheld_part():

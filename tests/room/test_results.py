@@ -20,7 +20,8 @@ from workshop.activities.base import Bars, Count, Place, StackedRows, Text, With
 from workshop.curriculum.decks import parse_deck
 from workshop.renderers import phone
 from workshop.room.moderation import APPROVED, FLAGGED, PENDING, REJECTED
-from workshop.room.results import PASS_LABEL, SMALL_CELL, result_for, withheld_cells
+from workshop.room.results import SMALL_CELL, result_for, withheld_cells
+from workshop.room.vocabulary import PASS_LABEL
 from workshop.store import ActivityState, Answer
 
 DECK = parse_deck(small_deck_data())

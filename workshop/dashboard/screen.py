@@ -17,7 +17,7 @@ import streamlit as st
 from workshop.activities import ActivitySpec, kind_of
 from workshop.activities.base import Reading
 from workshop.renderers import charts, projector
-from workshop.room import live
+from workshop.room import live, vocabulary
 from workshop.room.results import Result
 from workshop.store import Store
 from workshop.web import keys
@@ -167,11 +167,8 @@ def activity_body(
     if result is None or not activity.answerable:
         return
     if not result.visible:
-        # A private activity counts only real answers, never passes: the number shown before
-        # the reveal must not let the room work out how many passed.
-        so_far = result.answered if activity.sensitive else result.responded
-        counted = f"{so_far} answered so far. " if still_open else ""
-        st.html(f'<p class="tandem-wait">{counted}{escape(result.hidden_reason or "")}</p>')
+        waiting = vocabulary.waiting_for(result) if still_open else result.hidden_reason or ""
+        st.html(f'<p class="tandem-wait">{escape(waiting)}</p>')
         return
     figure = projector.figure(result)
     if figure is not None:

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workshop.activities.base import Count, Place, Text, Withheld
-from workshop.room.results import PASS_LABEL, Result
+from workshop.room.results import Result
+from workshop.room.vocabulary import PASS_LABEL
 
 
 @dataclass(frozen=True)

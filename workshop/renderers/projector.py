@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 
 from workshop.activities.base import Count, Place, Text, Withheld
 from workshop.renderers import charts
+from workshop.room import vocabulary
 from workshop.room.results import Result
 
 
@@ -35,11 +36,8 @@ def figure(result: Result) -> go.Figure | None:
 
 
 def counted(result: Result) -> str:
-    """How many answered and passed, in the room's words; passes a private activity withholds
-    are said to be so, never counted."""
-    if result.passed is None:
-        return f"{result.answered} answered · passes not counted (private)"
-    return f"{result.answered} answered · {result.passed} preferred not to answer"
+    """How many answered and passed, in the room's words (room/vocabulary.py)."""
+    return vocabulary.tally(result)
 
 
 def cards(result: Result) -> list[str]:

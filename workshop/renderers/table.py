@@ -23,7 +23,8 @@ import pandas as pd
 from workshop.activities import kind_of
 from workshop.activities.base import Count, Place, Text, Withheld
 from workshop.review.session import SessionReview
-from workshop.room.results import PASS_LABEL, Result
+from workshop.room.results import Result
+from workshop.room.vocabulary import PASS_LABEL
 
 AGGREGATE_COLUMNS = [
     "session",

@@ -6,8 +6,8 @@ notes, so no renderer can leak what it does not have. Once a private activity is
 result still holds no count under SMALL_CELL (a `Withheld` line, a chart value of None), none
 from which such a count could be worked out, and no count of passes.
 
-The counts use the room's vocabulary: *answered* (gave an answer other than passing), *passed*
-("Prefer not to answer") and *responded* (both). The threshold counts *answered* only.
+The counts use the room's vocabulary (room/vocabulary.py): *answered*, *passed* and
+*responded*. The threshold counts *answered* only.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from workshop.activities import ActivitySpec, kind_of
 from workshop.activities.base import Bars, Chart, Cloud, Count, Line, StackedRows, Withheld
 from workshop.room.moderation import APPROVED
+from workshop.room.vocabulary import threshold_reason
 from workshop.store import ActivityState, Answer
 
-PASS_LABEL = "Prefer not to answer"
 # The smallest count a private activity shows as a number. A count of 1 tells the room what one
 # person answered to anyone who can guess who it was; a count of 2 tells each of the two what the
 # other answered. From 3 on, nobody in a cell can tell from its count who else is in it. Fixed,
@@ -72,7 +72,7 @@ def result_for(
     if not kind.answerable:
         return Result(**counts, visible=False)
     if len(answers) - passed < threshold:
-        reason = f"Results appear once {threshold} people have answered."
+        reason = threshold_reason(threshold)
         return Result(**counts, visible=False, hidden_reason=reason)
     if activity.sensitive and not (state.status == "closed" and state.revealed):
         reason = "Private activity: results are shown only after it closes."

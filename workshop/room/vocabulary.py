@@ -1,0 +1,78 @@
+"""The room's words for who took part, defined once: the projector, the control view, the
+phones and the exports all say them from here, so "answered" never means two things.
+
+- *joined*: phones that scanned the code into this session.
+- *answered*: gave an answer other than passing. The response threshold counts these only.
+- *passed*: chose "Prefer not to answer", an answer of its own and never a missing one.
+- *responded*: answered + passed.
+
+A revealed private activity withholds its passes (they could tell who passed): its passes are
+"not counted", and so is the number who responded.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from workshop.room.results import Result
+
+__all__ = [
+    "ANSWERED",
+    "JOINED",
+    "PASSED",
+    "PASS_LABEL",
+    "RESPONDED",
+    "answered",
+    "joined",
+    "passed",
+    "tally",
+    "threshold_reason",
+    "waiting_for",
+]
+
+# The choice every answerable activity offers, counted as an answer of its own.
+PASS_LABEL = "Prefer not to answer"
+
+# The column names and metric labels of the same four counts.
+JOINED = "Joined"
+ANSWERED = "Answered"
+PASSED = "Passed"
+RESPONDED = "Responded"
+NOT_COUNTED = "not counted"
+
+
+def joined(count: int, expected: int | None = None) -> str:
+    """'12 joined', or '12 of 15 joined' when the facilitator said how many to expect."""
+    return f"{count} joined" if expected is None else f"{count} of {expected} joined"
+
+
+def answered(count: int) -> str:
+    return f"{count} answered"
+
+
+def passed(count: int | None) -> str:
+    """'2 passed', or what a revealed private activity says instead of its passes."""
+    return f"passes {NOT_COUNTED} (private)" if count is None else f"{count} passed"
+
+
+def tally(result: Result) -> str:
+    """'6 answered · 2 passed': the line under every result the room sees."""
+    return f"{answered(result.answered)} · {passed(result.passed)}"
+
+
+def waiting_for(result: Result) -> str:
+    """Why a result is not shown yet, with the counts that decide it.
+
+    A private activity says only how many answered before its reveal, never its passes: the
+    number would let the room work out how many passed once the result appears.
+    """
+    reason = result.hidden_reason or ""
+    if result.activity.sensitive:
+        return f"{answered(result.answered)}. {reason}".strip()
+    return f"{tally(result)}. {reason}".strip()
+
+
+def threshold_reason(threshold: int) -> str:
+    """The hidden reason below the response threshold: passes do not count towards it."""
+    return f"Results appear once {threshold} people have answered (passes do not count)."
