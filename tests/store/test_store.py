@@ -32,6 +32,8 @@ def test_a_version_1_database_is_migrated_in_place(store, deck):
         connection.exec_driver_sql("ALTER TABLE sessions DROP COLUMN joins_locked")
         connection.exec_driver_sql("ALTER TABLE sessions DROP COLUMN turned_away")
         connection.exec_driver_sql("ALTER TABLE sessions DROP COLUMN lock_when_begun")
+        connection.exec_driver_sql("ALTER TABLE sessions DROP COLUMN blanked")
+        connection.exec_driver_sql("ALTER TABLE activity_states DROP COLUMN answers_taken")
         for table in ("observations", "snapshots", "purges", "logins", "session_links"):
             connection.exec_driver_sql(f"DROP TABLE {table}")
         connection.exec_driver_sql("ALTER TABLE events RENAME COLUMN action TO kind")
@@ -45,6 +47,8 @@ def test_a_version_1_database_is_migrated_in_place(store, deck):
     assert [event.action for event in store.events(session.id)] == ["start", "advance", "open"]
     assert store.session(session.id).headcount is None
     assert store.session(session.id).turned_away == 0 and not store.session(session.id).joins_locked
+    assert not store.session(session.id).blanked
+    assert store.answers_taken([session.id]) == {session.id: 0}  # counted from here on
     store.add_observation(session.id, None, "Quiet start.")
     assert [note.text for note in store.observations(session.id)] == ["Quiet start."]
 
@@ -282,3 +286,27 @@ def test_decks_are_listed_by_their_latest_use(store, deck):
     live.start_session(store, other)
     live.start_session(store, deck)
     assert store.deck_ids_by_recency() == ["every-kind", "other-deck"]
+
+
+def test_a_blank_screen_is_kept_and_moves_no_phone(store, deck):
+    session = live.start_session(store, deck)
+    version = store.versions([session.id])[session.id]
+    live.blank_screen(store, session.id, True)
+    assert store.session(session.id).blanked
+    assert store.versions([session.id])[session.id] == version  # phones are not woken
+    live.blank_screen(store, session.id, False)
+    assert not store.session(session.id).blanked
+
+
+def test_answers_taken_moves_with_every_stored_answer_and_only_then(store, deck):
+    session = live.start_session(store, deck)
+    participant = store.join(session.id, "a" * 64)
+    assert store.answers_taken([session.id]) == {session.id: 0}
+    # Closed: nothing stored, nothing counted.
+    assert not store.record_answer(session.id, "colour", participant, passed=False, value=0)
+    assert store.answers_taken([session.id]) == {session.id: 0}
+    live.go_to(store, session.id, 1)
+    assert store.record_answer(session.id, "colour", participant, passed=False, value=0)
+    assert store.record_answer(session.id, "colour", participant, passed=False, value=1)  # changed
+    assert store.answers_taken([session.id]) == {session.id: 2}
+    assert store.answers_taken([]) == {}

@@ -360,6 +360,13 @@ def lock_joins(store: Store, session_id: int, locked: bool) -> None:
     store.lock_joins(session_id, locked)
 
 
+def blank_screen(store: Store, session_id: int, blanked: bool) -> None:
+    """Blank the projector to a pause screen, as presentation software's B key does (or show the
+    room again). Not among ACTIONS either: phones carry on as they were."""
+    _require_live(store, session_id)
+    store.set_blanked(session_id, blanked)
+
+
 # Every facilitator action: each is one store transaction that logs it, moves the session to a
 # new version once and wakes the phones (tests hold every one of them to that).
 ACTIONS = (

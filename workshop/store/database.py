@@ -15,6 +15,7 @@ import sqlite3
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,6 +96,7 @@ class SessionRow:
     joins_locked: bool = False
     turned_away: int = 0
     lock_when_begun: bool = False
+    blanked: bool = False
 
 
 @dataclass(frozen=True)
@@ -529,6 +531,13 @@ class Store:
                 update(sessions).where(sessions.c.id == session_id).values(joins_locked=locked)
             )
 
+    def set_blanked(self, session_id: int, blanked: bool) -> None:
+        """Blank the projector (or show the room again)."""
+        with self.writing() as connection:
+            connection.execute(
+                update(sessions).where(sessions.c.id == session_id).values(blanked=blanked)
+            )
+
     # Links handed out for one session (screen, remote control) -------------------------------
 
     def set_link(self, session_id: int, purpose: str, secret_hash: str | None) -> None:
@@ -619,6 +628,21 @@ class Store:
                 select(sessions.c.id, sessions.c.version).where(sessions.c.id.in_(ids))
             )
             return {row.id: row.version for row in rows}
+
+    def answers_taken(self, session_ids: Iterable[int]) -> dict[int, int]:
+        """How many answers each session has stored, changes included: a number that moves
+        whenever a result may have, read in one small query (activity rows, not answers)."""
+        ids = list(session_ids)
+        if not ids:
+            return {}
+        taken = func.sum(activity_states.c.answers_taken)
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(activity_states.c.session_id, taken)
+                .where(activity_states.c.session_id.in_(ids))
+                .group_by(activity_states.c.session_id)
+            )
+            return {session_id: int(total or 0) for session_id, total in rows}
 
     def activity_states(self, session_id: int) -> dict[str, ActivityState]:
         """Each activity's state as stored now."""
@@ -918,18 +942,27 @@ class Store:
                 .where(still_open)
                 .values(**row)
             ).rowcount
-            if changed:
-                return True
-            columns = ["session_id", "activity_id", "participant_id", *row]
-            values = [session_id, activity_id, participant_id, *row.values()]
-            inserted = connection.scalar(
-                answers.insert()
-                .from_select(
-                    columns, select(*(literal(value) for value in values)).where(still_open)
+            if not changed:
+                columns = ["session_id", "activity_id", "participant_id", *row]
+                values = [session_id, activity_id, participant_id, *row.values()]
+                changed = connection.scalar(
+                    answers.insert()
+                    .from_select(
+                        columns, select(*(literal(value) for value in values)).where(still_open)
+                    )
+                    .returning(answers.c.id)
                 )
-                .returning(answers.c.id)
-            )
-        return inserted is not None
+            if changed:
+                self._count_answers(connection, session_id, activity_id, 1)
+        return bool(changed)
+
+    def _count_answers(self, connection: Any, session_id: int, activity_id: str, count: int):
+        connection.execute(
+            update(activity_states)
+            .where(activity_states.c.session_id == session_id)
+            .where(activity_states.c.activity_id == activity_id)
+            .values(answers_taken=activity_states.c.answers_taken + count)
+        )
 
     def seed_answers(self, session_id: int, seeds: Iterable[SeededAnswer]) -> int:
         """Rehearsals only: store simulated answers whatever the activities' state."""
@@ -945,6 +978,8 @@ class Store:
         if prepared:
             with self.writing() as connection:
                 connection.execute(answers.insert(), prepared)
+                for activity_id, count in Counter(row["activity_id"] for row in prepared).items():
+                    self._count_answers(connection, session_id, activity_id, count)
         return len(prepared)
 
     def answer_of(self, session_id: int, activity_id: str, participant_id: int) -> Answer | None:

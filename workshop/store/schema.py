@@ -21,7 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 def _false(dialect: str) -> str:
@@ -53,6 +53,16 @@ MIGRATIONS: dict[int, list[Callable[[str], str]]] = {
         lambda dialect: (
             "ALTER TABLE sessions ADD COLUMN lock_when_begun BOOLEAN NOT NULL "
             f"DEFAULT {_false(dialect)}"
+        ),
+    ],
+    # The projector's blank screen; how many answers each activity has taken (phones showing a
+    # result follow it).
+    7: [
+        lambda dialect: (
+            f"ALTER TABLE sessions ADD COLUMN blanked BOOLEAN NOT NULL DEFAULT {_false(dialect)}"
+        ),
+        lambda dialect: (
+            "ALTER TABLE activity_states ADD COLUMN answers_taken INTEGER NOT NULL DEFAULT 0"
         ),
     ],
 }
@@ -96,6 +106,8 @@ sessions = Table(
     Column("turned_away", Integer, nullable=False, default=0),
     # Close the room to new phones when the first activity opens, if no headcount was given.
     Column("lock_when_begun", Boolean, nullable=False, default=False),
+    # The projector shows a blank pause screen (presentation software's B key), whatever is on.
+    Column("blanked", Boolean, nullable=False, default=False),
 )
 
 activity_states = Table(
@@ -105,6 +117,9 @@ activity_states = Table(
     Column("activity_id", String(48), primary_key=True),
     Column("status", String(16), nullable=False, default="waiting"),
     Column("revealed", Boolean, nullable=False, default=False),
+    # Answers stored for it so far, changes included: phones showing its result compare this,
+    # not the answers, to know the result moved. A count, never who or when.
+    Column("answers_taken", Integer, nullable=False, default=0),
 )
 
 participants = Table(
