@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from workshop.activities import ActivitySpec, kind_of
 from workshop.activities.base import Bars, Chart, Cloud, Count, Line, StackedRows, Withheld
+from workshop.i18n import gettext as _
 from workshop.room.moderation import APPROVED
 from workshop.room.vocabulary import threshold_reason
 from workshop.store import ActivityState, Answer
@@ -75,7 +76,7 @@ def result_for(
         reason = threshold_reason(threshold)
         return Result(**counts, visible=False, hidden_reason=reason)
     if activity.sensitive and not (state.status == "closed" and state.revealed):
-        reason = "Private activity: results are shown only after it closes."
+        reason = _("Private activity: results are shown only after it closes.")
         return Result(**counts, visible=False, hidden_reason=reason)
     # Answers waiting for (or refused) the facilitator's approval are never shown.
     shown = [
@@ -156,27 +157,33 @@ def protected(
     word is what would say who. A chart this cannot match with its lines is dropped rather than
     drawn with numbers the lines withhold.
     """
-    said = ["Private activity: passes are not counted."]
+    said = [_("Private activity: passes are not counted.")]
     if isinstance(chart, Cloud):
         kept = [line for line in lines if not (isinstance(line, Count) and line.count < minimum)]
         words = tuple((word, count) for word, count in chart.words if count >= minimum)
         if len(kept) < len(lines) or len(words) < len(chart.words):
-            said.append(f"Words given by fewer than {minimum} people are left out.")
+            said.append(
+                _("Words given by fewer than %(minimum)d people are left out.")
+                % {"minimum": minimum}
+            )
         return kept, Cloud(words), " ".join(said)
     shown = list(lines)
     groups = _groups(lines)
     withheld_any: set[int | None] = set()
     for group in groups:
-        for index, below in withheld_cells([line.count for _, line in group], minimum).items():
+        counts = [line.count for _position, line in group]
+        for index, below in withheld_cells(counts, minimum).items():
             position, line = group[index]
             shown[position] = Withheld(line.label, line.row, below)
             withheld_any.add(below)
     if minimum in withheld_any:
-        said.append(f'Counts under {minimum} show as "fewer than {minimum}".')
+        said.append(
+            _('Counts under %(minimum)d show as "fewer than %(minimum)d".') % {"minimum": minimum}
+        )
     if None in withheld_any:
-        said.append('A count "not shown" is held back so that a small one cannot be worked out.')
+        said.append(_('A count "not shown" is held back so that a small one cannot be worked out.'))
     if withheld_any:
-        counted = [[line for _, line in group] for group in groups]
+        counted = [[line for _position, line in group] for group in groups]
         drawn = [[shown[position] for position, _ in group] for group in groups]
         chart = _chart_without(chart, counted, drawn)
     return shown, chart, " ".join(said)

@@ -14,6 +14,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from workshop.i18n import N_, ngettext
+from workshop.i18n import gettext as _
+
 if TYPE_CHECKING:
     from workshop.room.results import Result
 
@@ -32,28 +35,34 @@ __all__ = [
 ]
 
 # The choice every answerable activity offers, counted as an answer of its own.
-PASS_LABEL = "Prefer not to answer"
+PASS_LABEL = N_("Prefer not to answer")
 
-# The column names and metric labels of the same four counts.
-JOINED = "Joined"
-ANSWERED = "Answered"
-PASSED = "Passed"
-RESPONDED = "Responded"
-NOT_COUNTED = "not counted"
+# The column names and metric labels of the same four counts: marked here, translated where
+# they are shown (`gettext(vocabulary.ANSWERED)`).
+JOINED = N_("Joined")
+ANSWERED = N_("Answered")
+PASSED = N_("Passed")
+RESPONDED = N_("Responded")
 
 
 def joined(count: int, expected: int | None = None) -> str:
     """'12 joined', or '12 of 15 joined' when the facilitator said how many to expect."""
-    return f"{count} joined" if expected is None else f"{count} of {expected} joined"
+    if expected is None:
+        return ngettext("%(count)d joined", "%(count)d joined", count) % {"count": count}
+    return ngettext(
+        "%(count)d of %(expected)d joined", "%(count)d of %(expected)d joined", expected
+    ) % {"count": count, "expected": expected}
 
 
 def answered(count: int) -> str:
-    return f"{count} answered"
+    return ngettext("%(count)d answered", "%(count)d answered", count) % {"count": count}
 
 
 def passed(count: int | None) -> str:
     """'2 passed', or what a revealed private activity says instead of its passes."""
-    return f"passes {NOT_COUNTED} (private)" if count is None else f"{count} passed"
+    if count is None:
+        return _("passes not counted (private)")
+    return ngettext("%(count)d passed", "%(count)d passed", count) % {"count": count}
 
 
 def tally(result: Result) -> str:
@@ -68,11 +77,14 @@ def waiting_for(result: Result) -> str:
     number would let the room work out how many passed once the result appears.
     """
     reason = result.hidden_reason or ""
-    if result.activity.sensitive:
-        return f"{answered(result.answered)}. {reason}".strip()
-    return f"{tally(result)}. {reason}".strip()
+    counts = answered(result.answered) if result.activity.sensitive else tally(result)
+    return f"{counts}. {reason}".strip()
 
 
 def threshold_reason(threshold: int) -> str:
     """The hidden reason below the response threshold: passes do not count towards it."""
-    return f"Results appear once {threshold} people have answered (passes do not count)."
+    return ngettext(
+        "Results appear once %(threshold)d person has answered (passes do not count).",
+        "Results appear once %(threshold)d people have answered (passes do not count).",
+        threshold,
+    ) % {"threshold": threshold}
