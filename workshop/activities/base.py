@@ -32,13 +32,16 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-# What a phone posts, the error it is shown, and reading its fields: text_input.py, where every
-# field is cleaned and bounded. Imported here too, where the kinds have always found them.
 from workshop.activities.text_input import AnswerError as AnswerError
 from workshop.activities.text_input import Form as Form
 from workshop.activities.text_input import choice_index as choice_index
 from workshop.activities.text_input import first as first
 from workshop.activities.text_input import parse_index as parse_index
+
+# What a phone posts, the error it is shown, and reading its fields: text_input.py, where every
+# field is cleaned and bounded. Imported here too, where the kinds have always found them.
+from workshop.i18n import N_
+from workshop.i18n import gettext as _
 
 # Activity ids appear in URLs and form fields, so they stay short and plain.
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,47}$"
@@ -158,7 +161,9 @@ class Withheld:
     @property
     def words(self) -> str:
         """What a renderer shows in the count's place."""
-        return f"fewer than {self.below}" if self.below is not None else "not shown"
+        if self.below is None:
+            return _("not shown")
+        return _("fewer than %(count)d") % {"count": self.below}
 
 
 Line = Count | Text | Place | Withheld
@@ -263,7 +268,7 @@ class Kind(Generic[SpecT]):
         return f"activities/{self.name}.html"
 
     def parse_answer(self, spec: SpecT, form: Form) -> Any:
-        raise AnswerError("There is nothing to answer on this slide.")
+        raise AnswerError(_("There is nothing to answer on this slide."))
 
     def form_fields(self, spec: SpecT, value: Any) -> dict[str, list[str]]:
         return {}
@@ -310,14 +315,20 @@ class Kind(Generic[SpecT]):
         return spec
 
 
+# What a statement left unanswered says (battery and knowledge check): marked here, translated
+# when the answer is read.
+EVERY_STATEMENT = N_("Please answer every statement (number %(number)d is still open), or pass.")
+
+
 # Small helpers the kinds share -----------------------------------------------------------------
 
 
-def one_per_row(form: Form, rows: Sequence[str], options: Sequence[str], what: str) -> list[int]:
-    """One option index for each row (statement, vignette): fields s0, s1, ..."""
+def one_per_row(form: Form, rows: Sequence[str], options: Sequence[str], missing: str) -> list[int]:
+    """One option index for each row (statement, vignette): fields s0, s1, ...; `missing`
+    says a row is unanswered, with %(number)d for its number."""
     picked = []
     for number in range(len(rows)):
-        message = f"Please answer every {what} (number {number + 1} is still open), or pass."
+        message = missing % {"number": number + 1}
         picked.append(choice_index(form, f"s{number}", options, message))
     return picked
 

@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from workshop.activities.base import (
+    EVERY_STATEMENT,
     ActivitySpec,
     Form,
     Kind,
@@ -23,6 +24,7 @@ from workshop.activities.base import (
     row_lines,
     rows_as_fields,
 )
+from workshop.i18n import gettext as _
 
 
 class Statement(BaseModel):
@@ -81,13 +83,13 @@ class Battery(Kind[Spec]):
 
     def parse_answer(self, spec: Spec, form: Form) -> list[int]:
         texts = [statement.text for statement in spec.statements]
-        return one_per_row(form, texts, spec.scale, "statement")
+        return one_per_row(form, texts, spec.scale, _(EVERY_STATEMENT))
 
     def form_fields(self, spec: Spec, value: list[int]) -> dict[str, list[str]]:
         return rows_as_fields(value)
 
     def sample_answer(self, spec: Spec, rng: random.Random) -> list[int]:
-        return [rng.randrange(len(spec.scale)) for _ in spec.statements]
+        return [rng.randrange(len(spec.scale)) for _statement in spec.statements]
 
     def tally(self, spec: Spec, values: list[list[int]]) -> list[list[int]]:
         return per_row_counts(values, len(spec.statements), len(spec.scale))

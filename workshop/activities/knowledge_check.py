@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from workshop.activities.base import (
+    EVERY_STATEMENT,
     ActivitySpec,
     Form,
     Kind,
@@ -22,6 +23,7 @@ from workshop.activities.base import (
     row_lines,
     rows_as_fields,
 )
+from workshop.i18n import gettext as _
 
 CHOICES = ["True", "False", "Unsure"]
 
@@ -64,7 +66,7 @@ class KnowledgeCheck(Kind[Spec]):
 
     def parse_answer(self, spec: Spec, form: Form) -> list[int]:
         texts = [statement.text for statement in spec.statements]
-        return one_per_row(form, texts, CHOICES, "statement")
+        return one_per_row(form, texts, CHOICES, _(EVERY_STATEMENT))
 
     def form_fields(self, spec: Spec, value: list[int]) -> dict[str, list[str]]:
         return rows_as_fields(value)

@@ -17,6 +17,7 @@ from workshop.activities.base import (
     count_lines,
 )
 from workshop.activities.text_input import choice_indexes
+from workshop.i18n import gettext as _
 
 
 class Spec(ActivitySpec):
@@ -47,10 +48,10 @@ class MultipleChoice(Kind[Spec]):
     def parse_answer(self, spec: Spec, form: Form) -> list[int]:
         # Each option at most once; a tick sent twice counts once.
         picked = choice_indexes(
-            form, "choice", spec.options, "Please tick at least one option, or pass."
+            form, "choice", spec.options, _("Please tick at least one option, or pass.")
         )
         if spec.max_choices is not None and len(picked) > spec.max_choices:
-            raise AnswerError(f"Please pick at most {spec.max_choices}.")
+            raise AnswerError(_("Please pick at most %(most)d.") % {"most": spec.max_choices})
         return picked
 
     def form_fields(self, spec: Spec, value: list[int]) -> dict[str, list[str]]:

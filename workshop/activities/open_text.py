@@ -9,6 +9,7 @@ from pydantic import Field
 
 from workshop.activities.base import ActivitySpec, AnswerError, Form, Kind, Line, Text
 from workshop.activities.text_input import clean_lines, field_value, visible
+from workshop.i18n import gettext as _
 
 SAMPLE_TEXTS = [
     "Noticing when I say yes too quickly.",
@@ -48,10 +49,11 @@ class OpenText(Kind[Spec]):
         # NFC, not NFKC: the projector shows the words as they were written ("x²", "½").
         text = clean_lines(field_value(form, "text"))
         if not visible(text):
-            raise AnswerError("Please write something, or pass.")
+            raise AnswerError(_("Please write something, or pass."))
         if len(text) > spec.max_length:
             raise AnswerError(
-                f"That is {len(text)} characters; please keep it to {spec.max_length} or fewer."
+                _("That is %(length)d characters; please keep it to %(most)d or fewer.")
+                % {"length": len(text), "most": spec.max_length}
             )
         return text
 

@@ -18,6 +18,7 @@ from workshop.activities.base import (
     first,
     parse_index,
 )
+from workshop.i18n import gettext as _
 
 
 class Spec(ActivitySpec):
@@ -41,15 +42,17 @@ class Ranking(Kind[Spec]):
         for number in range(size):
             raw = first(form, f"rank{number}")
             if not raw:
-                raise AnswerError("Please give every item a place, or pass.")
+                raise AnswerError(_("Please give every item a place, or pass."))
             # Places are 1..size; parse_index counts from 0, hence the shift.
             place = parse_index(raw, size + 1)
             if not place:
-                raise AnswerError(f"Places go from 1 to {size}. Please pick again.")
+                raise AnswerError(
+                    _("Places go from 1 to %(size)d. Please pick again.") % {"size": size}
+                )
             ranks.append(place)
         if len(set(ranks)) != size:
             raise AnswerError(
-                "Each place can be used once. Please give every item a different place."
+                _("Each place can be used once. Please give every item a different place.")
             )
         return sorted(range(size), key=lambda item: ranks[item])
 
@@ -78,9 +81,9 @@ class Ranking(Kind[Spec]):
         # Longer bar = ranked higher: the bar shows places ahead of last, so the top item leads.
         size = len(spec.items)
         return Bars(
-            tuple(item for item, _ in tally),
-            tuple(size + 1 - mean for _, mean in tally),
-            texts=tuple(f"mean place {mean:.1f}" for _, mean in tally),
+            tuple(item for item, _mean in tally),
+            tuple(size + 1 - mean for _item, mean in tally),
+            texts=tuple(_("mean place %(mean).1f") % {"mean": mean} for _item, mean in tally),
         )
 
 

@@ -17,6 +17,7 @@ from workshop.activities.base import (
     count_lines,
     counts,
 )
+from workshop.i18n import gettext as _
 
 
 class Spec(ActivitySpec):
@@ -38,7 +39,7 @@ class Scale(Kind[Spec]):
 
     def parse_answer(self, spec: Spec, form: Form) -> int:
         return choice_index(
-            form, "point", spec.points, "Please pick a point on the scale, or pass."
+            form, "point", spec.points, _("Please pick a point on the scale, or pass.")
         )
 
     def form_fields(self, spec: Spec, value: int) -> dict[str, list[str]]:

@@ -19,6 +19,7 @@ from workshop.activities.base import (
     row_lines,
     rows_as_fields,
 )
+from workshop.i18n import gettext as _
 
 
 class Vignette(BaseModel):
@@ -80,13 +81,18 @@ class ScenarioSort(Kind[Spec]):
 
     def parse_answer(self, spec: Spec, form: Form) -> list[int]:
         texts = [vignette.text for vignette in spec.vignettes]
-        return one_per_row(form, texts, spec.categories, "story")
+        return one_per_row(
+            form,
+            texts,
+            spec.categories,
+            _("Please answer every story (number %(number)d is still open), or pass."),
+        )
 
     def form_fields(self, spec: Spec, value: list[int]) -> dict[str, list[str]]:
         return rows_as_fields(value)
 
     def sample_answer(self, spec: Spec, rng: random.Random) -> list[int]:
-        return [rng.randrange(len(spec.categories)) for _ in spec.vignettes]
+        return [rng.randrange(len(spec.categories)) for _vignette in spec.vignettes]
 
     def tally(self, spec: Spec, values: list[list[int]]) -> list[list[int]]:
         return per_row_counts(values, len(spec.vignettes), len(spec.categories))

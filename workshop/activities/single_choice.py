@@ -17,6 +17,7 @@ from workshop.activities.base import (
     count_lines,
     counts,
 )
+from workshop.i18n import gettext as _
 
 
 class Spec(ActivitySpec):
@@ -33,7 +34,7 @@ class SingleChoice(Kind[Spec]):
     documentation = "Pick one option."
 
     def parse_answer(self, spec: Spec, form: Form) -> int:
-        return choice_index(form, "choice", spec.options, "Please pick one option, or pass.")
+        return choice_index(form, "choice", spec.options, _("Please pick one option, or pass."))
 
     def form_fields(self, spec: Spec, value: int) -> dict[str, list[str]]:
         return {"choice": [str(value)]}

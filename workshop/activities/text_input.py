@@ -30,6 +30,9 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 
+from workshop.i18n import N_
+from workshop.i18n import gettext as _
+
 Form = Mapping[str, Sequence[str]]
 
 
@@ -48,9 +51,9 @@ INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f")
 _REMOVED_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
 _BLANK_LINES = re.compile(r"\n{3,}")
 
-UNREADABLE = "Something in that answer could not be read. Please try again, or pass."
-TOO_LONG = "That answer is far too long. Please shorten it, or pass."
-NOT_AN_OPTION = "That choice is not one of the options. Please pick again."
+UNREADABLE = N_("Something in that answer could not be read. Please try again, or pass.")
+TOO_LONG = N_("That answer is far too long. Please shorten it, or pass.")
+NOT_AN_OPTION = N_("That choice is not one of the options. Please pick again.")
 
 
 # Reading fields --------------------------------------------------------------------------------
@@ -59,18 +62,18 @@ NOT_AN_OPTION = "That choice is not one of the options. Please pick again."
 def field_values(form: Form, name: str, most: int = 1) -> list[str]:
     """The values posted for one field (none if it is missing): at most `most`, all text."""
     if not isinstance(form, Mapping):
-        raise AnswerError(UNREADABLE)
+        raise AnswerError(_(UNREADABLE))
     values = form.get(name)
     if values is None:
         return []
     if isinstance(values, str):
         values = [values]
     if not isinstance(values, list | tuple) or len(values) > most:
-        raise AnswerError(UNREADABLE)
+        raise AnswerError(_(UNREADABLE))
     if not all(isinstance(value, str) for value in values):
-        raise AnswerError(UNREADABLE)
+        raise AnswerError(_(UNREADABLE))
     if any(len(value) > MAX_RAW_LENGTH for value in values):
-        raise AnswerError(TOO_LONG)
+        raise AnswerError(_(TOO_LONG))
     return list(values)
 
 
@@ -156,7 +159,7 @@ def choice_index(form: Form, name: str, options: Sequence[str], missing: str) ->
         raise AnswerError(missing)
     index = parse_index(raw, len(options))
     if index is None:
-        raise AnswerError(NOT_AN_OPTION)
+        raise AnswerError(_(NOT_AN_OPTION))
     return index
 
 
@@ -170,5 +173,5 @@ def choice_indexes(form: Form, name: str, options: Sequence[str], missing: str) 
         raise AnswerError(missing)
     indexes = [parse_index(value, len(options)) for value in raw]
     if None in indexes:
-        raise AnswerError("One of those choices is not an option. Please pick again.")
+        raise AnswerError(_("One of those choices is not an option. Please pick again."))
     return sorted({index for index in indexes if index is not None})

@@ -20,6 +20,7 @@ from workshop.activities.base import (
     Line,
 )
 from workshop.activities.text_input import clean_line, field_value
+from workshop.i18n import gettext as _
 
 # Letters, digits, and apostrophes or hyphens inside a word ("self-care", "don't").
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
@@ -66,7 +67,9 @@ class WordCloud(Kind[Spec]):
 
     def parse_answer(self, spec: Spec, form: Form) -> list[str]:
         words: list[str] = []
-        too_long = f"Please keep each word to {spec.max_length} characters or fewer."
+        too_long = _("Please keep each word to %(most)d characters or fewer.") % {
+            "most": spec.max_length
+        }
         for number in range(spec.max_words):
             # Measured once normalised: one character can stand for many ("ﷺ" is 18).
             typed = clean_line(field_value(form, f"word{number}"), "NFKC")
@@ -76,15 +79,15 @@ class WordCloud(Kind[Spec]):
                 raise AnswerError(too_long)
             word = normalise(typed)
             if not word:
-                raise AnswerError("Please use letters or numbers in your word.")
+                raise AnswerError(_("Please use letters or numbers in your word."))
             if len(word) > spec.max_length:  # lower case can be longer ("İ" is two)
                 raise AnswerError(too_long)
             if len(word.split()) > 2:
-                raise AnswerError("One or two words in each box, please.")
+                raise AnswerError(_("One or two words in each box, please."))
             if word not in words:
                 words.append(word)
         if not words:
-            raise AnswerError("Please type a word, or pass.")
+            raise AnswerError(_("Please type a word, or pass."))
         return words
 
     def form_fields(self, spec: Spec, value: list[str]) -> dict[str, list[str]]:
@@ -99,7 +102,7 @@ class WordCloud(Kind[Spec]):
         return sorted(tally.items(), key=lambda item: (-item[1], item[0]))
 
     def lines(self, spec: Spec, tally: list[tuple[str, int]], revealed: bool) -> list[Line]:
-        total = sum(count for _, count in tally) or 1
+        total = sum(count for _word, count in tally) or 1
         return [Count(word, count, count / total) for word, count in tally]
 
     def chart(self, spec: Spec, tally: list[tuple[str, int]], revealed: bool) -> Cloud:
