@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -245,3 +246,17 @@ def test_sheet_names_are_ones_excel_accepts():
     second = sheet_name(7, "Check: in/out [again]?", taken)
     assert first == "7 Check  in out  again" and second != first
     assert not set("[]:*?/\\") & set(first + second)
+
+
+def test_the_agenda_counts_in_the_rooms_words_and_never_a_private_activitys_passes():
+    people = dict.fromkeys(ANSWERABLE, 6)
+    for revealed in (False, True):
+        agenda = table.agenda(made_up_review(people, 3, 1, revealed)).set_index("Activity")
+        for activity in DECK.activities:
+            row = agenda.loc[activity.title]
+            if not activity.answerable:
+                assert pd.isna(row["Answered"]) and pd.isna(row["Passed"])
+            elif activity.sensitive:
+                assert row["Answered"] == 6 and pd.isna(row["Passed"])
+            else:
+                assert row["Answered"] == 6 and row["Passed"] == 1

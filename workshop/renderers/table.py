@@ -23,6 +23,7 @@ import pandas as pd
 from workshop.activities import kind_of
 from workshop.activities.base import Count, Place, Text, Withheld
 from workshop.review.session import SessionReview
+from workshop.room import vocabulary
 from workshop.room.results import Result
 from workshop.room.vocabulary import PASS_LABEL
 
@@ -109,20 +110,33 @@ def aggregates(review: SessionReview) -> pd.DataFrame:
 def agenda(review: SessionReview) -> pd.DataFrame:
     """The agenda as it ran: planned against actual minutes, and what was skipped, reopened or
     revealed (the review page and the workbook show this same table)."""
-    records = [
-        {
-            "#": item.number,
-            "Activity": item.activity.title,
-            "Kind": kind_of(item.activity).label,
-            "Planned (min)": item.activity.minutes,
-            "Actual (min)": None if item.seconds is None else round(item.seconds / 60, 1),
-            "Skipped": item.skipped,
-            "Reopened": item.reopened,
-            "Revealed": item.revealed,
-        }
-        for item in review.agenda
-    ]
-    return pd.DataFrame.from_records(records)
+    results = {item.activity.id: item.result for item in review.activities}
+    records = []
+    for item in review.agenda:
+        result = results.get(item.activity.id)
+        records.append(
+            {
+                "#": item.number,
+                "Activity": item.activity.title,
+                "Kind": kind_of(item.activity).label,
+                "Planned (min)": item.activity.minutes,
+                "Actual (min)": None if item.seconds is None else round(item.seconds / 60, 1),
+                "Skipped": item.skipped,
+                "Reopened": item.reopened,
+                "Revealed": item.revealed,
+                # The room's words (room/vocabulary.py), as the projector said them: empty for
+                # a slide nobody answers, and a private activity's passes never counted.
+                vocabulary.ANSWERED: None if result is None else result.answered,
+                vocabulary.PASSED: (
+                    None if result is None or item.activity.sensitive else result.passed
+                ),
+            }
+        )
+    table = pd.DataFrame.from_records(records)
+    for column in (vocabulary.ANSWERED, vocabulary.PASSED):
+        if column in table:
+            table[column] = table[column].astype("Int64")
+    return table
 
 
 def notes(review: SessionReview) -> pd.DataFrame:
@@ -155,7 +169,7 @@ def summary(review: SessionReview) -> pd.DataFrame:
         ("Deck", row.deck_id),
         ("Date", day(row.created_at)),
         ("Duration (minutes)", None if duration is None else round(duration / 60)),
-        ("Joined", review.joined),
+        (vocabulary.JOINED, review.joined),
         ("Headcount (facilitator's)", row.headcount),
         ("Response threshold", row.threshold),
         ("Rehearsal", "yes" if row.rehearsal else "no"),
