@@ -11,6 +11,9 @@ BUILT_IN = sorted(DECK_FOLDER.glob("*.toml"))
 # Field names that would turn teaching into assessment.
 SCORING_WORDS = ("score", "scoring", "cutoff", "cut_off", "severity", "band", "weight", "total")
 # Published instruments whose items must never appear, nor names that imply validation.
+# How the opening says anyone may pass, and the closing that this was not a diagnosis, in each
+# language a built-in deck is written in.
+RULE_WORDS = {"en": ("pass", "diagnosis"), "es": ("prefiero no responder", "diagnóstico")}
 INSTRUMENTS = ("spann", "fischer", "holyoake", "composite codependency", "assessment tool")
 
 
@@ -71,6 +74,7 @@ def test_the_workshop_opens_with_agreements_and_closes_with_support(deck_file):
     deck = load_deck(deck_file)
     opening = deck.activities[0]
     assert opening.kind == "info"
-    assert "pass" in opening.body.lower()
+    right_to_pass, not_a_diagnosis = RULE_WORDS[deck.language]
+    assert right_to_pass in opening.body.lower()
     closing = deck.activities[-1]
-    assert "diagnosis" in (closing.prompt + closing.body).lower()
+    assert not_a_diagnosis in (closing.prompt + closing.body).lower()

@@ -22,6 +22,20 @@ def test_without_a_practice_file_the_wording_is_general(tmp_path):
     assert not any(PHONE_NUMBER.search(line) for line in GENERAL_RESOURCES)
 
 
+def test_a_spanish_deck_ends_with_the_general_resources_in_spanish(tmp_path):
+    spanish = load_deck(DECK_FOLDER / "de-la-codependencia-a-la-interdependencia-90.toml")
+    filled = load_practice(tmp_path / "missing.toml").fill(spanish)
+    reading = [activity for activity in filled.activities if activity.id == "support"][0]
+    assert reading.resources_heading == "Dónde buscar apoyo"
+    assert reading.resources[-1].startswith("Si alguna vez estás en peligro")
+    # A practice's own words stay as it wrote them, whatever the deck's language.
+    own = tmp_path / "practice.toml"
+    own.write_text('[support]\nresources = ["Our practice: Tuesdays."]\n', encoding="utf-8")
+    filled = load_practice(own).fill(spanish)
+    reading = [activity for activity in filled.activities if activity.id == "support"][0]
+    assert reading.resources == ["Our practice: Tuesdays."]
+
+
 def test_the_example_practice_file_is_valid():
     practice = load_practice(REPOSITORY / "practice.example.toml")
     assert practice.support.resources[0].startswith("Our practice")

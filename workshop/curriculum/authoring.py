@@ -90,6 +90,7 @@ class Draft:
     id: str = ""
     title: str = ""
     description: str = ""
+    language: str = "en"
     activities: list[DraftActivity] = dataclasses.field(default_factory=list)
     # The id of the practice's own deck this draft was opened from: saving may replace that file
     # and no other.
@@ -105,6 +106,7 @@ class Draft:
             id=unique_id(f"{deck.id}-copy", set(taken)) if copy else deck.id,
             title=f"{deck.title} (copy)" if copy else deck.title,
             description=deck.description,
+            language=deck.language,
             editing=None if copy else deck.id,
         )
         for activity in deck.activities:
@@ -128,6 +130,7 @@ class Draft:
             id=str(raw.get("id", "")),
             title=str(raw.get("title", "")),
             description=str(raw.get("description", "")),
+            language=str(raw.get("language", "en")),
         )
         left_out: list[Problem] = []
         unknown: list[Problem] = []
@@ -208,6 +211,7 @@ class Draft:
             "id": self.deck_id,
             "title": self.title.strip(),
             "description": self.description.strip(),
+            "language": self.language,
             "activities": [_without_empty(activity.fields) for activity in self.activities],
         }
 

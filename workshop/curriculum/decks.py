@@ -63,6 +63,9 @@ class Deck(BaseModel):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")
     title: str = Field(min_length=1, max_length=120)
     description: str = Field(default="", max_length=2000)
+    # The language the deck is written in (ISO 639-1): the library offers a facilitator the
+    # decks in the dashboard's language first. The interface around it is translated apart.
+    language: str = Field(default="en", pattern=r"^[a-z]{2}$")
     activities: list[AnyActivity] = Field(min_length=1)
 
     @model_validator(mode="after")

@@ -20,20 +20,24 @@ from workshop import PROJECT_FOLDER
 from workshop.activities import ActivitySpec, kind_of
 from workshop.curriculum.deck_files import read_toml
 from workshop.curriculum.decks import CurriculumError, Deck, Problem
+from workshop.i18n import N_, speaking
+from workshop.i18n import gettext as _
 from workshop.room.moderation import DEFAULT_FLAG_PHRASES, MAX_PHRASES, phrase_problem
 
 PRACTICE_FILE = PROJECT_FOLDER / "practice.toml"
+# Said in the deck's own language when the practice has not written its own (see `fill`).
+SUPPORT_HEADING = N_("Where to find support")
 GENERAL_RESOURCES = [
-    "Your facilitator can point you to local support services and support groups.",
-    "A counselor, your doctor, or someone you trust can help you talk things through.",
-    "If you are ever in danger, contact your local emergency number.",
+    N_("Your facilitator can point you to local support services and support groups."),
+    N_("A counselor, your doctor, or someone you trust can help you talk things through."),
+    N_("If you are ever in danger, contact your local emergency number."),
 ]
 
 
 class Support(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    heading: str = Field(default="Where to find support", min_length=1, max_length=80)
+    heading: str = Field(default=SUPPORT_HEADING, min_length=1, max_length=80)
     resources: list[str] = Field(default=GENERAL_RESOURCES, min_length=1, max_length=12)
 
 
@@ -92,14 +96,20 @@ class Practice(BaseModel):
     safety: Safety = Safety()
 
     def fill(self, deck: Deck) -> Deck:
-        """The deck with this practice's resources on every slide that asks for them."""
-        activities = [self.fill_activity(activity) for activity in deck.activities]
+        """The deck with this practice's resources on every slide that asks for them: the
+        general ones in the deck's language unless the practice wrote its own."""
+        with speaking(deck.language):
+            activities = [self.fill_activity(activity) for activity in deck.activities]
         return deck.model_copy(update={"activities": activities})
 
     def fill_activity(self, activity: ActivitySpec) -> ActivitySpec:
         """The activity with this practice's resources, if it is a slide that asks for them."""
         kind = kind_of(activity)
-        return kind.with_support(activity, self.support.heading, self.support.resources)
+        support = self.support
+        heading, resources = support.heading, support.resources
+        if support == Support():  # the general ones, translated; a practice's own stay as written
+            heading, resources = _(heading), [_(resource) for resource in resources]
+        return kind.with_support(activity, heading, resources)
 
 
 def practice_file() -> Path:
