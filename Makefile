@@ -6,15 +6,21 @@ PORT ?= 8501
 
 .PHONY: run test lint format system-deps postgres clean
 
-# The virtual environment is rebuilt whenever pyproject.toml changes.
+# Two stamps, both rebuilt whenever pyproject.toml changes: running needs only the package and
+# its dependencies; the tests add their extras (pytest, Playwright, ruff...) on top.
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(BIN)/.installed-test: $(BIN)/.installed pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
+# The server creates or migrates the database itself, and prints one banner: where the
+# facilitator and the phones go, and a warning if the QR code points where it does not listen.
 run: $(BIN)/.installed
-	$(BIN)/workshop init
 	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.address 0.0.0.0
 
 # Debian's Chromium drives the browser tests and zbar decodes the QR code;
@@ -34,16 +40,16 @@ postgres:
 		pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start || true; \
 	fi
 
-test: $(BIN)/.installed system-deps postgres
+test: $(BIN)/.installed-test system-deps postgres
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
-lint:
+lint: $(BIN)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format:
+format: $(BIN)/.installed-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 

@@ -17,6 +17,7 @@ from workshop.web.facilitator_login import DASHBOARD_PATHS, DashboardGate, Facil
 from workshop.web.faults import DatabaseFaults, database_trouble_message, is_database_trouble
 from workshop.web.headers import SecurityHeaders
 from workshop.web.join import public_url
+from workshop.web.listening import Listening, banner, qr_problem
 from workshop.web.participant.routes import ParticipantPages
 from workshop.web.participant.waiting import start_watching
 from workshop.web.runtime import safety_flags, shared_store, shared_waiters
@@ -27,22 +28,20 @@ waiters = shared_waiters()
 
 
 def _welcome(port: int) -> str:
+    """The one start-up banner (Streamlit's own is off: logger.hideWelcomeMessage)."""
+    listening = Listening(
+        st.get_option("server.address"), port, tls=bool(st.get_option("server.sslCertFile"))
+    )
     phones = public_url(port)
-    lines = [
-        "",
-        f"  Tandem is running. Facilitator: http://localhost:{port}",
-        f"  Phones join at: {phones}/j" if phones else "  Phones: set WORKSHOP_PUBLIC_URL",
-        f"  Database: {store.engine.url.render_as_string(hide_password=True)}",
-    ]
-    setup = keys.setup_token(store)
-    if setup is not None:
-        # First run: only someone who can see this terminal may choose the passcode.
-        lines += [
-            "",
-            "  First run: choose the facilitator passcode on this laptop at",
-            f"  http://localhost:{port}/facilitator/setup?token={setup}",
-        ]
-    return "\n".join([*lines, ""])
+    problem = qr_problem(phones, listening)
+    return banner(
+        listening,
+        phones_url=phones,
+        database=store.engine.url.render_as_string(hide_password=True),
+        problems=[problem] if problem else [],
+        setup_token=keys.setup_token(store),
+        base_path=st.get_option("server.baseUrlPath") or "",
+    )
 
 
 def _on_script_error(error: Exception) -> bool:

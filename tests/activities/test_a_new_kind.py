@@ -156,7 +156,7 @@ def test_the_projector_and_the_control_view_show_it(thumbs, sqlite_store):
     [chart] = screen.get("plotly_chart")
     assert '"x":[1,0]' in chart.proto.spec.replace(" ", "")
     control = _app(control_script, sqlite_store.url, session.id)
-    assert control.subheader[0].value == "How was that?"
+    assert control.header[0].value == "How was that?"
     assert "Thumbs" in control.caption[0].value
     metrics = {metric.label: metric.value for metric in control.metric}
     assert metrics["Answered"] == "1"

@@ -41,7 +41,7 @@ def test_next_previous_and_jump_move_the_room(sqlite_store, session):
     assert app.button(key="previous").disabled
     app.button(key="next").click().run(timeout=20)
     assert sqlite_store.session(session.id).current_index == 0
-    assert "Hello" in [subheader.value for subheader in app.subheader]
+    assert "Hello" in [header.value for header in app.header]
     app.button(key="next").click().run(timeout=20)
     assert sqlite_store.activity_states(session.id)["colour"].status == "open"
     version = sqlite_store.session(session.id).version
@@ -75,45 +75,82 @@ def test_an_old_on_screen_list_never_moves_the_room_back(sqlite_store, session):
     assert sqlite_store.session(session.id).current_index == 0
 
 
-def test_close_and_reveal_and_the_private_rule(sqlite_store, session):
-    live.go_to(sqlite_store, session.id, 5)  # "reflect", private
-    app = _app(sqlite_store, session.id)
-    assert any("· private" in caption.value for caption in app.caption)
-    app.button(key="reveal").click().run(timeout=20)
-    assert "close it before revealing" in app.warning[0].value
-    assert not sqlite_store.activity_states(session.id)["reflect"].revealed
-    app.button(key="close").click().run(timeout=20)
-    assert sqlite_store.activity_states(session.id)["reflect"].status == "closed"
-    app.button(key="reveal").click().run(timeout=20)
-    assert sqlite_store.activity_states(session.id)["reflect"].revealed
+def _answers(store, session_id, activity_id, values, *, first=0):
+    """People join and answer `activity_id` (which must be open): one value each, None passes."""
+    for number, value in enumerate(values, start=first):
+        person = store.join(session_id, f"{number}" * 64)
+        store.record_answer(session_id, activity_id, person, passed=value is None, value=value)
 
 
-def test_live_counts_and_the_facilitator_notes(sqlite_store, session):
+def _small_text(app) -> str:
+    return " ".join(block.value for block in app.markdown)
+
+
+def test_live_counts_in_the_rooms_words(sqlite_store, session):
     live.go_to(sqlite_store, session.id, 1)
-    for number in range(3):
-        person = sqlite_store.join(session.id, f"{number}" * 64)
-        sqlite_store.record_answer(
-            session.id, "colour", person, passed=number == 2, value=None if number == 2 else 0
-        )
+    _answers(sqlite_store, session.id, "colour", [0, 0, None])
     app = _app(sqlite_store, session.id)
     assert _metric(app, "Joined") == "3"
     assert _metric(app, "Answered") == "2"  # the pass is counted apart
     assert _metric(app, "Passed") == "1"
     assert app.get("plotly_chart"), "the threshold of 2 is met: the preview chart shows"
+    live.set_headcount(sqlite_store, session.id, 4)
+    app.run(timeout=20)
+    assert "3 of 4 joined" in [caption.value for caption in app.caption]
+
+
+def test_the_facilitator_notes_are_shown(sqlite_store, session):
+    live.go_to(sqlite_store, session.id, 1)
+    app = _app(sqlite_store, session.id)
+    assert app.header[0].value == "Pick a colour"
+    assert app.caption[0].value.startswith("Activity 2 of 10 · Single choice · 2 min · open")
+
+
+def _texts(store, session_id, texts):
+    for number, text in enumerate(texts):
+        person = store.join(session_id, f"{number}" * 64)
+        status = "flagged" if "die" in text else "pending"
+        store.record_answer(session_id, "say", person, passed=False, value=text, moderation=status)
+
+
+def _announcements(app) -> list[str]:
+    return [info.value for info in app.info if "approval" in info.value or "flagged" in info.value]
+
+
+def test_texts_waiting_are_announced_at_the_top_with_their_count(sqlite_store, session):
+    from workshop.dashboard.control import QUEUE_ANCHOR
+
+    live.go_to(sqlite_store, session.id, 9)  # open text
+    _texts(sqlite_store, session.id, ["My yes", "Slower now", "Quiet helps", "I want to die"])
+    app = _app(sqlite_store, session.id)
+    [announcement] = _announcements(app)
+    assert announcement.startswith("3 texts wait for your approval.")
+    assert "1 text was flagged as a possible safety concern" in announcement
+    assert f"(#{QUEUE_ANCHOR})" in announcement  # the link down to the queue
+    # It stands above the room's buttons, the queue and the notes.
+    drawn = list(app.main)
+    position = next(
+        n for n, element in enumerate(drawn) if getattr(element, "value", None) == announcement
+    )
+    assert position < next(n for n, element in enumerate(drawn) if element.type == "selectbox")
+    assert "## Moderation queue" in _small_text(app)
+    assert "4 waiting · 0 on screen" in _small_text(app)
+    queue = sqlite_store.moderation_queue(session.id, "say")
+    for item in queue[:3]:
+        app.button(key=f"approve-{item.answer_id}").click().run(timeout=20)
+    [announcement] = _announcements(app)
+    assert "approval" not in announcement and "1 text was flagged" in announcement
+    assert "1 waiting · 3 on screen" in _small_text(app)
+    app.button(key=f"reject-{queue[3].answer_id}").click().run(timeout=20)
+    assert _announcements(app) == []
 
 
 def test_moderation_approves_and_flags(sqlite_store, session):
     live.go_to(sqlite_store, session.id, 9)  # open text
-    texts = ["Noticing my yes", "I want to die some days"]
-    for number, text in enumerate(texts):
-        person = sqlite_store.join(session.id, f"{number}" * 64)
-        status = "flagged" if number else "pending"
-        sqlite_store.record_answer(
-            session.id, "say", person, passed=False, value=text, moderation=status
-        )
+    _texts(sqlite_store, session.id, ["Noticing my yes", "I want to die some days"])
     app = _app(sqlite_store, session.id)
-    assert "Moderation queue** (2 waiting)" in app.markdown[0].value
-    assert "Possible safety concern" in app.error[0].value
+    assert "2 waiting" in _small_text(app)
+    assert any("Possible safety concern" in warning.value for warning in app.warning)
     queue = sqlite_store.moderation_queue(session.id, "say")
     # A flagged text can only be kept off the screen.
     assert not [button for button in app.button if button.key == f"approve-{queue[1].answer_id}"]
@@ -122,9 +159,72 @@ def test_moderation_approves_and_flags(sqlite_store, session):
     assert statuses == ["approved", "flagged"]
 
 
+def test_no_announcement_where_nothing_waits(sqlite_store, session):
+    live.go_to(sqlite_store, session.id, 9)
+    app = _app(sqlite_store, session.id)
+    assert _announcements(app) == []
+    assert "0 waiting · 0 on screen" in _small_text(app)
+    live.go_to(sqlite_store, session.id, 1)  # not moderated: no queue at all
+    app.run(timeout=20)
+    assert "Moderation queue" not in _small_text(app)
+
+
+def test_reveal_on_a_private_activity_waits_for_its_close_and_its_threshold(sqlite_store, session):
+    live.go_to(sqlite_store, session.id, 5)  # "reflect", private, threshold 2
+    app = _app(sqlite_store, session.id)
+    assert any("· private" in caption.value for caption in app.caption)
+    assert app.button(key="reveal").disabled
+    assert "close it first, then reveal" in _small_text(app)
+    app.button(key="close").click().run(timeout=20)
+    assert sqlite_store.activity_states(session.id)["reflect"].status == "closed"
+    assert app.button(key="reveal").disabled  # closed, but nobody answered
+    assert "Nothing to reveal until 2 people have answered." in _small_text(app)
+    assert app.button(key="open").label == "Reopen"
+    app.button(key="open").click().run(timeout=20)
+    _answers(sqlite_store, session.id, "reflect", [[0, 1], [1, 1], None])
+    app.button(key="close").click().run(timeout=20)
+    assert not app.button(key="reveal").disabled
+    assert "reveals this private activity's results" in _small_text(app)
+    app.button(key="reveal").click().run(timeout=20)
+    assert sqlite_store.activity_states(session.id)["reflect"].revealed
+    hide = app.button(key="reveal")
+    assert hide.label == "Hide" and not hide.disabled
+    hide.click().run(timeout=20)
+    assert not sqlite_store.activity_states(session.id)["reflect"].revealed
+
+
+def test_reveal_is_off_where_it_would_show_nothing(sqlite_store, session):
+    from workshop.dashboard.control import reveals_something
+
+    # Only answer keys, explanations and private results are revealed.
+    revealing = {activity.id for activity in session.deck.activities if reveals_something(activity)}
+    assert revealing == {"reflect", "quiz", "sort"}
+    live.go_to(sqlite_store, session.id, 1)  # "colour", a single choice, no key
+    _answers(sqlite_store, session.id, "colour", [0, 1, 2])
+    app = _app(sqlite_store, session.id)
+    assert app.button(key="reveal").disabled
+    assert "Nothing to reveal: this activity has no answer key" in _small_text(app)
+    # A knowledge check reveals its key once enough people answered for its chart to show.
+    live.go_to(sqlite_store, session.id, 6)  # "quiz"
+    _answers(sqlite_store, session.id, "quiz", [[0, 1], None])
+    app.run(timeout=20)
+    assert app.button(key="reveal").disabled, "a pass does not count towards the threshold"
+    assert "Nothing to reveal until 2 people have answered." in _small_text(app)
+    _answers(sqlite_store, session.id, "quiz", [[1, 1]], first=2)
+    app.run(timeout=20)
+    assert not app.button(key="reveal").disabled
+    assert "correct answers and their explanations" in _small_text(app)
+    app.button(key="reveal").click().run(timeout=20)
+    assert sqlite_store.activity_states(session.id)["quiz"].revealed
+    # The information slide before it has no such buttons at all.
+    live.go_to(sqlite_store, session.id, 0)
+    app.run(timeout=20)
+    assert not [button for button in app.button if button.key in ("reveal", "open", "close")]
+
+
 def test_timer_and_end_session(sqlite_store, session):
     app = _app(sqlite_store, session.id, now=NOW)
-    app.number_input(key="timer_minutes").set_value(2.0)
+    app.number_input(key=f"timer_minutes_{session.id}_join").set_value(2.0)
     app.button(key="timer_start").click().run(timeout=20)
     assert sqlite_store.session(session.id).timer_seconds == 120
     assert sqlite_store.session(session.id).timer_started_at == NOW
@@ -136,6 +236,121 @@ def test_timer_and_end_session(sqlite_store, session):
     app.button(key="end").click().run(timeout=20)
     assert sqlite_store.session(session.id).status == "ended"
     assert "has ended" in app.success[0].value
+
+
+def test_the_timer_starts_from_the_activity_on_screen(sqlite_store, session):
+    app = _app(sqlite_store, session.id, now=NOW)
+    assert app.number_input(key=f"timer_minutes_{session.id}_join").value == 3.0
+    app.button(key="next").click().run(timeout=20)  # "hello", planned for 1 minute
+    assert app.number_input(key=f"timer_minutes_{session.id}_hello").value == 1.0
+    app.button(key="next").click().run(timeout=20)  # "colour", 2 minutes
+    assert app.number_input(key=f"timer_minutes_{session.id}_colour").value == 2.0
+    app.button(key="timer_start").click().run(timeout=20)
+    assert sqlite_store.session(session.id).timer_seconds == 120
+    app.button(key="next").click().run(timeout=20)  # "words", 2 minutes
+    app.button(key="next").click().run(timeout=20)  # "many", 1 minute
+    assert app.number_input(key=f"timer_minutes_{session.id}_many").value == 1.0
+
+
+def test_the_built_in_breaks_plan_the_minutes_their_notes_say():
+    """The timer starts from an activity's planned minutes: a break whose notes say to start
+    "the 5-minute timer" must be planned for 5 minutes."""
+    import re
+
+    from workshop.curriculum.deck_files import DECK_FOLDER, load_deck
+
+    for path in sorted(DECK_FOLDER.glob("*.toml")):
+        for activity in load_deck(path).activities:
+            said = re.search(r"the (\d+)-minute timer", activity.notes)
+            if said:
+                assert activity.minutes == float(said.group(1)), (path.name, activity.id)
+
+
+def test_blank_screen_toggles_what_the_projector_shows(sqlite_store, session):
+    app = _app(sqlite_store, session.id)
+    blank = app.button(key="blank")
+    assert blank.label == "Blank screen"
+    blank.click().run(timeout=20)
+    assert sqlite_store.session(session.id).blanked
+    assert app.button(key="blank").label == "Show the room"
+    assert any("The screen is blank" in info.value for info in app.info)
+    app.button(key="blank").click().run(timeout=20)
+    assert not sqlite_store.session(session.id).blanked
+    assert not any("The screen is blank" in info.value for info in app.info)
+
+
+def follow_script(database_url: str, session_id: int, moved_elsewhere: bool) -> None:
+    """The control view's follower as the page runs it: drawn at one state of the room; in the
+    first run, another device moves the room after the page was drawn."""
+    import streamlit as st
+
+    from workshop.dashboard import control
+    from workshop.room import live
+    from workshop.store import Store
+
+    store = Store(database_url)
+    runs = st.session_state["runs"] = st.session_state.get("runs", 0) + 1
+    drawn = control.drawn_from(store, live.load(store, session_id))
+    if runs == 1 and moved_elsewhere:
+        live.next_activity(store, session_id)
+    control._follow(store, session_id, drawn, lambda: True)
+    st.write(f"drawn at version {drawn.version}")
+
+
+@pytest.mark.parametrize("moved_elsewhere", [False, True])
+def test_a_second_device_redraws_when_the_room_moves(sqlite_store, session, moved_elsewhere):
+    app = AppTest.from_function(follow_script, args=(sqlite_store.url, session.id, moved_elsewhere))
+    app.run(timeout=20)
+    assert not app.exception
+    version = sqlite_store.session(session.id).version
+    # Moved elsewhere: the follower saw it and drew the whole page again, at the new version.
+    assert app.session_state["runs"] == (2 if moved_elsewhere else 1)
+    assert app.markdown[-1].value == f"drawn at version {version}"
+
+
+def test_what_the_page_was_drawn_from_moves_with_the_room(sqlite_store, session):
+    """Each change another device can make moves it: a move, a blank screen, the door, and
+    enough answers in for Reveal to do something."""
+    from workshop.dashboard.control import drawn_from
+
+    def now():
+        return drawn_from(sqlite_store, live.load(sqlite_store, session.id))
+
+    live.go_to(sqlite_store, session.id, 6)  # "quiz"
+    before = now()
+    assert not before.can_reveal
+    _answers(sqlite_store, session.id, "quiz", [[0, 1]])
+    assert now() == before  # one answer: Reveal is still off, nothing to redraw
+    _answers(sqlite_store, session.id, "quiz", [[1, 1]], first=1)
+    assert now().can_reveal and now() != before
+    changes = [
+        lambda: live.blank_screen(sqlite_store, session.id, True),
+        lambda: live.set_headcount(sqlite_store, session.id, 9),
+        lambda: live.lock_joins(sqlite_store, session.id, True),
+        lambda: live.next_activity(sqlite_store, session.id),
+    ]
+    for change in changes:
+        before = now()
+        change()
+        assert now() != before
+
+
+def test_the_facilitator_is_warned_when_phones_cannot_reach_the_qr_address(sqlite_store, session):
+    def script(database_url: str, session_id: int) -> None:
+        from workshop.dashboard import control
+        from workshop.store import Store
+
+        control.render(
+            Store(database_url),
+            session_id,
+            "http://192.0.2.7:8501",
+            address_problem="Phones cannot reach the address in the QR code (192.0.2.7:8501).",
+        )
+
+    app = AppTest.from_function(script, args=(sqlite_store.url, session.id))
+    app.run(timeout=20)
+    assert not app.exception
+    assert "Phones cannot reach" in app.warning[0].value
 
 
 def test_time_against_the_plan_is_shown(sqlite_store, session):
@@ -176,7 +391,8 @@ def test_the_door_caps_joins_locks_them_and_shows_who_was_turned_away(sqlite_sto
         sqlite_store.join(session.id, "x" * 64)
     assert refused.value.reason == "locked"
     app.run(timeout=20)
-    assert _metric(app, "Joined") == "2 of 2"
+    assert _metric(app, "Joined") == "2"
+    assert "2 of 2 joined" in [caption.value for caption in app.caption]
     assert "1 attempt(s) to join turned away: the room is locked" in app.warning[0].value
     assert app.toggle(key=f"door_locked_{session.id}_True").value  # drawn as it is stored
 

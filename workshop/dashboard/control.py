@@ -1,33 +1,64 @@
 """The control view: the facilitator paces the room from here.
 
-Current activity and its notes, open / close / reveal / next / previous / jump, live counts,
-the open-text moderation queue, a discussion timer, and the end of the session. Every click,
-moderation included, goes through room/live.py, which writes it to the database (and wakes the
-phones) before the page shows it.
+Current activity and its notes, open / close / reveal / next / previous / jump, a blank screen,
+live counts, the open-text moderation queue, a discussion timer, and the end of the session.
+Every click, moderation included, goes through room/live.py, which writes it to the database
+(and wakes the phones) before the page shows it.
+
+Laid out for a laptop at 1440×900 without scrolling: the room's controls and, while texts wait,
+the moderation queue on the left; the join code, the counts and the timer on the right. A second
+device (another logged-in browser, a remote-control link) follows a move made on the first
+within a second, and the keys of presentation software work here too: → next, ← previous,
+R reveal, B blank screen (never while typing in a field).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import streamlit as st
-from streamlit.delta_generator import DeltaGenerator
 
-from workshop.activities import kind_of
+from workshop.activities import ActivitySpec, kind_of
+from workshop.activities.base import Text
 from workshop.dashboard.text import literal
+from workshop.i18n import gettext as _
 from workshop.renderers import projector
 from workshop.review.observations import NAMES_REMINDER, ObservationError, add_observation
-from workshop.room import live
+from workshop.room import live, vocabulary
 from workshop.room.moderation import APPROVED, FLAGGED, PENDING, REJECTED
+from workshop.room.results import Result
 from workshop.room.timing import Timing, describe_schedule
-from workshop.store import SessionRow, Store
+from workshop.store import ActivityState, SessionRow, Store
 from workshop.web import links
 from workshop.web.join import qr_png
 
 REFRESH_SECONDS = 2
+# How soon a second device follows a move made on the first.
+FOLLOW_SECONDS = 1
 # Where render() keeps this browser's access check, for the callbacks: Streamlit runs a
 # button's callback before the script, so before the dashboard has asked who is clicking.
 GUARD = "control_guard"
+# The discussion timer's minutes on the join slide (an activity starts from its own plan).
+JOIN_SLIDE_TIMER_MINUTES = 3.0
+QUEUE_ANCHOR = "moderation-queue"
+
+# What Reveal does, or why it is off: one sentence each, under the room's buttons.
+REVEAL_SHOWS_ANSWERS = "R reveals the correct answers and their explanations on the screen."
+REVEAL_SHOWS_PRIVATE = "R reveals this private activity's results, now that it is closed."
+REVEAL_HIDES = "R hides what was revealed again."
+NOTHING_TO_REVEAL = "Nothing to reveal: this activity has no answer key or explanations."
+REVEAL_CLOSE_FIRST = "Private activity: close it first, then reveal its results."
+REVEAL_WAITS_ONE = "Nothing to reveal until {threshold} person has answered."
+REVEAL_WAITS_MANY = "Nothing to reveal until {threshold} people have answered."
+# The moderation announcement at the top of the page.
+PENDING_ONE = "1 text waits for your approval."
+PENDING_MANY = "{count} texts wait for your approval."
+FLAGGED_ONE = "1 text was flagged as a possible safety concern (for you only)."
+FLAGGED_MANY = "{count} texts were flagged as possible safety concerns (for you only)."
+GO_TO_QUEUE = "Go to the queue ↓"
+NOTHING_APPROVED = "No text is on the screen yet: approve some in the queue."
+BLANKED = "The screen is blank: the room sees a pause screen. Press B or “Show the room”."
 
 
 def _act(action: Callable[..., object], *args: object, **options: object) -> None:
@@ -58,12 +89,113 @@ def jump(store: Store, drawn: SessionRow, chosen: int | None, *, keep_open: bool
     live.go_to(store, drawn.id, chosen, keep_open=keep_open)
 
 
-def _position_label(session: live.Live, index: int) -> str:
-    if index < 0:
-        return "Join slide (QR code)"
-    activity = session.deck.activities[index]
-    status = session.state(activity.id).status if activity.answerable else "info"
-    return f"{index + 1}. {activity.title} · {status}"
+# What the buttons do --------------------------------------------------------------------------
+
+
+def reveals_something(activity: ActivitySpec) -> bool:
+    """Whether revealing changes what the room sees of this activity, whatever its answers:
+    an answer key or explanations (the kind's notes, marks on its chart), or a private
+    activity's results. Asked of the kind itself, on an empty tally, so a new kind that
+    reveals something is covered without a list to keep."""
+    if activity.sensitive:
+        return True
+    kind = kind_of(activity)
+    if not kind.answerable:
+        return False
+    if kind.notes(activity, True) != kind.notes(activity, False):
+        return True
+    tally = kind.tally(activity, [])
+    if kind.lines(activity, tally, True) != kind.lines(activity, tally, False):
+        return True
+    return kind.has_chart and kind.chart(activity, tally, True) != kind.chart(
+        activity, tally, False
+    )
+
+
+def reveal_button(
+    activity: ActivitySpec, state: ActivityState, result: Callable[[], Result | None]
+) -> tuple[bool, str]:
+    """Whether Reveal (or Hide) does something now, and the sentence saying what, or why not.
+    `result` is asked only when the answer depends on how many have answered."""
+    if state.revealed:
+        return True, REVEAL_HIDES
+    if not reveals_something(activity):
+        return False, NOTHING_TO_REVEAL
+    if activity.sensitive and state.status != "closed":
+        return False, REVEAL_CLOSE_FIRST
+    shown = result()
+    if shown is None or shown.answered < shown.threshold:
+        threshold = shown.threshold if shown else live.DEFAULT_THRESHOLD
+        waits = REVEAL_WAITS_ONE if threshold == 1 else REVEAL_WAITS_MANY
+        return False, waits.format(threshold=threshold)
+    return True, REVEAL_SHOWS_PRIVATE if activity.sensitive else REVEAL_SHOWS_ANSWERS
+
+
+def timer_minutes(activity: ActivitySpec | None) -> float:
+    """The discussion timer's starting minutes: the activity's plan, within the timer's range."""
+    if activity is None:
+        return JOIN_SLIDE_TIMER_MINUTES
+    return min(max(float(activity.minutes), 0.5), 60.0)
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """What the page was drawn from: when any of it changes (a move on another device, the
+    screen blanked there, enough answers in for a reveal), the page is drawn again."""
+
+    version: int
+    blanked: bool
+    headcount: int | None
+    joins_locked: bool
+    can_reveal: bool
+
+
+def drawn_from(store: Store, session: live.Live) -> Drawn:
+    activity = session.current
+    can_reveal = False
+    if activity is not None and activity.answerable:
+        can_reveal, _reason = reveal_button(
+            activity,
+            session.state(activity.id),
+            lambda: live.result_of(store, session, activity),
+        )
+    row = session.row
+    return Drawn(row.version, row.blanked, row.headcount, row.joins_locked, can_reveal)
+
+
+# The page ------------------------------------------------------------------------------------
+
+# Our own fixed stylesheet and script (no participant text comes near them). Less empty space
+# above the title, so the room's controls and the queue fit above the fold; and the R key,
+# which Streamlit keeps for itself (st.button refuses shortcut="R"): pressed outside a field,
+# it clicks Reveal/Hide when that is enabled.
+PAGE_STYLE = """
+<style>
+[data-testid="stMainBlockContainer"] { padding-top: 3rem !important; }
+.st-key-control_title h1 { font-size: 2rem; padding: 0 0 0.25rem; }
+</style>
+"""
+REVEAL_KEY_SCRIPT = """
+<script>
+(() => {
+  if (window.tandemRevealKey) return;
+  window.tandemRevealKey = true;
+  window.addEventListener("keydown", (event) => {
+    if (event.key !== "r" && event.key !== "R") return;
+    if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
+    const target = event.target;
+    const typing = target && (target.isContentEditable ||
+      ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
+    if (typing) return;
+    const button = document.querySelector(".st-key-reveal button");
+    if (!button || button.disabled) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    button.click();
+  }, true);
+})();
+</script>
+"""
 
 
 def render(
@@ -73,10 +205,13 @@ def render(
     *,
     facilitator: bool = True,
     guard: Callable[[], bool] = lambda: True,
+    address_problem: str | None = None,
 ) -> None:
     """The control view; `facilitator` False for the holder of a remote-control link, who
     paces the room but hands out no links. `guard` (the dashboard's access check) runs before
-    every action and self-refresh, so a logout or a revoked link ends them at once."""
+    every action and self-refresh, so a logout or a revoked link ends them at once.
+    `address_problem`: why phones may not reach the address in the QR code (see
+    web/listening.py), shown to the facilitator only, never on the projector."""
     st.session_state[GUARD] = guard
     if not guard():
         st.warning("Your login has ended, or this link was revoked.")
@@ -86,28 +221,37 @@ def render(
         st.title("Control")
         st.info("No live session yet. Start one from the library.")
         return
+    st.html(PAGE_STYLE)
     if problem := st.session_state.pop("problem", None):
         st.warning(problem)
 
-    st.title(literal(session.row.title))
+    with st.container(key="control_title"):
+        st.title(literal(session.row.title))
+    if address_problem:
+        st.warning(address_problem, icon=":material/wifi_off:")
     if session.row.rehearsal:
         st.info("Rehearsal: the answers here come from simulated participants.")
     if session.ended:
         st.success("This session has ended. Its results stay in the database for review.")
         return
 
+    _follow(store, session.id, drawn_from(store, session), guard)
     left, right = st.columns([2, 1], gap="large")
-    with right:
-        _join_panel(session, public_url, facilitator)
-        _door_panel(store, session)
-        _timer_panel(store, session, guard)
-        if facilitator:
-            _links_panel(store, session, public_url)
     with left:
         _navigation(store, session)
+        activity = session.current
+        if activity is not None and kind_of(activity).moderated:
+            _moderation(store, session.id, activity.id, guard)
         _current_activity(session)
         _observation(store, session)
-    _live_panel(store, session.id, guard)
+    with right:
+        _counts(store, session.id, guard)
+        _join_panel(session, public_url, facilitator)
+        _timer_panel(store, session, guard)
+        _door_panel(store, session)
+        if facilitator:
+            _links_panel(store, session, public_url)
+    _screen_preview(store, session.id, guard)
     with st.expander("End the session"):
         confirm = st.checkbox("Yes, the workshop is over", key="end_confirm")
         st.button(
@@ -117,18 +261,301 @@ def render(
             on_click=_act,
             args=(live.end_session, store, session.id),
         )
+    st.html(REVEAL_KEY_SCRIPT, unsafe_allow_javascript=True)
+
+
+@st.fragment(run_every=FOLLOW_SECONDS)
+def _follow(store: Store, session_id: int, drawn: Drawn, guard: Callable[[], bool]) -> None:
+    """Every second: draw the whole page again if the room moved since it was drawn (a click on
+    another device, or enough answers in for Reveal), and announce texts waiting for approval."""
+    if not guard():
+        st.rerun(scope="app")
+    session = live.load(store, session_id)
+    if session is None or drawn_from(store, session) != drawn:
+        st.rerun(scope="app")
+    if session.row.blanked:
+        st.info(BLANKED, icon=":material/visibility_off:")
+    activity = session.current
+    if activity is None or not kind_of(activity).moderated:
+        return
+    queue = live.moderation_queue(store, session_id, activity.id)
+    pending = sum(1 for item in queue if item.moderation == PENDING)
+    flagged = sum(1 for item in queue if item.moderation == FLAGGED)
+    if pending or flagged:
+        said = []
+        if pending:
+            said.append(PENDING_ONE if pending == 1 else PENDING_MANY.format(count=pending))
+        if flagged:
+            said.append(FLAGGED_ONE if flagged == 1 else FLAGGED_MANY.format(count=flagged))
+        st.info(
+            " ".join(said) + f" [{GO_TO_QUEUE}](#{QUEUE_ANCHOR})",
+            icon=":material/rate_review:",
+        )
+
+
+def _navigation(store: Store, session: live.Live) -> None:
+    count = len(session.deck.activities)
+    index = session.row.current_index
+    # A new widget for every version of the session, showing where the room is. One kept
+    # across moves (its value set by the script) could send its old value back with the next
+    # click and move the room there: closing the activity just opened.
+    jump_key = f"jump_{session.id}_{session.row.version}"
+    st.selectbox(
+        "On screen",
+        options=list(range(-1, count)),
+        index=index + 1,
+        format_func=lambda position: _position_label(session, position),
+        key=jump_key,
+        on_change=lambda: _act(
+            jump,
+            store,
+            session.row,
+            st.session_state.get(jump_key),
+            keep_open=st.session_state.get("keep_open", False),
+        ),
+    )
+    keep_open = st.session_state.get("keep_open", False)
+    activity = session.current
+    hint = None
+    blanked = session.row.blanked
+    # One row of buttons, each as wide as its words and key badge (←, →, B), wrapping onto a
+    # second row on a narrow window rather than cutting a word short.
+    with st.container(horizontal=True, gap="small", key="room_buttons"):
+        st.button(
+            "Previous",
+            key="previous",
+            shortcut="Left",
+            disabled=index < 0,
+            on_click=_act,
+            kwargs={"keep_open": keep_open},
+            args=(live.previous_activity, store, session.id),
+        )
+        st.button(
+            "Next",
+            key="next",
+            shortcut="Right",
+            type="primary",
+            disabled=index >= count - 1,
+            on_click=_act,
+            args=(live.next_activity, store, session.id),
+            kwargs={"keep_open": keep_open},
+        )
+        if activity is not None and activity.answerable:
+            hint = _activity_buttons(store, session, activity)
+        st.button(
+            "Show the room" if blanked else "Blank screen",
+            key="blank",
+            shortcut="B",
+            # While blank, the way back stands out: the room is waiting on it.
+            type="primary" if blanked else "secondary",
+            on_click=_act,
+            args=(live.blank_screen, store, session.id, not blanked),
+        )
+    st.checkbox(
+        "Keep this activity open when moving on",
+        key="keep_open",
+        help="Moving on closes the activity you leave, so phones stop changing its answers.",
+    )
+    if hint:
+        # Where the Reveal button's tooltip was: a tooltip there covered the join code.
+        st.markdown(f":small[{hint}]")
+
+
+def _activity_buttons(store: Store, session: live.Live, activity: ActivitySpec) -> str:
+    """Open / close and reveal / hide for an activity people answer; returns what Reveal does
+    (or why it is off), to be said under the buttons."""
+    state = session.state(activity.id)
+    if state.status == "open":
+        st.button(
+            "Close",
+            key="close",
+            icon=":material/lock:",
+            on_click=_act,
+            args=(live.close_activity, store, session.id, activity.id),
+        )
+    else:
+        st.button(
+            "Reopen" if state.status == "closed" else "Open",
+            key="open",
+            icon=":material/lock_open:",
+            on_click=_act,
+            args=(live.open_activity, store, session.id, activity.id),
+            help="Reopening lets late answers change a result the room has seen."
+            if state.status == "closed"
+            else None,
+        )
+    enabled, hint = reveal_button(activity, state, lambda: live.result_of(store, session, activity))
+    st.button(
+        "Hide" if state.revealed else "Reveal",
+        key="reveal",
+        icon=":material/visibility_off:" if state.revealed else ":material/visibility:",
+        disabled=not enabled,
+        on_click=_act,
+        args=(live.reveal, store, session.id, activity.id, not state.revealed),
+    )
+    return hint
+
+
+def _position_label(session: live.Live, index: int) -> str:
+    if index < 0:
+        return "Join slide (QR code)"
+    activity = session.deck.activities[index]
+    status = session.state(activity.id).status if activity.answerable else "info"
+    return f"{index + 1}. {activity.title} · {status}"
+
+
+def _current_activity(session: live.Live) -> None:
+    activity = session.current
+    if activity is None:
+        st.header("The join slide is on screen")
+        st.write("Phones scan the QR code and wait. Press Next (→) to begin.")
+        return
+    number = session.row.current_index + 1
+    kind = kind_of(activity).label
+    status = session.state(activity.id).status if activity.answerable else "information"
+    private = " · private" if activity.sensitive else ""
+    st.caption(
+        f"Activity {number} of {len(session.deck.activities)} · {kind} · "
+        f"{activity.minutes:g} min · {status}{private}"
+    )
+    st.header(literal(activity.title))
+    if activity.prompt:
+        st.text(activity.prompt)
+    if activity.notes:
+        st.info(literal(activity.notes), icon=":material/sticky_note_2:")
+
+
+def _observation(store: Store, session: live.Live) -> None:
+    """Note what you notice as it happens; the review keeps it with the activity on screen."""
+    activity = session.current
+    about = f"about “{literal(activity.title)}”" if activity else "about the session"
+    with st.popover(f"Note an observation {about}"):
+        st.caption(NAMES_REMINDER)
+        text = st.text_area("What you noticed", key="control_observation")
+        if st.button("Keep it", key="control_observation_keep"):
+            try:
+                add_observation(store, session.id, activity.id if activity else None, text)
+            except ObservationError as problem:
+                st.error(str(problem))
+            else:
+                st.session_state.pop("control_observation", None)
+                st.toast("Kept for the review.")
+
+
+# The right-hand column ------------------------------------------------------------------------
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def _counts(store: Store, session_id: int, guard: Callable[[], bool]) -> None:
+    """The join code and the room's counts in its words (room/vocabulary.py), and time against
+    the plan: refreshed every 2 seconds."""
+    if not guard():
+        st.rerun(scope="app")
+    room = live.room(store, session_id)
+    if room is None or room.session.ended:
+        return
+    session, result = room.session, room.result
+    # The code on a row of its own: six letters never cut short, however narrow the window.
+    st.metric("Join code", session.row.join_code)
+    joined, answered, passed = st.columns(3)
+    joined.metric(_(vocabulary.JOINED), room.joined)
+    expected = session.row.headcount
+    if result is not None:
+        answered.metric(_(vocabulary.ANSWERED), result.answered)
+        # A revealed private activity withholds its passes, here as on the projector.
+        passed.metric(_(vocabulary.PASSED), "—" if result.passed is None else result.passed)
+        if result.passed is None:
+            st.caption(vocabulary.passed(None))
+    if expected is not None:
+        st.caption(vocabulary.joined(room.joined, expected))
+    if session.row.turned_away:
+        st.warning(
+            f"{session.row.turned_away} attempt(s) to join turned away: the room is "
+            f"{'locked' if session.row.joins_locked else 'full'}. If someone is missing, raise "
+            "“People expected” or unlock joining.",
+            icon=":material/door_front:",
+        )
+    _time_against_plan(session, live.schedule(store, session, store.clock()))
+
+
+def _minutes_and_seconds(seconds: float) -> str:
+    minutes, rest = divmod(int(seconds), 60)
+    return f"{minutes}:{rest:02d}"
+
+
+def _time_against_plan(session: live.Live, measured: Timing) -> None:
+    """Time on this activity against its plan, and the whole room against the agenda."""
+    activity = session.current
+    if activity is not None and measured.current_seconds is not None:
+        st.caption(
+            f"On this activity {_minutes_and_seconds(measured.current_seconds)} "
+            f"of {activity.minutes:g} min planned · "
+            f"the workshop is {describe_schedule(measured.behind_seconds)}"
+        )
 
 
 def _join_panel(session: live.Live, public_url: str | None, facilitator: bool) -> None:
-    st.metric("Join code", session.row.join_code)
     if public_url:
-        st.caption(f"Phones: {public_url}/j")
+        # Not a caption: a link drawn at a caption's faded colour fails contrast.
+        st.markdown(f":small[Phones join at {public_url}/j]")
     else:
         st.caption("No network address found: set WORKSHOP_PUBLIC_URL.")
     if facilitator:  # a remote-control link opens nothing else
         st.link_button(
-            "Open screen view (projector)", f"/screen?session={session.id}", key="screen_link"
+            "Open screen view (projector)",
+            f"/screen?session={session.id}",
+            key="screen_link",
+            icon=":material/co_present:",
         )
+
+
+def _timer_panel(store: Store, session: live.Live, guard: Callable[[], bool]) -> None:
+    remaining = session.timer_remaining(store.clock())
+    _timer_metric(store, session.id, guard)
+    activity = session.current
+    # One field per activity: it starts from that activity's planned minutes, and follows the
+    # room to the next activity instead of keeping the last one's number.
+    minutes_key = f"timer_minutes_{session.id}_{activity.id if activity else 'join'}"
+    # One row where it fits; the buttons wrap under the field on a narrow window.
+    row = st.container(horizontal=True, gap="small", vertical_alignment="bottom")
+    row.number_input(
+        "Timer minutes",
+        min_value=0.5,
+        max_value=60.0,
+        value=timer_minutes(activity),
+        step=0.5,
+        format="%g",
+        key=minutes_key,
+        width=110,
+    )
+    row.button(
+        "Start",
+        key="timer_start",
+        icon=":material/timer:",
+        # Read the widget in the callback: the value at render time may be a click behind.
+        on_click=lambda: _act(
+            live.start_timer, store, session.id, int(st.session_state[minutes_key] * 60)
+        ),
+    )
+    row.button(
+        "Stop",
+        key="timer_stop",
+        disabled=remaining is None,
+        on_click=_act,
+        args=(live.stop_timer, store, session.id),
+    )
+
+
+@st.fragment(run_every=1)
+def _timer_metric(store: Store, session_id: int, guard: Callable[[], bool]) -> None:
+    """The discussion timer as the projector shows it, counting down every second."""
+    if not guard():
+        st.rerun(scope="app")
+    session = live.load(store, session_id)
+    remaining = session.timer_remaining(store.clock()) if session else None
+    if remaining is not None:
+        minutes, seconds = divmod(int(remaining + 0.999), 60)
+        st.metric("Discussion timer", f"{minutes}:{seconds:02d}" if remaining > 0 else "Time")
 
 
 def _door_panel(store: Store, session: live.Live) -> None:
@@ -143,6 +570,8 @@ def _door_panel(store: Store, session: live.Live) -> None:
             st.caption("Joining is closed; phones already in carry on. Unlock to let someone in.")
         elif session.row.lock_when_begun and session.row.headcount is None:
             st.caption("Without a number of people, joining closes when the first activity opens.")
+        elif session.row.headcount is None:
+            st.caption("Set “People expected” so nobody can add phones to see small results.")
         st.number_input(
             "People expected (no more phones may join)",
             min_value=1,
@@ -194,222 +623,38 @@ def _links_panel(store: Store, session: live.Live, public_url: str | None) -> No
         )
 
 
-def _navigation(store: Store, session: live.Live) -> None:
-    count = len(session.deck.activities)
-    index = session.row.current_index
-    # A new widget for every version of the session, showing where the room is. One kept
-    # across moves (its value set by the script) could send its old value back with the next
-    # click and move the room there: closing the activity just opened.
-    jump_key = f"jump_{session.id}_{session.row.version}"
-    st.selectbox(
-        "On screen",
-        options=list(range(-1, count)),
-        index=index + 1,
-        format_func=lambda position: _position_label(session, position),
-        key=jump_key,
-        on_change=lambda: _act(
-            jump,
-            store,
-            session.row,
-            st.session_state.get(jump_key),
-            keep_open=st.session_state.get("keep_open", False),
-        ),
-    )
-    keep_open = st.session_state.get("keep_open", False)
-    previous_column, next_column, open_column, close_column, reveal_column = st.columns(5)
-    previous_column.button(
-        "◀ Previous",
-        key="previous",
-        disabled=index < 0,
-        on_click=_act,
-        kwargs={"keep_open": keep_open},
-        args=(live.previous_activity, store, session.id),
-        width="stretch",
-    )
-    next_column.button(
-        "Next ▶",
-        key="next",
-        type="primary",
-        disabled=index >= count - 1,
-        on_click=_act,
-        args=(live.next_activity, store, session.id),
-        kwargs={"keep_open": keep_open},
-        width="stretch",
-    )
-    activity = session.current
-    if activity is None or not activity.answerable:
-        return
-    state = session.state(activity.id)
-    open_column.button(
-        "Reopen" if state.status == "closed" else "Open",
-        key="open",
-        disabled=state.status == "open",
-        on_click=_act,
-        args=(live.open_activity, store, session.id, activity.id),
-        width="stretch",
-        help="Reopening lets late answers change a result the room has seen.",
-    )
-    close_column.button(
-        "Close",
-        key="close",
-        disabled=state.status != "open",
-        on_click=_act,
-        args=(live.close_activity, store, session.id, activity.id),
-        width="stretch",
-    )
-    reveal_column.button(
-        "Hide" if state.revealed else "Reveal",
-        key="reveal",
-        on_click=_act,
-        args=(live.reveal, store, session.id, activity.id, not state.revealed),
-        width="stretch",
-        help="Shows answer keys, explanations, and the results of a private activity.",
-    )
-    st.checkbox(
-        "Keep this activity open when moving on",
-        key="keep_open",
-        help="Moving on closes the activity you leave, so phones stop changing its answers.",
-    )
-
-
-def _current_activity(session: live.Live) -> None:
-    activity = session.current
-    if activity is None:
-        st.subheader("The join slide is on screen")
-        st.write("Phones scan the QR code and wait. Press Next to begin.")
-        return
-    number = session.row.current_index + 1
-    kind = kind_of(activity).label
-    status = session.state(activity.id).status if activity.answerable else "information"
-    private = " · private" if activity.sensitive else ""
-    st.caption(
-        f"Activity {number} of {len(session.deck.activities)} · {kind} · "
-        f"{activity.minutes:g} min · {status}{private}"
-    )
-    st.subheader(literal(activity.title))
-    if activity.prompt:
-        st.text(activity.prompt)
-    if activity.notes:
-        st.info(literal(activity.notes), icon=":material/sticky_note_2:")
-
-
-def _observation(store: Store, session: live.Live) -> None:
-    """Note what you notice as it happens; the review keeps it with the activity on screen."""
-    activity = session.current
-    about = f"about “{literal(activity.title)}”" if activity else "about the session"
-    with st.popover(f"Note an observation {about}"):
-        st.caption(NAMES_REMINDER)
-        text = st.text_area("What you noticed", key="control_observation")
-        if st.button("Keep it", key="control_observation_keep"):
-            try:
-                add_observation(store, session.id, activity.id if activity else None, text)
-            except ObservationError as problem:
-                st.error(str(problem))
-            else:
-                st.session_state.pop("control_observation", None)
-                st.toast("Kept for the review.")
-
-
-def _timer_panel(store: Store, session: live.Live, guard: Callable[[], bool]) -> None:
-    remaining = session.timer_remaining(store.clock())
-    _timer_metric(store, session.id, guard)
-    st.number_input(
-        "Timer minutes", min_value=0.5, max_value=60.0, value=3.0, step=0.5, key="timer_minutes"
-    )
-    start_column, stop_column = st.columns(2)
-    start_column.button(
-        "Start timer",
-        key="timer_start",
-        # Read the widget in the callback: the value at render time may be a click behind.
-        on_click=lambda: _act(
-            live.start_timer, store, session.id, int(st.session_state["timer_minutes"] * 60)
-        ),
-        width="stretch",
-    )
-    stop_column.button(
-        "Stop timer",
-        key="timer_stop",
-        disabled=remaining is None,
-        on_click=_act,
-        args=(live.stop_timer, store, session.id),
-        width="stretch",
-    )
-
-
-@st.fragment(run_every=1)
-def _timer_metric(store: Store, session_id: int, guard: Callable[[], bool]) -> None:
-    """The discussion timer as the projector shows it, counting down every second."""
-    if not guard():
-        st.rerun(scope="app")
-    session = live.load(store, session_id)
-    remaining = session.timer_remaining(store.clock()) if session else None
-    if remaining is not None:
-        minutes, seconds = divmod(int(remaining + 0.999), 60)
-        st.metric("Discussion timer", f"{minutes}:{seconds:02d}" if remaining > 0 else "Time")
+# Below the columns ----------------------------------------------------------------------------
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
-def _live_panel(store: Store, session_id: int, guard: Callable[[], bool]) -> None:
-    """Counts, the moderation queue and a preview of the screen: refreshed every 2 seconds."""
+def _screen_preview(store: Store, session_id: int, guard: Callable[[], bool]) -> None:
+    """What the projector shows now, and the agenda: refreshed every 2 seconds."""
     if not guard():
         st.rerun(scope="app")
     room = live.room(store, session_id)
     if room is None or room.session.ended:
         return
     session, result = room.session, room.result
-    activity = session.current
-    _time_against_plan(session, live.schedule(store, session, store.clock()))
-    columns = st.columns(3)
-    _joined(columns[0], session, room.joined)
-    if activity is None or result is None:
-        return
-    columns[1].metric("Answered", result.answered)
-    # A revealed private activity withholds its passes, here as on the projector.
-    columns[2].metric("Passed", "not counted" if result.passed is None else result.passed)
-    if kind_of(activity).moderated:
-        _moderation(store, session_id, activity.id)
-    st.markdown("**On the screen now**")
-    if result.visible:
-        figure = projector.figure(result)
-        if figure is not None:
-            # A preview, not the projector: same figure, laptop-sized type.
-            figure.update_layout(font={"size": 15}, height=figure.layout.height * 0.6)
-            st.plotly_chart(figure, key="preview", theme=None, config={"displayModeBar": False})
-        for note in result.notes:
-            st.text(note)
-    else:
-        st.caption(result.hidden_reason or "")
-
-
-def _joined(column: DeltaGenerator, session: live.Live, joined: int) -> None:
-    """Phones joined against the people expected, and any the door turned away."""
-    expected = session.row.headcount
-    column.metric("Joined", joined if expected is None else f"{joined} of {expected}")
-    if session.row.turned_away:
-        column.warning(
-            f"{session.row.turned_away} attempt(s) to join turned away: the room is "
-            f"{'locked' if session.row.joins_locked else 'full'}. If someone is missing, raise "
-            "“People expected” or unlock joining.",
-            icon=":material/door_front:",
-        )
-    if expected is None and not session.row.joins_locked:
-        column.caption("Set “People expected” so nobody can add phones to see small results.")
-
-
-def _minutes_and_seconds(seconds: float) -> str:
-    minutes, rest = divmod(int(seconds), 60)
-    return f"{minutes}:{rest:02d}"
-
-
-def _time_against_plan(session: live.Live, measured: Timing) -> None:
-    """Time on this activity against its plan, and the whole room against the agenda."""
-    activity = session.current
-    if activity is not None and measured.current_seconds is not None:
-        st.caption(
-            f"On this activity {_minutes_and_seconds(measured.current_seconds)} "
-            f"of {activity.minutes:g} min planned · "
-            f"the workshop is {describe_schedule(measured.behind_seconds)}"
-        )
+    if result is not None:
+        st.markdown("**On the screen now**")
+        if result.visible:
+            figure = projector.figure(result)
+            if figure is not None:
+                # A preview, not the projector: same figure, laptop-sized type.
+                figure.update_layout(font={"size": 15}, height=figure.layout.height * 0.6)
+                st.plotly_chart(figure, key="preview", theme=None, config={"displayModeBar": False})
+            else:
+                # Cards, not a chart (open text): the approved texts the projector shows.
+                texts = [line.text for line in result.lines if isinstance(line, Text)]
+                for text in texts:
+                    st.text(f"“{text}”")  # participant words: never read as Markdown
+                if not texts:
+                    st.markdown(NOTHING_APPROVED)
+            for note in result.notes:
+                st.text(note)
+        else:
+            st.caption(vocabulary.waiting_for(result) if result.hidden_reason else "")
+    measured = live.schedule(store, session, store.clock())
     with st.expander("Agenda: planned and actual time"):
         st.dataframe(
             [
@@ -428,30 +673,40 @@ def _time_against_plan(session: live.Live, measured: Timing) -> None:
         )
 
 
-def _moderation(store: Store, session_id: int, activity_id: str) -> None:
+@st.fragment(run_every=REFRESH_SECONDS)
+def _moderation(store: Store, session_id: int, activity_id: str, guard: Callable[[], bool]) -> None:
+    """Texts waiting for approval, right under the room's buttons: refreshed every 2 seconds."""
+    if not guard():
+        st.rerun(scope="app")
     queue = live.moderation_queue(store, session_id, activity_id)
     waiting = [item for item in queue if item.moderation in (PENDING, FLAGGED)]
-    st.markdown(f"**Moderation queue** ({len(waiting)} waiting)")
+    shown = sum(1 for item in queue if item.moderation == APPROVED)
+    # The heading's anchor (#moderation-queue) is where the announcement at the top leads.
+    st.markdown("## Moderation queue")
+    st.markdown(f"{len(waiting)} waiting · {shown} on screen")
     for item in waiting:
         with st.container(border=True):
             if item.moderation == FLAGGED:
-                st.error(
+                st.warning(
                     "Possible safety concern. Never shown on screen; "
                     "consider a quiet check-in with the group after the session.",
-                    icon=":material/warning:",
+                    icon=":material/health_and_safety:",
                 )
-            st.text(item.text)  # st.text: participant words are never read as Markdown
-            approve, reject = st.columns(2)
-            if item.moderation == PENDING:
-                approve.button(
-                    "Show on screen",
-                    key=f"approve-{item.answer_id}",
-                    on_click=_act,
-                    args=(live.moderate, store, session_id, item.answer_id, APPROVED),
-                )
-            reject.button(
-                "Keep off screen",
-                key=f"reject-{item.answer_id}",
-                on_click=_act,
-                args=(live.moderate, store, session_id, item.answer_id, REJECTED),
-            )
+            # The text, then its two buttons side by side, moving under the text together
+            # when the window is too narrow for one row.
+            with st.container(horizontal=True, vertical_alignment="center"):
+                st.text(item.text, width="stretch")  # never read as Markdown
+                with st.container(horizontal=True, wrap=False, width="content"):
+                    if item.moderation == PENDING:
+                        st.button(
+                            "Show on screen",
+                            key=f"approve-{item.answer_id}",
+                            on_click=_act,
+                            args=(live.moderate, store, session_id, item.answer_id, APPROVED),
+                        )
+                    st.button(
+                        "Keep off screen",
+                        key=f"reject-{item.answer_id}",
+                        on_click=_act,
+                        args=(live.moderate, store, session_id, item.answer_id, REJECTED),
+                    )

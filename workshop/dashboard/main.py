@@ -9,6 +9,7 @@ from workshop.curriculum.practice import practice_file
 from workshop.dashboard import control, editor, gate, library, screen
 from workshop.web import links
 from workshop.web.join import public_url
+from workshop.web.listening import Listening, remembered_problem
 from workshop.web.runtime import shared_store
 
 st.set_page_config(page_title="Tandem", page_icon=":material/diversity_3:", layout="wide")
@@ -37,6 +38,17 @@ def _public_url() -> str | None:
     return public_url(int(st.get_option("server.port")))
 
 
+def _address_problem() -> str | None:
+    """Why phones may not reach the address in the QR code (web/listening.py): for the
+    facilitator's eyes only, never on the projector."""
+    listening = Listening(
+        st.get_option("server.address"),
+        int(st.get_option("server.port")),
+        tls=bool(st.get_option("server.sslCertFile")),
+    )
+    return remembered_problem(_public_url(), listening)
+
+
 def library_page() -> None:
     started = library.render(store, folders, practice_file(), on_edit=edit_deck)
     if started is not None:
@@ -57,7 +69,12 @@ def editor_page_body() -> None:
 
 def control_page_body() -> None:
     control.render(
-        store, _session_id(), _public_url(), facilitator=access.facilitator, guard=_guard
+        store,
+        _session_id(),
+        _public_url(),
+        facilitator=access.facilitator,
+        guard=_guard,
+        address_problem=_address_problem(),
     )
 
 
@@ -96,6 +113,9 @@ if access.facilitator:
     navigation = st.navigation(pages)
     with st.sidebar:
         st.markdown("[Log out](/facilitator/logout)")
+        # The control view says it at its top; the projector's page hides the sidebar.
+        if navigation.url_path != "control" and (problem := _address_problem()):
+            st.warning(problem, icon=":material/wifi_off:")
 else:
     # A link opens its one page: no navigation, no other session, nothing to review. Its page
     # must not be the default one, whose address is "/" (a reload there would find no link):
