@@ -3,6 +3,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from workshop.curriculum.deck_files import DECK_FOLDER, load_deck
+from workshop.web.participant.render import HERE as PARTICIPANT_FOLDER
 
 
 def library_script(
@@ -59,6 +60,9 @@ def test_a_broken_deck_is_shown_with_its_problems(sqlite_store, tmp_path: Path):
     assert "No usable deck" in app.warning[0].value
 
 
+PHONE_STYLESHEET = PARTICIPANT_FOLDER / "static" / "tandem.css"
+
+
 def test_each_activity_can_be_previewed_as_a_phone_shows_it(sqlite_store):
     app = AppTest.from_function(library_script, args=(sqlite_store.url, str(DECK_FOLDER)))
     app.run(timeout=20)
@@ -68,7 +72,7 @@ def test_each_activity_can_be_previewed_as_a_phone_shows_it(sqlite_store):
     assert "Check-in: how are you arriving?" in html
     assert 'name="point"' in html and "Sunny spells" in html
     assert "Prefer not to answer" in html
-    assert 'font: 18px/1.45 system-ui, -apple-system, "Segoe UI"' in html  # the CSS, intact
+    assert PHONE_STYLESHEET.read_text(encoding="utf-8") in html  # the phones' CSS, intact
     assert any("Scale · 4 min" in caption.value for caption in app.caption)
     assert "Invite one or two volunteers" in app.text[0].value
 

@@ -296,7 +296,8 @@ def _projector_preview(spec: ActivitySpec, result: Result | None, eyebrow: str) 
     heading = "On the projector"
     if spec.answerable:
         heading += f", once {PREVIEW_PEOPLE} made-up participants have answered"
-    st.subheader(heading, anchor="projector-preview")
+    # h2 under the page's h1: a skipped heading level hides where a section belongs.
+    st.header(heading, anchor="projector-preview")
     st.html(text_style(PROJECTOR_SCALE))
     with st.container(border=True):
         activity_heading(spec, eyebrow)

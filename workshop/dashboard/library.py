@@ -7,6 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from workshop import i18n
 from workshop.activities import kind_of
 from workshop.curriculum.deck_files import DeckFolders, DeckListing, list_decks, save_custom_deck
 from workshop.curriculum.decks import CurriculumError, Deck
@@ -157,7 +158,8 @@ def render(
 
     running = live.running(store)
     if running:
-        st.subheader("Live sessions")
+        # A level below the page's title (h2): a skipped level hides where a section belongs.
+        st.header("Live sessions")
         for row in running:
             marker = " (rehearsal)" if row.rehearsal else ""
             label = f"Open control view: {row.title}{marker} · code {row.join_code}"
@@ -196,12 +198,17 @@ def _deck_files(listing: DeckListing, folders: DeckFolders) -> None:
 
 
 def _first_choice(store: Store, decks: list[Deck]) -> str:
-    """The deck last used for a session, else the one nearest the standard length."""
+    """The deck last used for a session, else the one nearest the standard length in the
+    dashboard's language (the 90-minute workshop exists in English and in Spanish)."""
     known = {deck.id for deck in decks}
     for deck_id in store.deck_ids_by_recency():
         if deck_id in known:
             return deck_id
-    return min(decks, key=lambda deck: abs(deck.minutes - STANDARD_MINUTES)).id
+    language = i18n.current_language()
+    return min(
+        decks,
+        key=lambda deck: (deck.language != language, abs(deck.minutes - STANDARD_MINUTES)),
+    ).id
 
 
 def _activity_preview(deck: Deck) -> None:

@@ -110,7 +110,8 @@ def _day_range(dates: object) -> tuple[float | None, float | None]:
 def _session(store: Store, review: SessionReview) -> None:
     row = review.session.row
     summary = review.summary
-    st.subheader(row.title)
+    # h2 under the page's h1, so that "Before and after" (h3) sits inside it.
+    st.header(literal(row.title))
     if row.rehearsal:
         st.info("Rehearsal: the answers come from simulated participants.")
     if row.purged_at is not None:
