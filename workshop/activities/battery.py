@@ -24,6 +24,7 @@ from workshop.activities.base import (
     row_lines,
     rows_as_fields,
 )
+from workshop.i18n import N_
 from workshop.i18n import gettext as _
 
 
@@ -72,7 +73,7 @@ class Spec(ActivitySpec):
 
 class Battery(Kind[Spec]):
     Spec = Spec
-    label = "Statement battery"
+    label = N_("Statement battery")
     purpose = "A statement battery: several statements rated on one ordered scale."
     starter_minutes = 8
     starter_fields = {"scale": ["Rarely", "Sometimes", "Often", "Almost always"]}

@@ -8,6 +8,7 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from workshop.activities.base import ActivitySpec, Kind, Reading
+from workshop.i18n import N_
 
 SUPPORT_DOCUMENTATION = """\
 #### Support resources for your practice
@@ -58,7 +59,7 @@ class Spec(ActivitySpec):
 
 class Info(Kind[Spec]):
     Spec = Spec
-    label = "Information slide"
+    label = N_("Information slide")
     purpose = "An information slide: something to read together. Nobody answers it."
     starter_minutes = 3
     documentation = "A slide to read together; nobody answers it."

@@ -23,6 +23,7 @@ from workshop.activities.base import (
     row_lines,
     rows_as_fields,
 )
+from workshop.i18n import N_
 from workshop.i18n import gettext as _
 
 CHOICES = ["True", "False", "Unsure"]
@@ -57,7 +58,7 @@ def correct_index(statement: Statement) -> int:
 
 class KnowledgeCheck(Kind[Spec]):
     Spec = Spec
-    label = "Knowledge check"
+    label = N_("Knowledge check")
     purpose = "True / false / unsure statements, with the correct answers revealed on demand."
     documentation = (
         "True / false / unsure statements; the answers appear when the facilitator reveals "

@@ -17,6 +17,7 @@ from workshop.activities.base import (
     count_lines,
 )
 from workshop.activities.text_input import choice_indexes
+from workshop.i18n import N_
 from workshop.i18n import gettext as _
 
 
@@ -41,7 +42,7 @@ class Spec(ActivitySpec):
 
 class MultipleChoice(Kind[Spec]):
     Spec = Spec
-    label = "Multiple choice"
+    label = N_("Multiple choice")
     purpose = "Pick any number of options (up to an optional limit)."
     documentation = "Pick any number of options."
 

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from workshop.activities.base import ActivitySpec, AnswerError, Form, Kind, Line, Text
 from workshop.activities.text_input import clean_lines, field_value, visible
+from workshop.i18n import N_
 from workshop.i18n import gettext as _
 
 SAMPLE_TEXTS = [
@@ -32,7 +33,7 @@ class Spec(ActivitySpec):
 
 class OpenText(Kind[Spec]):
     Spec = Spec
-    label = "Open text"
+    label = N_("Open text")
     purpose = (
         "A short free-text answer, held for the facilitator's approval before the projector "
         "shows it."

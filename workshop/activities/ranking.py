@@ -18,6 +18,7 @@ from workshop.activities.base import (
     first,
     parse_index,
 )
+from workshop.i18n import N_
 from workshop.i18n import gettext as _
 
 
@@ -30,7 +31,7 @@ class Spec(ActivitySpec):
 
 class Ranking(Kind[Spec]):
     Spec = Spec
-    label = "Ranking"
+    label = N_("Ranking")
     purpose = "Put items in order of preference; the room's result is each item's mean place."
     documentation = "Put items in order; the room's result is each item's mean place."
 

@@ -17,6 +17,7 @@ from workshop.activities.base import (
     count_lines,
     counts,
 )
+from workshop.i18n import N_
 from workshop.i18n import gettext as _
 
 
@@ -32,7 +33,7 @@ class Spec(ActivitySpec):
 
 class Scale(Kind[Spec]):
     Spec = Spec
-    label = "Scale"
+    label = N_("Scale")
     purpose = "A scale with a label on every point (weather for a check-in, agreement, confidence)."
     starter_fields = {"points": ["Not at all", "A little", "Somewhat", "Very much"]}
     documentation = "A scale with a label on every point, drawn in order."

@@ -19,6 +19,7 @@ from workshop.activities.base import (
     row_lines,
     rows_as_fields,
 )
+from workshop.i18n import N_
 from workshop.i18n import gettext as _
 
 
@@ -71,7 +72,7 @@ class Spec(ActivitySpec):
 
 class ScenarioSort(Kind[Spec]):
     Spec = Spec
-    label = "Scenario sort"
+    label = N_("Scenario sort")
     purpose = (
         "Short vignettes sorted into categories; the facilitator can reveal an explanation "
         "for each."

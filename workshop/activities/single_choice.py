@@ -17,6 +17,7 @@ from workshop.activities.base import (
     count_lines,
     counts,
 )
+from workshop.i18n import N_
 from workshop.i18n import gettext as _
 
 
@@ -29,7 +30,7 @@ class Spec(ActivitySpec):
 
 class SingleChoice(Kind[Spec]):
     Spec = Spec
-    label = "Single choice"
+    label = N_("Single choice")
     purpose = "Pick one option: the workhorse of a poll."
     documentation = "Pick one option."
 

@@ -20,6 +20,7 @@ from workshop.activities.base import (
     Line,
 )
 from workshop.activities.text_input import clean_line, field_value
+from workshop.i18n import N_
 from workshop.i18n import gettext as _
 
 # Letters, digits, and apostrophes or hyphens inside a word ("self-care", "don't").
@@ -59,7 +60,7 @@ def normalise(text: str) -> str:
 
 class WordCloud(Kind[Spec]):
     Spec = Spec
-    label = "Word cloud"
+    label = N_("Word cloud")
     purpose = "A few short words from each person, normalised and counted into a cloud."
     documentation = (
         "A few short words from each person, normalised (case, punctuation, width) and counted."
