@@ -93,3 +93,38 @@ def test_moving_on_stops_the_discussion_timer(sqlite_store, deck):
     live.start_timer(sqlite_store, session.id, 120)
     moved = live.next_activity(sqlite_store, session.id)
     assert moved.timer_remaining(sqlite_store.clock()) is None
+
+
+def test_explanations_are_paged_one_at_a_time_and_start_again_on_a_move(store, deck):
+    """→ on a revealed answer key shows its next explanation, then moves on; ← goes back the
+    same way; a move or a reveal shows the first again. Kept in the store, so a screen link's
+    projector shows what the facilitator's keys chose."""
+    from workshop.store import SeededAnswer
+
+    session = live.start_session(store, deck, threshold=1)
+    quiz = deck.activities.index(deck.activity("quiz"))
+    live.go_to(store, session.id, quiz)
+    participant = store.join(session.id, "q" * 64)
+    statements = len(deck.activity("quiz").statements)
+    assert statements >= 2
+    store.seed_answers(session.id, [SeededAnswer("quiz", participant, False, [0] * statements)])
+    assert live.explanations(store, live.load(store, session.id)) == (0, 0)  # nothing revealed
+    live.reveal(store, session.id, "quiz", True)
+    assert live.explanations(store, live.load(store, session.id)) == (0, statements)
+    live.forward(store, session.id)
+    assert live.explanations(store, live.load(store, session.id))[0] == 1
+    live.back(store, session.id)
+    live.back(store, session.id)  # before the first explanation: the activity before
+    assert store.session(session.id).current_index == quiz - 1
+    live.forward(store, session.id)
+    assert store.session(session.id).current_index == quiz
+    assert live.explanations(store, live.load(store, session.id))[0] == 0
+    for _ in range(statements - 1):
+        live.forward(store, session.id)
+    assert store.session(session.id).current_index == quiz
+    live.blank_screen(store, session.id, True)
+    live.forward(store, session.id)  # nothing moves while the screen is blank
+    assert store.session(session.id).current_index == quiz
+    live.blank_screen(store, session.id, False)
+    live.forward(store, session.id)  # the last explanation shown: the next activity
+    assert store.session(session.id).current_index == quiz + 1

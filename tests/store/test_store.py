@@ -33,6 +33,7 @@ def test_a_version_1_database_is_migrated_in_place(store, deck):
         connection.exec_driver_sql("ALTER TABLE sessions DROP COLUMN turned_away")
         connection.exec_driver_sql("ALTER TABLE sessions DROP COLUMN lock_when_begun")
         connection.exec_driver_sql("ALTER TABLE sessions DROP COLUMN blanked")
+        connection.exec_driver_sql("ALTER TABLE sessions DROP COLUMN note_shown")
         connection.exec_driver_sql("ALTER TABLE activity_states DROP COLUMN answers_taken")
         for table in ("observations", "snapshots", "purges", "logins", "session_links"):
             connection.exec_driver_sql(f"DROP TABLE {table}")

@@ -1,9 +1,19 @@
-"""The screen view for the projector: read-only, large type, redrawn every second.
+"""The screen view for the projector: read-only for the room, large type, redrawn every second.
 
 Before the first activity it is the join slide (a big QR code, the code and the address). Then
 it shows the current prompt, the live chart once the response threshold is met, answer keys when
-revealed, approved open text, and the discussion timer; the join code stays in a corner for
-latecomers.
+revealed (one explanation at a time), approved open text, and the discussion timer; the join
+code stays in a corner for latecomers.
+
+Everything is laid out for a 1920 x 1080 screen, and fits it: the slide is exactly as tall as
+the window, the chart takes the room that is left, and every size is multiplied by the window's
+own scale (a 1280 x 720 projector gets two thirds of each), which the page learns from the
+browser. Nothing is ever below the edge: a projector cannot scroll.
+
+A logged-in facilitator also gets the keys of presentation software (→ next, ← previous,
+R reveal or hide, B blank screen; a clicker's Page Down and Page Up too) and small controls
+that show while the mouse moves, with a way back to the control view. The holder of a screen
+link sees the room only: no control, no key does anything.
 """
 
 from __future__ import annotations
@@ -15,50 +25,156 @@ from html import escape
 import streamlit as st
 
 from workshop.activities import ActivitySpec, kind_of
-from workshop.activities.base import Reading
+from workshop.activities.base import Cloud, Reading
+from workshop.dashboard import control
 from workshop.renderers import charts, projector
 from workshop.room import live, vocabulary
 from workshop.room.results import Result
 from workshop.store import Store
-from workshop.web import keys
+from workshop.web import keys, links
+from workshop.web.facilitator_login import COOKIE
 from workshop.web.join import join_url, qr_png, short_url
 
 REFRESH_SECONDS = 1
+# The screen everything is drawn for; other windows get every size times their scale.
+DESIGN_WIDTH, DESIGN_HEIGHT = 1920, 1080
+# The slide's margins at that size: the slide is the window's height less these.
+TOP, BOTTOM, SIDES = 24, 16, 48
+QR_SIZE = 760  # the join slide's QR code: 70% of the screen's height
 
-# Our own fixed stylesheets (no participant text ever goes near unsafe HTML): the projector
-# hides the dashboard's chrome; its type is sized for a wall and scaled down for previews.
-CHROME_STYLE = """
-<style>
+# What the page says (whole sentences, for the translation pass) ------------------------------
+NO_SESSION = "No live session. Start one from the library."
+ACCESS_ENDED = "Your login has ended, or this link was revoked."
+THANKS = "Thank you for taking part."
+NO_ADDRESS = "No network address found. Set WORKSHOP_PUBLIC_URL and restart Tandem."
+SCAN = "Scan the code with your phone camera, or go to"
+AND_TYPE = "and type"
+JOIN_PROMISE = "anonymous · you can always pass"
+QR_ALT = "QR code to join this session: it opens %(address)s with the code %(code)s."
+POSITION = "%(number)d / %(total)d"
+POSITION_REHEARSAL = "%(number)d / %(total)d · rehearsal"
+NOTE_POSITION = "%(number)d of %(count)d"
+PAUSED = "Paused. We carry on in a moment."
+WAIT_APPROVED = "Answers appear here once the facilitator approves them."
+WAIT_ANSWERS = "Answers appear here as people answer."
+MORE_CARDS = "%(count)d more approved answers are not shown here."
+# The facilitator's controls.
+PREVIOUS = "Previous"
+NEXT = "Next"
+REVEAL = "Reveal"
+HIDE = "Hide"
+BLANK = "Blank"
+UNBLANK = "Show the room"
+BACK = "Control view"
+REVEAL_HELP = "Key R: answer keys, explanations, and a private activity's results."
+BLANK_HELP = "Key B: a calm pause screen; press again to show the room."
+
+# Our own fixed stylesheets (no participant text ever goes near unsafe HTML). Sizes are for
+# 1080 lines and multiplied by the window's scale (`text_style`): the dashboard's chrome is
+# hidden, the slide fills the window exactly, and the facilitator's controls float in a corner,
+# invisible until the mouse moves or a key moves the focus there.
+SCREEN_STYLE = f"""
 header[data-testid="stHeader"], [data-testid="stSidebar"], footer,
-[data-testid="stSidebarCollapsedControl"], [data-testid="stToolbar"] { display: none !important; }
-.block-container, [data-testid="stMainBlockContainer"] { padding-top: 1.5rem !important;
-  max-width: 100% !important; padding-left: 3rem !important; padding-right: 3rem !important; }
-</style>
+[data-testid="stSidebarCollapsedControl"], [data-testid="stToolbar"],
+[data-testid="stDecoration"] {{ display: none !important; }}
+.block-container, [data-testid="stMainBlockContainer"] {{
+  padding: {TOP}px {SIDES}px {BOTTOM}px !important; max-width: 100% !important; }}
+.st-key-tandem-slide {{ height: calc(100vh - {TOP + BOTTOM}px) !important;
+  max-height: calc(100vh - {TOP + BOTTOM}px) !important; }}
+.st-key-tandem-remote {{ position: absolute !important; height: 0 !important;
+  overflow: hidden !important; }}
+div:has(> .st-key-tandem-controls) {{ position: absolute !important; }}
+.st-key-tandem-controls {{ position: fixed !important; left: 12px; bottom: 12px; z-index: 1000;
+  width: auto !important; padding: 8px; background: #FFFFFF; border: 1px solid #8C8C8C;
+  border-radius: 10px; opacity: 0; transition: opacity 0.3s; }}
+.st-key-tandem-controls:hover, .st-key-tandem-controls:focus-within,
+.tandem-awake .st-key-tandem-controls {{ opacity: 1; }}
+.tandem-back {{ font-size: 16px; padding: 0 8px; color: #0B4F8A; }}
+.stApp:has(.tandem-paused) {{ background: #1E2A36; }}
 """
 TEXT_STYLE = """
-.tandem-title { font-size: 64px; font-weight: 750; line-height: 1.1; margin: 0 0 0.6rem; }
-.tandem-prompt { font-size: 38px; line-height: 1.3; color: #333; margin: 0 0 1rem; }
-.tandem-eyebrow { font-size: 26px; color: #666; margin: 0; }
-.tandem-code { font-size: 150px; font-weight: 800; letter-spacing: 0.12em; line-height: 1;
-  margin: 1rem 0; }
-.tandem-url { font-size: 52px; font-weight: 600; }
-.tandem-big { font-size: 40px; color: #333; }
-.tandem-wait { font-size: 40px; color: #555; margin-top: 3rem; }
-.tandem-corner { font-size: 28px; color: #444; text-align: right; }
-.tandem-corner b { font-size: 40px; letter-spacing: 0.08em; color: #111; }
-.tandem-timer { font-size: 96px; font-weight: 800; text-align: right; line-height: 1; }
-.tandem-timer.done { color: #D55E00; }
-.tandem-note { font-size: 30px; background: #f2f5f8; border-left: 8px solid #009E73;
-  padding: 0.6rem 1rem; margin: 0.5rem 0; }
-.tandem-card { font-size: 34px; background: #f6f6f8; border-radius: 14px; padding: 1rem 1.4rem;
-  margin: 0 0 1rem; white-space: pre-wrap; }
-.tandem-title, .tandem-prompt, .tandem-note, .tandem-card, .tandem-big { overflow-wrap: anywhere; }
+.tandem-title { font-size: 64px; font-weight: 750; line-height: 1.1; margin: 0; color: #1A1A1A; }
+.tandem-prompt { font-size: 40px; line-height: 1.25; color: #1A1A1A; margin: 0; }
+.tandem-eyebrow { font-size: 32px; color: #3D3D3D; margin: 0; }
+.tandem-code { font-size: 200px; font-weight: 800; letter-spacing: 0.1em; line-height: 1;
+  margin: 24px 0; color: #1A1A1A; }
+.tandem-url { font-size: 72px; font-weight: 700; margin: 8px 0 32px; color: #1A1A1A; }
+.tandem-big { font-size: 44px; color: #1A1A1A; margin: 0; }
+.tandem-wait { font-size: 44px; color: #1A1A1A; margin-top: 48px; }
+.tandem-corner { font-size: 32px; color: #3D3D3D; text-align: right; line-height: 1.2; }
+.tandem-corner b { font-size: 52px; letter-spacing: 0.08em; color: #1A1A1A; }
+.tandem-timer { font-size: 96px; font-weight: 800; text-align: right; line-height: 1;
+  color: #1A1A1A; }
+.tandem-timer.done { color: #8A4500; }
+.tandem-note { font-size: 36px; line-height: 1.3; background: #EEF3F8; color: #1A1A1A;
+  border-left: 10px solid #0072B2; padding: 12px 24px; margin: 0; }
+.tandem-legend { display: flex; flex-wrap: wrap; gap: 8px 48px; font-size: 32px;
+  color: #1A1A1A; margin: 0; }
+.tandem-swatch { display: inline-block; width: 30px; height: 30px; margin-right: 14px;
+  vertical-align: -4px; border-radius: 4px; }
+.tandem-swatch.hatched { background-image: repeating-linear-gradient(135deg, #8C8C8C 0 4px,
+  transparent 4px 12px); }
+.tandem-page { font-size: 32px; font-weight: 700; color: #3D3D3D; margin-right: 16px; }
+.tandem-card { font-size: 40px; line-height: 1.3; background: #F2F2F4; color: #1A1A1A;
+  border-radius: 14px; padding: 16px 24px; margin: 0 0 16px; white-space: pre-wrap; }
+.tandem-reading { font-size: 44px; line-height: 1.3; color: #1A1A1A; margin: 0 0 20px; }
+ul.tandem-reading { padding-left: 48px; }
+.tandem-paused { text-align: center; padding-top: 300px; }
+.tandem-paused .tandem-title { color: #E8EEF3; }
+.tandem-paused .tandem-big { color: #C9D3DC; margin-top: 32px; }
+.tandem-title, .tandem-prompt, .tandem-note, .tandem-card, .tandem-big, .tandem-reading {
+  overflow-wrap: anywhere; }
 """
+
+# The browser's side: the window's size (for the scale), and for a logged-in facilitator the
+# keys Streamlit's own shortcuts cannot take (R is Streamlit's "rerun"; a clicker's Page Down
+# and Page Up), and the controls shown while the mouse moves. Our own fixed code.
+REMOTE_JS = """
+export default function (component) {
+  const { data, setStateValue, setTriggerValue } = component;
+  const root = document.documentElement;
+  const report = () => setStateValue("viewport", [window.innerWidth, window.innerHeight]);
+  report();
+  window.addEventListener("resize", report);
+  if (!data || !data.keys) {
+    return () => window.removeEventListener("resize", report);
+  }
+  const actions = { r: "reveal", R: "reveal", PageDown: "next", PageUp: "previous" };
+  const fields = ["INPUT", "TEXTAREA", "SELECT"];
+  const typing = (field) => field && (field.isContentEditable || fields.includes(field.tagName));
+  const press = (event) => {
+    const action = actions[event.key];
+    if (!action || event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    if (!event.repeat) setTriggerValue("key", action);
+  };
+  let sleep;
+  const wake = () => {
+    root.classList.add("tandem-awake");
+    clearTimeout(sleep);
+    sleep = setTimeout(() => root.classList.remove("tandem-awake"), 2500);
+  };
+  window.addEventListener("keydown", press, true);
+  window.addEventListener("mousemove", wake);
+  return () => {
+    window.removeEventListener("resize", report);
+    window.removeEventListener("keydown", press, true);
+    window.removeEventListener("mousemove", wake);
+    root.classList.remove("tandem-awake");
+  };
+}
+"""
+_remote = st.components.v2.component("tandem_screen_remote", js=REMOTE_JS)
 
 
 def text_style(scale: float = 1.0) -> str:
     """The projector's type as a <style> element, every size multiplied by `scale`."""
-    sized = re.sub(r"(\d+)px", lambda match: f"{round(int(match.group(1)) * scale)}px", TEXT_STYLE)
+    return _style(TEXT_STYLE, scale)
+
+
+def _style(css: str, scale: float) -> str:
+    sized = re.sub(r"(\d+)px", lambda match: f"{round(int(match.group(1)) * scale)}px", css)
     return f"<style>{sized}</style>"
 
 
@@ -67,84 +183,154 @@ def render(
     session_id: int | None,
     public_url: str | None,
     guard: Callable[[], bool] = lambda: True,
+    *,
+    facilitator: bool | None = None,
 ) -> None:
-    """The projector's view; `guard` runs before each redraw (the dashboard's access check)."""
-    st.html(CHROME_STYLE + text_style())
-    _live_screen(store, session_id, public_url, guard)
+    """The projector's view; `guard` runs before each redraw and each action (the dashboard's
+    access check). `facilitator`: whether this browser may pace the room from here (None: ask
+    the access check); the holder of a screen link may not."""
+    if not guard():
+        st.html(f'<p class="tandem-wait">{escape(ACCESS_ENDED)}</p>')
+        return
+    if facilitator is None:
+        facilitator = _logged_in(store)
+    # The control view's guarded actions, with this page's access check: a screen link's
+    # holder is refused whatever reaches the server.
+    st.session_state[control.GUARD] = guard if facilitator else (lambda: False)
+    viewport = _remote(
+        key="tandem-remote",
+        data={"keys": facilitator},
+        on_viewport_change=lambda: None,
+        on_key_change=lambda: _pressed(store, session_id),
+    )
+    scale = window_scale(viewport.viewport)
+    st.html(_style(SCREEN_STYLE, scale) + text_style(scale))
+    _live_screen(store, session_id, public_url, guard, facilitator, scale)
+
+
+def window_scale(viewport: object) -> float:
+    """How much smaller (or larger) than 1920 x 1080 the browser's window is: the smaller of
+    its two ratios, so that the slide fits both ways. 1 until the browser has said."""
+    try:
+        width, height = (float(side) for side in viewport)  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        return 1.0
+    if width <= 0 or height <= 0:
+        return 1.0
+    return max(0.3, min(3.0, width / DESIGN_WIDTH, height / DESIGN_HEIGHT))
+
+
+def _logged_in(store: Store) -> bool:
+    """Whether the one access check says this browser is the facilitator's (not a link's)."""
+    access = links.access_for(store, st.context.cookies.get(COOKIE), dict(st.query_params))
+    return access is not None and access.facilitator
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
 def _live_screen(
-    store: Store, session_id: int | None, public_url: str | None, guard: Callable[[], bool]
+    store: Store,
+    session_id: int | None,
+    public_url: str | None,
+    guard: Callable[[], bool],
+    facilitator: bool,
+    scale: float,
 ) -> None:
     if not guard():
         st.rerun(scope="app")
     room = live.room(store, session_id)
     if room is None:
-        st.html('<p class="tandem-wait">No live session. Start one from the library.</p>')
+        st.html(f'<p class="tandem-wait">{escape(NO_SESSION)}</p>')
         return
     session = room.session
-    if session.ended:
-        st.html(f'<p class="tandem-title">{escape(session.row.title)}</p>')
-        st.html('<p class="tandem-prompt">Thank you for taking part.</p>')
-        return
-    if session.current is None:
-        _join_slide(store, room, public_url)
-    else:
-        _activity(room, public_url, store.clock())
+    if facilitator and (problem := st.session_state.pop("problem", None)):
+        st.toast(problem)  # an action refused (a private activity still open, say)
+    if facilitator and not session.ended:
+        _controls(store, room)
+    with st.container(key="tandem-slide", height=_slide_height(scale), border=False):
+        if session.ended:
+            st.html(f'<p class="tandem-title">{escape(session.row.title)}</p>')
+            st.html(f'<p class="tandem-prompt">{escape(THANKS)}</p>')
+        elif session.row.blanked:
+            _paused(session.row.title)
+        elif session.current is None:
+            _join_slide(store, room, public_url, scale)
+        else:
+            _activity(store, room, public_url, scale)
 
 
-def _join_slide(store: Store, room: live.Room, public_url: str | None) -> None:
+def _slide_height(scale: float) -> int:
+    return round((DESIGN_HEIGHT - TOP - BOTTOM) * scale)
+
+
+def _paused(title: str) -> None:
+    """The blank screen: the session's title and a calm word, nothing of the room."""
+    st.html(
+        f'<div class="tandem-paused"><p class="tandem-title">{escape(title)}</p>'
+        f'<p class="tandem-big">{escape(PAUSED)}</p></div>'
+    )
+
+
+def _join_slide(store: Store, room: live.Room, public_url: str | None, scale: float) -> None:
     session = room.session
     st.html(f'<p class="tandem-title">{escape(session.row.title)}</p>')
     if public_url is None:
-        st.error("No network address found. Set WORKSHOP_PUBLIC_URL and restart Tandem.")
+        st.error(NO_ADDRESS)
         return
     code = session.row.join_code
-    qr_column, text_column = st.columns([1, 1.3], gap="large")
+    address = short_url(public_url)
+    qr_column, text_column = st.columns([1, 1.1], gap="large", vertical_alignment="center")
     with qr_column:
         proof = keys.join_proof(keys.cookie_key(store), code)
-        st.image(qr_png(join_url(public_url, code, proof), box_size=16), width=620)
+        st.image(
+            qr_png(join_url(public_url, code, proof), box_size=16),
+            width=round(QR_SIZE * scale),
+            alt=QR_ALT % {"address": address, "code": code},
+        )
     with text_column:
-        joined = room.joined
+        joined = vocabulary.joined(room.joined, session.row.headcount)
         st.html(
-            '<p class="tandem-big">Scan the code with your phone camera, or go to</p>'
-            f'<p class="tandem-url">{escape(short_url(public_url))}</p>'
-            '<p class="tandem-big">and type</p>'
+            f'<p class="tandem-big">{escape(SCAN)}</p>'
+            f'<p class="tandem-url">{escape(address)}</p>'
+            f'<p class="tandem-big">{escape(AND_TYPE)}</p>'
             f'<p class="tandem-code">{escape(code)}</p>'
-            f'<p class="tandem-big">{joined} joined · anonymous · you can always pass</p>'
+            f'<p class="tandem-big">{escape(joined)} · {escape(JOIN_PROMISE)}</p>'
         )
 
 
-def _activity(room: live.Room, public_url: str | None, now: float) -> None:
+def _activity(store: Store, room: live.Room, public_url: str | None, scale: float) -> None:
     session = room.session
     activity = session.current
     assert activity is not None
-    heading, corner = st.columns([4, 1])
+    heading, corner = st.columns([5, 1])
     with corner:
         code = escape(session.row.join_code)
         where = escape(short_url(public_url)) if public_url else ""
         st.html(f'<div class="tandem-corner">{where}<br><b>{code}</b></div>')
-        remaining = session.timer_remaining(now)
+        remaining = session.timer_remaining(store.clock())
         if remaining is not None:
             minutes, seconds = divmod(int(remaining + 0.999), 60)
             done = " done" if remaining <= 0 else ""
             st.html(f'<div class="tandem-timer{done}">{minutes}:{seconds:02d}</div>')
     with heading:
-        number = session.row.current_index + 1
-        total = len(session.deck.activities)
-        marker = " · rehearsal" if session.row.rehearsal else ""
-        activity_heading(activity, f"{number} / {total}{marker}")
+        numbers = {"number": session.row.current_index + 1, "total": len(session.deck.activities)}
+        eyebrow = (POSITION_REHEARSAL if session.row.rehearsal else POSITION) % numbers
+        activity_heading(activity, eyebrow)
     still_open = session.state(activity.id).status == "open"
-    activity_body(activity, room.result, still_open=still_open)
+    result = room.result
+    shown, count = live.explanations(store, session)
+    page = shown if count else None
+    activity_body(activity, result, still_open=still_open, scale=scale, note_page=page, fill=True)
 
 
 def activity_heading(activity: ActivitySpec, eyebrow: str) -> None:
     """Where the room is, the activity's title, its prompt and its content note."""
-    st.html(f'<p class="tandem-eyebrow">{escape(eyebrow)}</p>')
-    st.html(f'<p class="tandem-title">{escape(activity.title)}</p>')
+    parts = [
+        f'<p class="tandem-eyebrow">{escape(eyebrow)}</p>',
+        f'<p class="tandem-title">{escape(activity.title)}</p>',
+    ]
     if activity.prompt:
-        st.html(f'<p class="tandem-prompt">{escape(activity.prompt)}</p>')
+        parts.append(f'<p class="tandem-prompt">{escape(activity.prompt)}</p>')
+    st.html("".join(parts))
     if activity.content_note:
         st.html(f'<p class="tandem-note">{escape(activity.content_note)}</p>')
 
@@ -156,10 +342,15 @@ def activity_body(
     still_open: bool = False,
     chart_key: str = "screen-chart",
     scale: float = 1.0,
+    note_page: int | None = None,
+    fill: bool = False,
 ) -> None:
     """A slide's reading, or the room's result: chart, approved cards and revealed notes.
 
-    `scale` shrinks the chart with the type, for a preview of the projector in the dashboard.
+    `scale` multiplies the chart's sizes with the type (a smaller window, or a preview in the
+    dashboard). `fill`: the chart takes all the height the slide has left (on the screen page,
+    whose slide is exactly the window's height). `note_page`: show that one of the notes (an
+    explanation at a time, with its number), else all of them.
     """
     reading = kind_of(activity).reading(activity)
     if reading is not None:
@@ -172,35 +363,188 @@ def activity_body(
         return
     figure = projector.figure(result)
     if figure is not None:
+        # A word cloud keeps its own height: its words are laid out for it, pixel for pixel.
+        stretch = fill and not isinstance(result.chart, Cloud)
+        if fill and (keys := projector.legend(figure)):
+            # The legend as the page's own text, across the whole width: plotly's keeps its
+            # spacing when the type shrinks, and wraps on a smaller projector.
+            _legend(keys)
+            figure.update_layout(showlegend=False, margin={"t": 16})
         st.plotly_chart(
             charts.scaled(figure, scale),
             key=chart_key,
             theme=None,  # Streamlit's theme would shrink the projector's type
+            height="stretch" if stretch else "content",
             config={"displayModeBar": False, "staticPlot": True},
         )
     else:
-        _cards(projector.cards(result), kind_of(activity).moderated)
-    for note in result.notes:
-        st.html(f'<p class="tandem-note">{escape(note)}</p>')
+        _cards(projector.cards(result), kind_of(activity).moderated, fill)
+    _notes(result.notes, note_page)
+
+
+def _legend(keys: list[projector.Key]) -> None:
+    entries = "".join(
+        f'<span class="tandem-key"><span class="tandem-swatch{" hatched" if key.hatched else ""}"'
+        f' style="background-color: {escape(key.colour)}"></span>{escape(key.name)}</span>'
+        for key in keys
+    )
+    st.html(f'<p class="tandem-legend">{entries}</p>')
+
+
+def _notes(notes: tuple[str, ...], page: int | None) -> None:
+    """Answer keys and what a private activity withholds: all of them, or the one on screen
+    with its number ("2 of 5"), so that a long answer key never runs off the screen."""
+    if page is None:
+        for note in notes:
+            st.html(f'<p class="tandem-note">{escape(note)}</p>')
+        return
+    number = NOTE_POSITION % {"number": page + 1, "count": len(notes)}
+    st.html(
+        f'<p class="tandem-note"><span class="tandem-page">{escape(number)}</span>'
+        f"{escape(notes[page])}</p>"
+    )
 
 
 def _reading(reading: Reading) -> None:
     """A slide's paragraphs and its titled list (support resources), all escaped."""
-    for paragraph in reading.paragraphs:
-        st.html(f'<p class="tandem-prompt">{escape(paragraph)}</p>')
+    parts = [f'<p class="tandem-reading">{escape(text)}</p>' for text in reading.paragraphs]
     if reading.items:
         items = "".join(f"<li>{escape(item)}</li>" for item in reading.items)
         heading = escape(reading.list_heading)
-        st.html(f'<p class="tandem-big"><b>{heading}</b></p><ul class="tandem-prompt">{items}</ul>')
+        parts.append(f'<p class="tandem-reading"><b>{heading}</b></p>')
+        parts.append(f'<ul class="tandem-reading">{items}</ul>')
+    if parts:
+        st.html("".join(parts))
 
 
-def _cards(texts: list[str], moderated: bool) -> None:
+# About how many lines of cards fit under a heading on a 1080-line screen, in three columns of
+# about 34 characters a line at the cards' size: more cards than that would run off the edge.
+CARD_LINES = 30
+CARD_LINE_CHARACTERS = 30
+
+
+def _cards(texts: list[str], moderated: bool, fill: bool = False) -> None:
     """A result without a chart as cards (approved texts), escaped: participant words are
-    never markup."""
+    never markup. On the screen, only the newest cards that fit are shown, and how many not."""
     if not texts:
-        waiting = "once the facilitator approves them" if moderated else "as people answer"
-        st.html(f'<p class="tandem-wait">Answers appear here {waiting}.</p>')
+        waiting = WAIT_APPROVED if moderated else WAIT_ANSWERS
+        st.html(f'<p class="tandem-wait">{escape(waiting)}</p>')
         return
+    shown = texts
+    if fill:
+        room, shown = 3 * CARD_LINES, []
+        for text in reversed(texts):
+            lines = 2 + sum(
+                1 + len(line) // CARD_LINE_CHARACTERS for line in text.splitlines() or [""]
+            )
+            if lines > room:
+                break
+            room -= lines
+            shown.insert(0, text)
     columns = st.columns(3)
-    for number, text in enumerate(texts):
+    for number, text in enumerate(shown):
         columns[number % 3].html(f'<div class="tandem-card">{escape(text)}</div>')
+    if len(shown) < len(texts):
+        more = MORE_CARDS % {"count": len(texts) - len(shown)}
+        st.html(f'<p class="tandem-eyebrow">{escape(more)}</p>')
+
+
+# The facilitator's keys and controls -----------------------------------------------------------
+
+
+def forward(store: Store, session_id: int | None) -> None:
+    """→: the next explanation of a revealed answer key, else the next activity."""
+    live.forward(store, _live_session(store, session_id).id)
+
+
+def back(store: Store, session_id: int | None) -> None:
+    """←: the explanation before, else the activity before."""
+    live.back(store, _live_session(store, session_id).id)
+
+
+def toggle_reveal(store: Store, session_id: int | None) -> None:
+    """R: reveal the activity on screen (answer keys, a private activity's results), or hide
+    it again; the explanations start again from the first."""
+    session = _live_session(store, session_id)
+    activity = session.current
+    if session.row.blanked or activity is None or not activity.answerable:
+        return
+    live.reveal(store, session.id, activity.id, not session.state(activity.id).revealed)
+
+
+def toggle_blank(store: Store, session_id: int | None) -> None:
+    """B: a pause screen on the projector, or the room again."""
+    session = _live_session(store, session_id)
+    live.blank_screen(store, session.id, not session.row.blanked)
+
+
+def _live_session(store: Store, session_id: int | None) -> live.Live:
+    session = live.pick(store, session_id)
+    if session is None or session.ended:
+        raise live.LiveError("There is no live session to control.")
+    return session
+
+
+KEY_ACTIONS = {"next": forward, "previous": back, "reveal": toggle_reveal}
+
+
+def _pressed(store: Store, session_id: int | None) -> None:
+    """A key the browser passed on (R, Page Down, Page Up): the action, through the control
+    view's guarded `_act`, so a screen link's holder or an ended login changes nothing."""
+    pressed = getattr(st.session_state.get("tandem-remote"), "key", None)
+    action = KEY_ACTIONS.get(pressed) if isinstance(pressed, str) else None
+    if action is not None:
+        control._act(action, store, session_id)
+
+
+def _controls(store: Store, room: live.Room) -> None:
+    """Small buttons in a corner, shown while the mouse moves or the focus is there: the keys
+    of presentation software, each also a button, and the way back to the control view."""
+    session = room.session
+    activity = session.current
+    page, count = live.explanations(store, session)
+    index = session.row.current_index
+    last = len(session.deck.activities) - 1
+    blanked = session.row.blanked
+    revealable = activity is not None and activity.answerable and not blanked
+    with st.container(
+        key="tandem-controls", horizontal=True, gap="small", vertical_alignment="center"
+    ):
+        st.button(
+            PREVIOUS,
+            key="screen_previous",
+            icon=":material/arrow_back:",
+            shortcut="Left",
+            disabled=blanked or (index < 0 and not page),
+            on_click=control._act,
+            args=(back, store, session.id),
+        )
+        st.button(
+            NEXT,
+            key="screen_next",
+            icon=":material/arrow_forward:",
+            shortcut="Right",
+            disabled=blanked or (index >= last and page + 1 >= count),
+            on_click=control._act,
+            args=(forward, store, session.id),
+        )
+        revealed = activity is not None and session.state(activity.id).revealed
+        st.button(
+            HIDE if revealed else REVEAL,
+            key="screen_reveal",
+            icon=":material/visibility:",
+            disabled=not revealable,
+            help=REVEAL_HELP,
+            on_click=control._act,
+            args=(toggle_reveal, store, session.id),
+        )
+        st.button(
+            UNBLANK if blanked else BLANK,
+            key="screen_blank",
+            icon=":material/pause_presentation:",
+            shortcut="B",
+            help=BLANK_HELP,
+            on_click=control._act,
+            args=(toggle_blank, store, session.id),
+        )
+        st.html(f'<a class="tandem-back" href="/control?session={session.id}">{escape(BACK)}</a>')

@@ -1,8 +1,14 @@
-"""Plotly figures in the projector's style: large type, colour-blind-safe colours.
+"""Plotly figures in the projector's style: type read from the back of a room, calm colours.
 
 A kind says what to draw as data (`Bars`, `StackedRows`, `Cloud`, in activities/base.py);
 `draw` turns it into a figure with one of these builders, so that the whole deck looks like one
 piece on the wall.
+
+Every size here is for a 1920 x 1080 screen, the smallest text 32 pixels; the screen page
+multiplies them by its own scale (`scaled`). Colours: no answer ever looks like a bad one.
+Answers that are categories get Okabe & Ito's colour-blind-safe set, answers on an ordered scale
+(how often, how strongly) a ramp of one hue from light to dark, and every text meets WCAG AA
+contrast on whatever it is drawn on.
 """
 
 from __future__ import annotations
@@ -12,52 +18,174 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import plotly.graph_objects as go
 
 from workshop.activities.base import Bars, Chart, Cloud, StackedRows
 
-# Okabe & Ito's palette: distinguishable with every common colour-vision deficiency.
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-# Diverging scale for ordered answers (rarely ... almost always): blue to orange through grey.
-DIVERGING = ["#0072B2", "#56B4E9", "#C8C8C8", "#E69F00", "#D55E00"]
-# The part of a bar a private activity does not show (its small counts together): a pale grey
-# apart from every colour above, and said in the legend.
-WITHHELD_COLOUR = "#E4E4E4"
+# Colours -----------------------------------------------------------------------------------
+
+BACKGROUND = "#FFFFFF"
+INK = "#1A1A1A"  # text: 17:1 on white
+QUIET_INK = "#3D3D3D"  # secondary text (the tally): 11:1 on white, still far above AA
+# Categories (a knowledge check's True / False / Unsure, a sort's categories): Okabe & Ito's
+# set, which every common colour-vision deficiency tells apart. Blue and orange first, then a
+# neutral grey for the third (in every deck the "unsure" or "it depends" one); green and
+# vermilion, which could read as right and wrong, come last and never as the first pair.
+CATEGORICAL = [
+    "#0072B2",
+    "#E69F00",
+    "#999999",
+    "#56B4E9",
+    "#CC79A7",
+    "#F0E442",
+    "#009E73",
+    "#D55E00",
+]
+# One bar per option (single and multiple choice, ranking): one calm hue; the labels tell the
+# bars apart, and no option is singled out by its colour.
+BAR_COLOUR = "#0072B2"
+# Ordered answers (a scale's points, a battery's "rarely" to "almost always"): one hue from
+# light to dark. Lightness is what every colour vision keeps, and a ramp has no bad end.
+RAMP_LIGHT = "#C6DBEF"
+RAMP_DARK = "#08306B"
+# The part of a bar a private activity does not show (its small counts together): light grey,
+# hatched, apart from every colour above, and said in the legend.
+WITHHELD_COLOUR = "#D9D9D9"
 WITHHELD_LABEL = "Not shown (small counts)"
-FONT_SIZE = 26
-# A cloud shows at most this many words, the most frequent: more would not be read on a wall.
+# How much of a category's colour an answer that is not the right one keeps once a knowledge
+# check is revealed: the right answer stays in full colour and stands out.
+MUTED = 0.6
+CORRECT_MARK = "✓"
+
+# Type, in pixels on a 1920 x 1080 screen -----------------------------------------------------
+
+FONT_SIZE = 34  # labels, and (in bold) the numbers on and beside the bars
+LEGEND_SIZE = 32
+CAPTION_SIZE = 32  # the "answered · passed" line
+CAPTION_BAND = CAPTION_SIZE + 28  # the margin under a chart that holds it
+SMALLEST_TEXT = 32  # plotly hides a number inside a bar rather than shrink it below this
+# The dashboard's own typeface (Streamlit serves it), so that chart and page read as one.
+FONT_FAMILY = '"Source Sans", "Source Sans Pro", "Segoe UI", Helvetica, Arial, sans-serif'
+# A cloud's words run from the smallest text to at most this (a few words fill the space, many
+# share it); at most CLOUD_WORDS of them, the most frequent: more would not be read on a wall.
+CLOUD_LARGEST = 200
 CLOUD_WORDS = 40
+# A word cloud is drawn one pixel of its layout to one pixel of a 1080p screen (so that words
+# never overlap, whatever their size): a figure CLOUD_HEIGHT tall, whose plotting area is at
+# least CLOUD_PLOT_WIDTH wide (the screen's width less its margins), and the words laid out
+# within CLOUD_BOX, a little smaller than that area.
+CLOUD_HEIGHT = 700
+CLOUD_MARGIN = {"l": 16, "r": 40, "t": 16, "b": CAPTION_BAND}
+CLOUD_PLOT_WIDTH = 1920 - 2 * 48 - CLOUD_MARGIN["l"] - CLOUD_MARGIN["r"]
+CLOUD_BOX = (1700, CLOUD_HEIGHT - CLOUD_MARGIN["t"] - CLOUD_MARGIN["b"] - 24)
+# A cloud's colours: dark enough for AA contrast on white (every one at least 6:1), different
+# enough to tell neighbouring words apart.
+CLOUD_COLOURS = ["#0B4F8A", "#8A4500", "#0E6650", "#7A2E6E", "#333333", "#1F5F99"]
+# A figure's height where it is not stretched to fill the screen (previews, the review).
+NOMINAL_HEIGHT = 560
 
 
-def _layout(figure: go.Figure, height: int) -> go.Figure:
+def _channels(colour: str) -> tuple[int, int, int]:
+    colour = colour.lstrip("#")
+    return int(colour[0:2], 16), int(colour[2:4], 16), int(colour[4:6], 16)
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of a #RRGGBB colour."""
+
+    def linear(channel: int) -> float:
+        value = channel / 255
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (linear(channel) for channel in _channels(colour))
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast(first: str, second: str) -> float:
+    """The WCAG contrast ratio of two #RRGGBB colours (1 to 21)."""
+    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def ink_on(fill: str) -> str:
+    """The text colour that reads best on `fill`: near-black or white."""
+    return INK if contrast(INK, fill) >= contrast("#FFFFFF", fill) else "#FFFFFF"
+
+
+def mix(colour: str, other: str, share: float) -> str:
+    """`colour` with `share` of `other` mixed in (0: colour itself, 1: other)."""
+    mixed = [
+        round(one + (two - one) * share)
+        for one, two in zip(_channels(colour), _channels(other), strict=True)
+    ]
+    return "#" + "".join(f"{channel:02X}" for channel in mixed)
+
+
+def ramp(count: int) -> list[str]:
+    """`count` steps from RAMP_LIGHT to RAMP_DARK, evenly spaced."""
+    if count <= 1:
+        return [mix(RAMP_LIGHT, RAMP_DARK, 0.6)]
+    return [mix(RAMP_LIGHT, RAMP_DARK, step / (count - 1)) for step in range(count)]
+
+
+def categorical(count: int) -> list[str]:
+    return [CATEGORICAL[index % len(CATEGORICAL)] for index in range(count)]
+
+
+# Layout --------------------------------------------------------------------------------------
+
+
+def _layout(figure: go.Figure, height: int = NOMINAL_HEIGHT) -> go.Figure:
     figure.update_layout(
         height=height,
-        margin={"l": 20, "r": 40, "t": 20, "b": 20},
-        font={"size": FONT_SIZE, "family": "Inter, Segoe UI, Helvetica, Arial, sans-serif"},
-        paper_bgcolor="white",
-        plot_bgcolor="white",
+        margin={"l": 16, "r": 40, "t": 16, "b": 16},
+        font={"size": FONT_SIZE, "family": FONT_FAMILY, "color": INK},
+        paper_bgcolor=BACKGROUND,
+        plot_bgcolor=BACKGROUND,
         showlegend=False,
-        uniformtext={"minsize": 18, "mode": "hide"},
+        # A number that does not fit inside its bar at the smallest size is left out (the
+        # legend and the other numbers still say it), never drawn smaller.
+        uniformtext={"minsize": SMALLEST_TEXT, "mode": "hide"},
     )
     return figure
 
 
 def scaled(figure: go.Figure, factor: float) -> go.Figure:
-    """The figure with its height, margins and type multiplied by `factor` (for previews)."""
+    """The figure with its height, margins and every size of type multiplied by `factor`: the
+    screen page's scale (a projector smaller than 1080 lines), or a preview's."""
     if factor == 1:
         return figure
     layout = figure.layout
     figure.update_layout(
-        height=round((layout.height or 450) * factor),
+        height=round((layout.height or NOMINAL_HEIGHT) * factor),
         font_size=(layout.font.size or FONT_SIZE) * factor,
         margin={side: (getattr(layout.margin, side) or 0) * factor for side in "lrtb"},
     )
     if layout.uniformtext.minsize:
         figure.update_layout(uniformtext_minsize=layout.uniformtext.minsize * factor)
+    if layout.legend.font.size:
+        figure.update_layout(legend_font_size=layout.legend.font.size * factor)
+    for axis in (layout.xaxis, layout.yaxis):
+        if axis.tickfont.size:
+            axis.tickfont.size *= factor
+        if axis.ticklabelstandoff:
+            axis.ticklabelstandoff = round(axis.ticklabelstandoff * factor)
     for annotation in layout.annotations:
         if annotation.font.size:
             annotation.font.size *= factor
+        if annotation.xshift:
+            annotation.xshift *= factor
     for trace in figure.data:
+        marker = getattr(trace, "marker", None)
+        if trace.type == "bar" and marker is not None:
+            # A right answer's outline and the hatching of what is not shown, in proportion.
+            if isinstance(marker.line.width, int | float):
+                marker.line.width *= factor
+            elif marker.line.width is not None:
+                marker.line.width = [width * factor for width in marker.line.width]
+            if marker.pattern.size:
+                marker.pattern.size *= factor
         font = getattr(trace, "textfont", None)
         if font is None or font.size is None:
             continue
@@ -82,6 +210,11 @@ def wrap(text: str, width: int = 28) -> str:
     return "<br>".join(lines)
 
 
+def _text_width(text: str, size: float) -> float:
+    """About how wide `text` is in pixels at font size `size` (bold, a generous estimate)."""
+    return 0.62 * size * len(text)
+
+
 @functools.singledispatch
 def draw(chart: Chart) -> go.Figure:
     """The projector's figure for a kind's chart."""
@@ -90,9 +223,9 @@ def draw(chart: Chart) -> go.Figure:
 
 @draw.register
 def _(chart: Bars) -> go.Figure:
-    # A scale's points are one distribution: one colour for all of them.
-    colour = PALETTE[4] if chart.ordered else PALETTE[0]
-    return bars(chart.labels, chart.values, texts=chart.texts, colour=colour)
+    # A scale's points are one distribution, in order: a ramp, darker towards the last point.
+    colours = ramp(len(chart.labels)) if chart.ordered else None
+    return bars(chart.labels, chart.values, texts=chart.texts, colours=colours)
 
 
 @draw.register
@@ -101,7 +234,7 @@ def _(chart: StackedRows) -> go.Figure:
         chart.rows,
         chart.categories,
         chart.tallies,
-        diverging=chart.diverging,
+        ordered=chart.diverging,
         correct=chart.correct,
         withheld=chart.withheld,
     )
@@ -117,27 +250,41 @@ def bars(
     values: Sequence[float | None],
     *,
     texts: Sequence[str] | None = None,
-    colour: str = PALETTE[0],
+    colour: str = BAR_COLOUR,
+    colours: Sequence[str] | None = None,
 ) -> go.Figure:
-    """Horizontal bars, first label at the top; `texts` replace the numbers beside the bars.
+    """Horizontal bars, first label at the top, each number beside its bar; `texts` replace
+    the numbers. `colours` gives each bar its own (a scale's ramp), else all are `colour`.
 
     A value of None (withheld) has no bar; its text says why.
     """
     drawn = [0 if value is None else value for value in values]
+    shown = list(texts) if texts is not None else [f"{value:g}" for value in drawn]
     figure = go.Figure(
         go.Bar(
             x=drawn,
             y=[wrap(label) for label in labels],
             orientation="h",
-            marker_color=[colour] * len(labels),
-            text=list(texts) if texts is not None else [f"{value:g}" for value in drawn],
+            marker_color=list(colours) if colours is not None else [colour] * len(labels),
+            text=shown,
             textposition="outside",
+            textfont={"color": INK, "weight": "bold"},
             cliponaxis=False,
         )
     )
-    figure.update_yaxes(autorange="reversed", automargin=True)
-    figure.update_xaxes(visible=False, range=[0, max([*drawn, 1]) * 1.15])
-    return _layout(figure, height=max(320, 110 * len(labels)))
+    figure.update_yaxes(
+        autorange="reversed",
+        automargin=True,
+        tickfont={"color": INK},
+        ticklabelstandoff=12,
+    )
+    # Room beside the longest bar for its number (or words, for a withheld count).
+    widest = max([len(text) for text in shown] + [1])
+    figure.update_xaxes(visible=False, range=[0, max([*drawn, 1]) * (1.1 + 0.035 * widest)])
+    # Bars about as thick whatever their number: two options do not fill the screen with blue.
+    figure.update_layout(bargap=max(0.28, 1 - 0.18 * len(labels)))
+    # The height where the figure is not stretched over the screen (previews, the review).
+    return _layout(figure, height=max(360, 120 * len(labels) + 80))
 
 
 def shares_of_rows(
@@ -157,89 +304,127 @@ def shares_of_rows(
     return shares, withheld_shares
 
 
+def row_colours(categories: int, ordered: bool) -> list[str]:
+    """The colour of each category of a stacked row: a ramp if ordered, else categorical."""
+    return ramp(categories) if ordered else categorical(categories)
+
+
 def stacked_rows(
     rows: Sequence[str],
     categories: Sequence[str],
     tallies: Sequence[Sequence[int | None]],
     *,
-    diverging: bool = False,
+    ordered: bool = False,
     correct: Sequence[int | None] | None = None,
     withheld: Sequence[int] | None = None,
 ) -> go.Figure:
     """One bar per row (statement, vignette) split into its answer categories, as shares.
 
-    With `diverging`, the categories are ordered and the bars are centred on the middle of
-    the scale, so that leaning one way or the other reads at a glance. `withheld` (a private
-    activity's small counts, each row's together) is drawn last, in grey, and centring uses
-    only the parts shown, so the bar's position says nothing of what is withheld.
+    `ordered` categories (how often) run in a ramp of one hue, left to right. `correct` (a
+    revealed knowledge check) keeps each row's right answer in full colour, outlined and marked
+    with a check mark inside the bar and in bold beside it, and mutes the others. `withheld`
+    (a private activity's small counts, each row's together) is drawn last, hatched grey.
     """
-    palette = DIVERGING if diverging and len(categories) <= 5 else PALETTE
-    if diverging and len(categories) == 4:
-        palette = [DIVERGING[0], DIVERGING[1], DIVERGING[3], DIVERGING[4]]
+    colours = row_colours(len(categories), ordered)
     shares, withheld_shares = shares_of_rows(tallies, withheld)
-    labels = []
-    for number, row in enumerate(rows):
-        mark = ""
-        if correct is not None and correct[number] is not None:
-            mark = f"  ✓ {categories[correct[number]]}"
-        labels.append(wrap(row, 40) + mark)
+    # Six rows or more: longer lines, so that each statement takes one line where it can and
+    # the rows keep their height on a wall.
+    labels = [wrap(row, 60 if len(rows) > 5 else 48) for row in rows]
     figure = go.Figure()
-    offsets = [0.0] * len(rows)
-    if diverging:
-        # Start each bar left of zero by the share below the middle of the scale.
-        half = len(categories) / 2
-        for number, row_shares in enumerate(shares):
-            below = sum(row_shares[: int(half)])
-            if len(categories) % 2:
-                below += row_shares[int(half)] / 2
-            offsets[number] = -below
     for index, category in enumerate(categories):
+        fills, outlines, texts = [], [], []
+        for number, (row_shares, tally) in enumerate(zip(shares, tallies, strict=True)):
+            right = correct is not None and correct[number] == index
+            muted = correct is not None and correct[number] is not None and not right
+            fills.append(mix(colours[index], BACKGROUND, MUTED) if muted else colours[index])
+            outlines.append(4 if right else 0)
+            share = row_shares[index]
+            text = f"{share:.0f}%" if share >= 6 and tally[index] is not None else ""
+            texts.append(f"{CORRECT_MARK} {text}".strip() if right and text else text)
         figure.add_trace(
             go.Bar(
                 name=category,
                 y=labels,
                 x=[row[index] for row in shares],
-                base=offsets[:] if diverging else None,
                 orientation="h",
-                marker_color=palette[index % len(palette)],
-                text=[
-                    f"{row[index]:.0f}%" if row[index] >= 8 and tally[index] is not None else ""
-                    for row, tally in zip(shares, tallies, strict=True)
-                ],
+                marker={"color": fills, "line": {"color": INK, "width": outlines}},
+                text=texts,
                 textposition="inside",
                 insidetextanchor="middle",
+                textangle=0,  # a number that does not fit is left out, never turned on its side
+                textfont={"color": [ink_on(fill) for fill in fills], "weight": "bold"},
+                hoverinfo="skip",
             )
         )
-        if diverging:
-            offsets = [offset + row[index] for offset, row in zip(offsets, shares, strict=True)]
+    if correct is not None:
+        # A revealed row mutes the parts that are not its answer, and a legend shows a trace's
+        # first part: each category's full colour goes in the legend on its own, with no bar.
+        figure.update_traces(showlegend=False)
+        for index, category in enumerate(categories):
+            figure.add_trace(
+                go.Bar(
+                    name=category,
+                    y=[labels[0]],
+                    x=[None],
+                    orientation="h",
+                    marker={"color": colours[index]},
+                    hoverinfo="skip",
+                )
+            )
     if withheld is not None:
         figure.add_trace(
             go.Bar(
                 name=WITHHELD_LABEL,
                 y=labels,
                 x=withheld_shares,
-                base=offsets[:] if diverging else None,
                 orientation="h",
-                marker_color=WITHHELD_COLOUR,
+                marker={
+                    "color": WITHHELD_COLOUR,
+                    "pattern": {"shape": "/", "fgcolor": "#8C8C8C", "size": 14},
+                },
                 hoverinfo="skip",
             )
         )
-    figure.update_layout(barmode="stack" if not diverging else "overlay", bargap=0.35)
-    figure.update_yaxes(autorange="reversed", automargin=True)
-    figure.update_xaxes(visible=False)
-    # Six statements must still fit under the title on a 1080-pixel projector.
-    _layout(figure, height=min(720, max(360, 95 * len(rows) + 110)))
+    figure.update_layout(barmode="stack", bargap=0.3)
+    figure.update_yaxes(
+        autorange="reversed",
+        automargin=True,
+        tickfont={"color": INK},
+        ticklabelstandoff=12,
+    )
+    figure.update_xaxes(visible=False, range=[0, 100])
+    _layout(figure, height=min(900, max(400, 110 * len(rows) + 120)))
+    right_margin = 40
+    if correct is not None:
+        # The right answer in words at the end of each bar, in bold: read from the back.
+        marks = [
+            f"{CORRECT_MARK} {categories[index]}" if index is not None else "" for index in correct
+        ]
+        for label, mark in zip(labels, marks, strict=True):
+            figure.add_annotation(
+                text=f"<b>{mark}</b>",
+                x=1,
+                xref="x domain",
+                xanchor="left",
+                xshift=16,
+                y=label,
+                yref="y",
+                showarrow=False,
+                font={"color": INK},
+            )
+        right_margin = round(_text_width(max(marks, key=len), FONT_SIZE)) + 40
     figure.update_layout(
         showlegend=True,
         legend={
             "orientation": "h",
             "yanchor": "bottom",
-            "y": 1.02,
+            "y": 1.0,
             "x": 0,
-            "font": {"size": 22},
+            "font": {"size": LEGEND_SIZE, "color": INK},
             "traceorder": "normal",
+            "itemsizing": "constant",
         },
-        margin={"t": 80},
+        margin={"t": 64, "r": right_margin},
     )
     return figure
 
@@ -249,7 +434,7 @@ class PlacedWord:
     text: str
     x: float
     y: float
-    size: float  # font size in points, on the projector's scale
+    size: float  # font size in pixels, on a 1080p projector
     colour: str
 
 
@@ -260,47 +445,101 @@ class CloudLayout:
     span_y: float
 
 
-def cloud_layout(words: Sequence[tuple[str, int]]) -> CloudLayout:
-    """Words sized by how often they were given, laid out on a spiral from the centre.
+# The places a word may take, in order: an Archimedean spiral out from the centre, in steps
+# of 0.15 radians, far enough to leave any box a screen has.
+_SPIRAL_ANGLES = np.arange(0, 600, 0.15)
+_SPIRAL_RADII = 4 * _SPIRAL_ANGLES
 
-    A real word cloud without an extra dependency: each word placed on an Archimedean spiral,
-    moved outwards until its box no longer overlaps the ones before. The projector (plotly) and
-    the report (SVG) draw the same layout.
+
+def _spiral(chosen: Sequence[tuple[str, int]], largest: float, flatness: float) -> list[PlacedWord]:
+    """Each word at the first place along a spiral from the centre (`flatness`: its height to
+    its width, the box's) where its box overlaps none placed before; sizes from SMALLEST_TEXT to
+    `largest` by frequency. Every place is tried at once (numpy), not one by one."""
+    top = max(count for _, count in chosen)
+    xs = _SPIRAL_RADII * np.cos(_SPIRAL_ANGLES)
+    ys = flatness * _SPIRAL_RADII * np.sin(_SPIRAL_ANGLES)
+    placed = np.empty((0, 4))
+    laid_out = []
+    for number, (word, count) in enumerate(chosen):
+        size = SMALLEST_TEXT + (largest - SMALLEST_TEXT) * math.sqrt(count / top)
+        # A word's box in pixels: about 0.6 of the font size per character, plus a gap.
+        half_width, half_height = (0.6 * size * len(word) + 16) / 2, size * 1.15 / 2
+        overlaps = (
+            (xs[:, None] + half_width >= placed[None, :, 0])
+            & (xs[:, None] - half_width <= placed[None, :, 2])
+            & (ys[:, None] + half_height >= placed[None, :, 1])
+            & (ys[:, None] - half_height <= placed[None, :, 3])
+        ).any(axis=1)
+        free = np.flatnonzero(~overlaps)
+        step = int(free[0]) if free.size else len(xs) - 1
+        x, y = float(xs[step]), float(ys[step])
+        box = [x - half_width, y - half_height, x + half_width, y + half_height]
+        placed = np.vstack([placed, box])
+        laid_out.append(PlacedWord(word, x, y, size, CLOUD_COLOURS[number % len(CLOUD_COLOURS)]))
+    return laid_out
+
+
+def _spans(words: Sequence[PlacedWord]) -> tuple[float, float]:
+    span_x = max(abs(word.x) + (0.6 * word.size * len(word.text) + 16) / 2 for word in words)
+    span_y = max(abs(word.y) + word.size * 1.15 / 2 for word in words)
+    return span_x + 8, span_y + 8
+
+
+def cloud_layout(
+    words: Sequence[tuple[str, int]], box: tuple[float, float] = CLOUD_BOX
+) -> CloudLayout:
+    """Words sized by how often they were given, laid out on a spiral from the centre, within
+    `box` (pixels on a 1080p screen).
+
+    A real word cloud without an extra dependency. When the words do not fit the box, the
+    largest size comes down (never the smallest, the wall's minimum), then the least frequent
+    words are left out. The projector (plotly) and the report (SVG) draw the same layout.
     """
+    # The screen redraws every second: the same words are laid out once.
+    return _cloud_layout(tuple(words), box)
+
+
+@functools.lru_cache(maxsize=32)
+def _cloud_layout(words: tuple[tuple[str, int], ...], box: tuple[float, float]) -> CloudLayout:
     chosen = list(words)[:CLOUD_WORDS]
     if not chosen:
         return CloudLayout((), 1.0, 1.0)
-    top = max(count for _, count in chosen)
-    placed: list[tuple[float, float, float, float]] = []
-    laid_out = []
-    for number, (word, count) in enumerate(chosen):
-        size = 24 + 64 * math.sqrt(count / top)
-        # Box in plot units: about 0.6 of the font size per character, on a 1000 x 600 canvas.
-        width, height = 0.6 * size * len(word) + 12, size * 1.1
-        angle = 0.0
-        while True:
-            radius = 4 * angle
-            x, y = radius * math.cos(angle), 0.6 * radius * math.sin(angle)
-            box = (x - width / 2, y - height / 2, x + width / 2, y + height / 2)
-            if all(
-                box[2] < other[0] or box[0] > other[2] or box[3] < other[1] or box[1] > other[3]
-                for other in placed
-            ):
-                break
-            angle += 0.15
-        placed.append(box)
-        laid_out.append(PlacedWord(word, x, y, size, PALETTE[number % 6]))
-    span_x = max(max(abs(box[0]), abs(box[2])) for box in placed) + 20
-    span_y = max(max(abs(box[1]), abs(box[3])) for box in placed) + 20
-    return CloudLayout(tuple(laid_out), span_x, span_y)
+    flatness = box[1] / box[0]
+
+    def fitted(largest: float) -> CloudLayout | None:
+        laid_out = _spiral(chosen, largest, flatness)
+        span_x, span_y = _spans(laid_out)
+        if span_x <= box[0] / 2 and span_y <= box[1] / 2:
+            return CloudLayout(tuple(laid_out), span_x, span_y)
+        return None
+
+    while True:
+        if found := fitted(CLOUD_LARGEST):
+            return found
+        # The largest size that fits, to within a few pixels (never below 1.5 times the
+        # smallest: then words are left out instead, the least frequent first).
+        low, high, best = SMALLEST_TEXT * 1.5, CLOUD_LARGEST, fitted(SMALLEST_TEXT * 1.5)
+        if best is not None:
+            while high - low > 4:
+                middle = (low + high) / 2
+                if found := fitted(middle):
+                    low, best = middle, found
+                else:
+                    high = middle
+            return best
+        if len(chosen) == 1:  # one word too long for the box even at the smallest size
+            laid_out = _spiral(chosen, SMALLEST_TEXT, flatness)
+            return CloudLayout(tuple(laid_out), *_spans(laid_out))
+        chosen = chosen[: max(1, len(chosen) * 9 // 10)]
 
 
 def word_cloud(words: Sequence[tuple[str, int]]) -> go.Figure:
-    """The projector's word cloud: the spiral layout drawn as plotly text."""
+    """The projector's word cloud: the spiral layout drawn as plotly text, one pixel of the
+    layout to (at least) one pixel of the screen, so that no two words ever overlap."""
     layout = cloud_layout(words)
     figure = go.Figure()
     if not layout.words:
-        return _layout(figure, height=500)
+        return _layout(figure)
     figure.add_trace(
         go.Scatter(
             x=[word.x for word in layout.words],
@@ -310,10 +549,14 @@ def word_cloud(words: Sequence[tuple[str, int]]) -> go.Figure:
             textfont={
                 "size": [word.size for word in layout.words],
                 "color": [word.colour for word in layout.words],
+                "weight": "bold",
             },
             hoverinfo="skip",
         )
     )
-    figure.update_xaxes(visible=False, range=[-layout.span_x, layout.span_x])
-    figure.update_yaxes(visible=False, range=[-layout.span_y, layout.span_y])
-    return _layout(figure, height=560)
+    plot_height = CLOUD_HEIGHT - CLOUD_MARGIN["t"] - CLOUD_MARGIN["b"]
+    figure.update_xaxes(visible=False, range=[-CLOUD_PLOT_WIDTH / 2, CLOUD_PLOT_WIDTH / 2])
+    figure.update_yaxes(visible=False, range=[-plot_height / 2, plot_height / 2])
+    _layout(figure, height=CLOUD_HEIGHT)
+    figure.update_layout(margin=CLOUD_MARGIN)
+    return figure

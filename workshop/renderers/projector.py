@@ -6,6 +6,8 @@ private activity withholds is said in words ("fewer than 3"), and so are its pas
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import plotly.graph_objects as go
 
 from workshop.activities.base import Count, Place, Text, Withheld
@@ -29,10 +31,37 @@ def figure(result: Result) -> go.Figure | None:
         yanchor="top",
         xanchor="right",
         showarrow=False,
-        font={"size": 20, "color": "#555"},
+        font={"size": charts.CAPTION_SIZE, "color": charts.QUIET_INK},
     )
-    drawn.update_layout(margin={"b": 60})
+    # Room under the chart for the line, at the wall's smallest type.
+    drawn.update_layout(margin={"b": charts.CAPTION_BAND})
     return drawn
+
+
+@dataclass(frozen=True)
+class Key:
+    """One entry of a figure's legend: a category and its colour (hatched: the part a private
+    activity does not show)."""
+
+    name: str
+    colour: str
+    hatched: bool = False
+
+
+def legend(figure: go.Figure) -> list[Key]:
+    """The entries of the figure's legend, in order: for a page that draws the legend itself
+    (the screen, whose legend must keep one line at any size) and hides plotly's."""
+    if not figure.layout.showlegend:
+        return []
+    keys = []
+    for trace in figure.data:
+        if trace.showlegend is False or not trace.name:
+            continue
+        colour = trace.marker.color
+        if not isinstance(colour, str):
+            colour = colour[0]
+        keys.append(Key(trace.name, colour, bool(trace.marker.pattern.shape)))
+    return keys
 
 
 def counted(result: Result) -> str:

@@ -15,14 +15,21 @@ import textwrap
 import matplotlib
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from workshop.activities.base import Bars, Chart, Cloud, StackedRows
 from workshop.renderers.charts import (
-    DIVERGING,
-    PALETTE,
+    BACKGROUND,
+    BAR_COLOUR,
+    CORRECT_MARK,
+    MUTED,
     WITHHELD_COLOUR,
     WITHHELD_LABEL,
     cloud_layout,
+    ink_on,
+    mix,
+    ramp,
+    row_colours,
     shares_of_rows,
 )
 
@@ -72,10 +79,10 @@ def _(chart: Bars) -> str:
     figure = Figure(figsize=(WIDTH_INCHES, height))
     axes = _axes_without_frame(figure)
     positions = list(range(len(chart.labels)))
-    colour = PALETTE[4] if chart.ordered else PALETTE[0]
+    colours = ramp(len(chart.labels)) if chart.ordered else [BAR_COLOUR] * len(chart.labels)
     # A withheld value (None) has no bar; its text says why.
     values = [0 if value is None else value for value in chart.values]
-    axes.barh(positions, values, color=colour, height=0.6)
+    axes.barh(positions, values, color=colours, height=0.6)
     axes.set_yticks(positions, [_wrapped(label) for label in chart.labels])
     axes.invert_yaxis()
     axes.set_xticks([])
@@ -91,14 +98,13 @@ def _(chart: Bars) -> str:
 @svg.register
 def _(chart: StackedRows) -> str:
     categories = len(chart.categories)
-    palette = PALETTE
-    if chart.diverging and categories <= 5:
-        palette = DIVERGING if categories != 4 else [DIVERGING[i] for i in (0, 1, 3, 4)]
+    palette = row_colours(categories, chart.diverging)
+    correct = chart.correct or (None,) * len(chart.rows)
     labels = []
     for number, row in enumerate(chart.rows):
         mark = ""
-        if chart.correct is not None and chart.correct[number] is not None:
-            mark = f"  ✓ {chart.categories[chart.correct[number]]}"
+        if correct[number] is not None:
+            mark = f"  {CORRECT_MARK} {chart.categories[correct[number]]}"
         labels.append(_wrapped(row) + mark)
     height = 0.55 * len(chart.rows) + 0.9
     figure = Figure(figsize=(WIDTH_INCHES, height))
@@ -108,18 +114,34 @@ def _(chart: StackedRows) -> str:
     row_shares, withheld_shares = shares_of_rows(chart.tallies, chart.withheld)
     for index, category in enumerate(chart.categories):
         shares = [row[index] for row in row_shares]
-        colour = palette[index % len(palette)]
-        axes.barh(positions, shares, left=left, color=colour, height=0.6, label=category)
+        colour = palette[index]
+        # Once a knowledge check is revealed, each row's right answer keeps its full colour,
+        # outlined and marked; the others are muted, as on the projector.
+        right = [correct[number] == index for number in range(len(chart.rows))]
+        fills = [
+            colour if is_right or correct[number] is None else mix(colour, BACKGROUND, MUTED)
+            for number, is_right in enumerate(right)
+        ]
+        axes.barh(
+            positions,
+            shares,
+            left=left,
+            color=fills,
+            height=0.6,
+            label=category,
+            edgecolor="#1A1A1A",
+            linewidth=[1.5 if is_right else 0 for is_right in right],
+        )
         for position, (start, share) in enumerate(zip(left, shares, strict=True)):
             if share >= 8 and chart.tallies[position][index] is not None:
-                dark = colour in ("#0072B2", "#D55E00", "#000000", "#009E73")
+                mark = f"{CORRECT_MARK} " if right[position] else ""
                 axes.text(
                     start + share / 2,
                     position,
-                    f"{share:.0f}%",
+                    f"{mark}{share:.0f}%",
                     ha="center",
                     va="center",
-                    color="white" if dark else "black",
+                    color=ink_on(fills[position]),
                 )
         left = [start + share for start, share in zip(left, shares, strict=True)]
     if chart.withheld is not None:
@@ -129,6 +151,9 @@ def _(chart: StackedRows) -> str:
             withheld_shares,
             left=left,
             color=WITHHELD_COLOUR,
+            hatch="//",
+            edgecolor="#8C8C8C",
+            linewidth=0,
             height=0.6,
             label=WITHHELD_LABEL,
         )
@@ -137,8 +162,17 @@ def _(chart: StackedRows) -> str:
     axes.invert_yaxis()
     axes.set_xticks([])
     axes.set_xlim(0, 100)
-    # The legend across the top of the whole figure, so a long one is never cut at the side.
-    figure.legend(loc="upper left", ncols=min(categories, 4), frameon=False)
+    # The legend across the top of the whole figure, so a long one is never cut at the side;
+    # each category in its own full colour (a revealed row's muted parts are not its colour).
+    handles = [
+        Patch(facecolor=palette[index], label=category)
+        for index, category in enumerate(chart.categories)
+    ]
+    if chart.withheld is not None:
+        handles.append(
+            Patch(facecolor=WITHHELD_COLOUR, hatch="//", edgecolor="#8C8C8C", label=WITHHELD_LABEL)
+        )
+    figure.legend(handles=handles, loc="upper left", ncols=min(categories, 4), frameon=False)
     legend_rows = -(-categories // 4)
     figure.tight_layout(rect=(0, 0, 1, 1 - 0.3 * legend_rows / height))
     return _svg(figure)
@@ -147,20 +181,27 @@ def _(chart: StackedRows) -> str:
 @svg.register
 def _(chart: Cloud) -> str:
     layout = cloud_layout(chart.words)
-    figure = Figure(figsize=(WIDTH_INCHES, 3.2))
+    height_inches = 3.2
+    figure = Figure(figsize=(WIDTH_INCHES, height_inches))
     axes = figure.add_axes((0, 0, 1, 1))
     axes.set_axis_off()
+    # The layout is in pixels of a wall; on paper every word keeps its place and its size in
+    # proportion: the same scale on both axes, the words' box fitted to the figure's.
+    half_x = max(layout.span_x, layout.span_y * WIDTH_INCHES / height_inches)
+    half_y = half_x * height_inches / WIDTH_INCHES
+    points = WIDTH_INCHES * 72 / (2 * half_x)  # points of type per pixel of the layout
     for word in layout.words:
-        # The projector's sizes are for a wall; a third of them reads well on paper.
         axes.text(
             word.x,
             word.y,
             word.text,
-            fontsize=word.size / 3,
+            # A little smaller than the layout's: paper's bold type runs wider than a wall's.
+            fontsize=word.size * points * 0.8,
+            fontweight="bold",
             color=word.colour,
             ha="center",
             va="center",
         )
-    axes.set_xlim(-layout.span_x, layout.span_x)
-    axes.set_ylim(-layout.span_y, layout.span_y)
+    axes.set_xlim(-half_x, half_x)
+    axes.set_ylim(-half_y, half_y)
     return _svg(figure)

@@ -367,6 +367,46 @@ def blank_screen(store: Store, session_id: int, blanked: bool) -> None:
     store.set_blanked(session_id, blanked)
 
 
+# Explanations, one at a time --------------------------------------------------------------------
+
+
+def explanations(store: Store, session: Live) -> tuple[int, int]:
+    """The explanation the projector shows (0: the first) and how many the activity on screen
+    has to page through (0 when it has fewer than two: nothing to page)."""
+    activity = session.current
+    if activity is None or not activity.answerable:
+        return 0, 0
+    count = len(result_of(store, session, activity).notes)
+    if count < 2:
+        return 0, 0
+    return min(session.row.note_shown, count - 1), count
+
+
+def forward(store: Store, session_id: int, *, keep_open: bool = False) -> None:
+    """What → does, on the projector as in presentation software: the next explanation of a
+    revealed answer key, else the next activity. Nothing while the screen is blank."""
+    session = _require_live(store, session_id)
+    if session.row.blanked:
+        return
+    shown, count = explanations(store, session)
+    if shown + 1 < count:
+        store.show_note(session_id, shown + 1)
+    else:
+        next_activity(store, session_id, keep_open=keep_open)
+
+
+def back(store: Store, session_id: int, *, keep_open: bool = False) -> None:
+    """What ← does: the explanation before, else the activity before."""
+    session = _require_live(store, session_id)
+    if session.row.blanked:
+        return
+    shown, count = explanations(store, session)
+    if count and shown > 0:
+        store.show_note(session_id, shown - 1)
+    else:
+        previous_activity(store, session_id, keep_open=keep_open)
+
+
 # Every facilitator action: each is one store transaction that logs it, moves the session to a
 # new version once and wakes the phones (tests hold every one of them to that).
 ACTIONS = (

@@ -97,6 +97,7 @@ class SessionRow:
     turned_away: int = 0
     lock_when_begun: bool = False
     blanked: bool = False
+    note_shown: int = 0
 
 
 @dataclass(frozen=True)
@@ -531,6 +532,13 @@ class Store:
                 update(sessions).where(sessions.c.id == session_id).values(joins_locked=locked)
             )
 
+    def show_note(self, session_id: int, note: int) -> None:
+        """Show explanation number `note` (0: the first) of the answer key on screen."""
+        with self.writing() as connection:
+            connection.execute(
+                update(sessions).where(sessions.c.id == session_id).values(note_shown=note)
+            )
+
     def set_blanked(self, session_id: int, blanked: bool) -> None:
         """Blank the projector (or show the room again)."""
         with self.writing() as connection:
@@ -746,6 +754,7 @@ class Store:
                 current_index=index,
                 timer_started_at=None,
                 timer_seconds=None,
+                note_shown=0,
                 **({"joins_locked": True} if lock_joins else {}),
             )
 
@@ -764,7 +773,7 @@ class Store:
         with self.writing() as connection:
             self._set_activity(connection, session_id, activity_id, revealed=revealed)
             action = "reveal" if revealed else "hide"
-            return self._acted(connection, session_id, [(action, activity_id)])
+            return self._acted(connection, session_id, [(action, activity_id)], note_shown=0)
 
     def start_timer(self, session_id: int, seconds: int) -> int:
         with self.writing() as connection:

@@ -55,8 +55,8 @@ MIGRATIONS: dict[int, list[Callable[[str], str]]] = {
             f"DEFAULT {_false(dialect)}"
         ),
     ],
-    # The projector's blank screen; how many answers each activity has taken (phones showing a
-    # result follow it).
+    # The projector's blank screen and which explanation it shows; how many answers each
+    # activity has taken (phones showing a result follow it).
     7: [
         lambda dialect: (
             f"ALTER TABLE sessions ADD COLUMN blanked BOOLEAN NOT NULL DEFAULT {_false(dialect)}"
@@ -64,6 +64,7 @@ MIGRATIONS: dict[int, list[Callable[[str], str]]] = {
         lambda dialect: (
             "ALTER TABLE activity_states ADD COLUMN answers_taken INTEGER NOT NULL DEFAULT 0"
         ),
+        lambda dialect: "ALTER TABLE sessions ADD COLUMN note_shown INTEGER NOT NULL DEFAULT 0",
     ],
 }
 
@@ -108,6 +109,9 @@ sessions = Table(
     Column("lock_when_begun", Boolean, nullable=False, default=False),
     # The projector shows a blank pause screen (presentation software's B key), whatever is on.
     Column("blanked", Boolean, nullable=False, default=False),
+    # Which of a revealed answer key's explanations the projector shows (0: the first), one at
+    # a time so none falls below the screen's edge; back to the first on every move and reveal.
+    Column("note_shown", Integer, nullable=False, default=0),
 )
 
 activity_states = Table(

@@ -1,0 +1,266 @@
+"""The projector in Chromium, measured: at 1920 x 1080 and at 1280 x 720 nothing is below the
+edge for any kind of slide (a revealed answer key included), no text is under 32 pixels on the
+1080-line screen, and the join slide's QR code takes at least 40% of the height. Then the
+facilitator's keys move the room (the store says so), and a screen link's holder moves nothing.
+
+One server and one rehearsed room (the 90-minute deck, nine simulated people) for the module;
+the room is moved from here, through the store, as the control view would.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from workshop.curriculum.deck_files import DECK_FOLDER, load_deck
+from workshop.room import live
+from workshop.room.rehearsal import start_rehearsal
+from workshop.store import Store
+from workshop.testing.browser import PROJECTOR, facilitator_logs_in, open_screen
+from workshop.testing.server import PASSCODE, Server
+from workshop.web import links
+
+pytestmark = pytest.mark.browser
+
+DECK = load_deck(DECK_FOLDER / "codependency-to-interdependency-90.toml")
+SMALLER = {"width": 1280, "height": 720}
+SMALLEST_TEXT = 32  # pixels, at 1080 lines
+
+# What the page shows, measured in the page: whatever is drawn (not hidden, not transparent)
+# must end above the window's bottom edge, nothing may scroll, and the smallest text the room
+# reads is found from computed styles (plotly's SVG text from its own font-size style). The
+# facilitator's small controls (invisible in their corner until the mouse moves) are for the
+# facilitator, not the room: below the edge they would count, for the type they do not.
+MEASURE = """
+() => {
+  const shown = (element) => {
+    for (let node = element; node; node = node.parentElement) {
+      const style = getComputedStyle(node);
+      if (style.display === "none" || style.visibility === "hidden" || Number(style.opacity) === 0)
+        return false;
+    }
+    return true;
+  };
+  const height = window.innerHeight;
+  const below = [];
+  for (const element of document.querySelectorAll("body *")) {
+    const box = element.getBoundingClientRect();
+    if (box.width < 1 || box.height < 1 || box.bottom <= height + 0.5 || !shown(element)) continue;
+    below.push(`${element.tagName} ${String(element.className).slice(0, 60)} ${box.bottom}`);
+  }
+  const texts = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const element = walker.currentNode.parentElement;
+    const text = walker.currentNode.textContent.trim();
+    if (!text || !element || !shown(element) || element.closest(".st-key-tandem-controls"))
+      continue;
+    const box = element.getBoundingClientRect();
+    // A 1-pixel box is for screen readers only (Streamlit's "skip to main content").
+    if (box.width <= 1 || box.height <= 1 || box.bottom < 0 || box.top > height) continue;
+    const size = parseFloat(element.style.fontSize || getComputedStyle(element).fontSize);
+    texts.push([size, text.slice(0, 60)]);
+  }
+  texts.sort((one, other) => one[0] - other[0]);
+  const main = document.querySelector('[data-testid="stMain"]');
+  const slide = document.querySelector(".st-key-tandem-slide");
+  const plot = slide.querySelector(".js-plotly-plot");
+  const drawn = [...slide.querySelectorAll(".js-plotly-plot, .stHtml, [data-testid=stImage]")];
+  return {
+    plot: plot ? plot.getBoundingClientRect().height / height : null,
+    lowest: Math.max(...drawn.map((element) => element.getBoundingClientRect().bottom)) / height,
+    scrolls: [
+      [document.documentElement.scrollHeight, height],
+      [main.scrollHeight, main.clientHeight],
+      [slide.scrollHeight, slide.clientHeight],
+    ],
+    below,
+    smallest: texts.slice(0, 3),
+  };
+}
+"""
+
+# The page has redrawn for the window it is in: the run is over (Streamlit marks the elements
+# of a run in progress "stale"), the title is the new one at its scaled size, and a chart (if
+# any) is laid out again with its caption at the scaled size.
+READY = """
+([title, scale]) => {
+  if (document.querySelector('[data-stale="true"]')) return false;
+  const heading = [...document.querySelectorAll(".tandem-title")].find(
+    (element) => element.textContent === title);
+  if (!heading || Math.abs(parseFloat(getComputedStyle(heading).fontSize) - 64 * scale) > 1)
+    return false;
+  const plot = document.querySelector(".js-plotly-plot");
+  if (!plot) return true;
+  const caption = [...plot.querySelectorAll(".annotation-text")].find(
+    (element) => element.textContent.includes("answered"));
+  return !!caption && Math.abs(parseFloat(caption.style.fontSize) - 32 * scale) < 0.5;
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    running = Server(tmp_path_factory.mktemp("projector"), passcode=PASSCODE)
+    running.start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def room(server):
+    """A rehearsal of the 90-minute deck: nine people have answered everything; three of the
+    written answers are approved for the screen."""
+    store = Store(server.database_url)
+    session = start_rehearsal(store, DECK, people=9, threshold=5)
+    for item in live.moderation_queue(store, session.id, "practice-insight")[1:4]:
+        live.moderate(store, session.id, item.answer_id, "approved")
+    yield store, session.id
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def screen(browser, server, room):
+    control = facilitator_logs_in(browser, server.url)
+    page = open_screen(control, server.url, room[1])
+    yield page
+    control.context.close()
+
+
+def _settled(page: Page) -> dict:
+    """The page measured once it holds still: a stretched chart is drawn, measured by
+    Streamlit and drawn again at its height."""
+    measured = page.evaluate(MEASURE)
+    for _ in range(10):
+        page.wait_for_timeout(400)
+        again = page.evaluate(MEASURE)
+        if again == measured:
+            return measured
+        measured = again
+    raise AssertionError(f"the page never held still: {measured}")
+
+
+def _index(activity_id: str) -> int:
+    return next(n for n, activity in enumerate(DECK.activities) if activity.id == activity_id)
+
+
+def _show(store: Store, session_id: int, activity_id: str | None, *, reveal=False) -> str:
+    """Put an activity on screen (closed and revealed if asked); the title the screen shows."""
+    index = -1 if activity_id is None else _index(activity_id)
+    live.go_to(store, session_id, index)
+    if reveal:
+        if live.load(store, session_id).state(activity_id).status == "open":
+            live.close_activity(store, session_id, activity_id)
+        live.reveal(store, session_id, activity_id)
+    return DECK.title if activity_id is None else DECK.activities[index].title
+
+
+# One of each kind of slide, the long ones included: an information slide of five paragraphs,
+# a revealed knowledge check (five explanations), a revealed private battery.
+SLIDES = [
+    (None, False),  # the join slide
+    ("welcome", False),
+    ("agreements-ready", False),
+    ("check-in", False),
+    ("knowledge-before", True),
+    ("support-words", False),
+    ("private-reflection", True),
+    ("curiosity", False),
+    ("practice-insight", False),
+    ("check-out", False),
+]
+
+
+@pytest.mark.parametrize("viewport", [PROJECTOR["viewport"], SMALLER], ids=["1080p", "720p"])
+def test_nothing_is_below_the_edge_and_type_reads_from_the_back(screen: Page, room, viewport):
+    store, session_id = room
+    screen.set_viewport_size(viewport)
+    scale = viewport["height"] / 1080
+    for activity_id, reveal in SLIDES:
+        title = _show(store, session_id, activity_id, reveal=reveal)
+        screen.wait_for_function(READY, arg=[title, scale])
+        measured = _settled(screen)
+        where = f"{activity_id or 'join slide'} at {viewport['height']} lines"
+        for scrolled, shown in measured["scrolls"]:
+            assert scrolled <= shown, (where, measured["scrolls"])
+        assert measured["below"] == [], where
+        if measured["plot"] is not None:
+            # A chart fills the screen: no half-empty wall, no chart squeezed to fit.
+            assert measured["plot"] >= 0.45 and measured["lowest"] >= 0.8, (where, measured)
+        if scale == 1:
+            assert measured["smallest"][0][0] >= SMALLEST_TEXT, (where, measured["smallest"])
+        if activity_id is None:
+            qr_code = screen.locator("[data-testid=stImage] img").bounding_box()
+            assert qr_code["height"] >= 0.4 * viewport["height"]
+        if activity_id == "knowledge-before":
+            expect(screen.get_by_text("1 of 5")).to_be_visible()  # explanations one at a time
+    live.blank_screen(store, session_id, True)
+    expect(screen.get_by_text("Paused")).to_be_visible()
+    assert screen.evaluate(MEASURE)["below"] == []
+    live.blank_screen(store, session_id, False)
+
+
+def _eventually(check: Callable[[], bool], what: str) -> None:
+    """Wait for the server to have acted on a key (it writes to the store), up to 15 s."""
+    deadline = time.monotonic() + 15
+    while not check():
+        assert time.monotonic() < deadline, f"never happened: {what}"
+        time.sleep(0.2)
+
+
+def test_the_facilitators_keys_move_the_room(screen: Page, room):
+    store, session_id = room
+    screen.set_viewport_size(PROJECTOR["viewport"])
+    title = _show(store, session_id, "check-in")
+    expect(screen.locator(".tandem-title", has_text=title)).to_be_visible()
+    # The controls are there for the keys, and wait invisible in their corner.
+    controls = screen.locator(".st-key-tandem-controls")
+    expect(controls).to_have_css("opacity", "0")
+
+    def now():
+        return live.load(store, session_id)
+
+    screen.keyboard.press("ArrowRight")
+    _eventually(lambda: now().row.current_index == _index("check-in") + 1, "→ moved on")
+    expect(screen.locator(".tandem-title", has_text="What do we already know?")).to_be_visible()
+    screen.keyboard.press("ArrowLeft")
+    _eventually(lambda: now().row.current_index == _index("check-in"), "← moved back")
+    expect(screen.locator(".tandem-title", has_text=title)).to_be_visible()
+    screen.keyboard.press("r")
+    _eventually(lambda: now().state("check-in").revealed, "R revealed")
+    screen.keyboard.press("b")
+    _eventually(lambda: now().row.blanked, "B blanked the screen")
+    expect(screen.get_by_text("Paused")).to_be_visible()
+    expect(screen.locator(".tandem-title", has_text=title)).to_have_count(0)
+    screen.keyboard.press("b")
+    _eventually(lambda: not now().row.blanked, "B showed the room again")
+    expect(screen.locator(".tandem-title", has_text=title)).to_be_visible()
+    screen.keyboard.press("PageDown")  # a presentation clicker's "next"
+    _eventually(lambda: now().row.current_index == _index("check-in") + 1, "Page Down")
+    # The mouse wakes the controls, and with them the way back to the control view.
+    screen.mouse.move(200, 900)
+    expect(controls).to_have_css("opacity", "1")
+    back = screen.get_by_role("link", name="Control view")
+    expect(back).to_have_attribute("href", f"/control?session={session_id}")
+
+
+def test_a_screen_link_shows_the_room_and_its_keys_move_nothing(browser, server, room):
+    store, session_id = room
+    title = _show(store, session_id, "check-in")
+    secret = links.new_link_secret(store, session_id, "screen")
+    projector = browser.new_context(**PROJECTOR).new_page()
+    projector.goto(server.url + links.link_path(session_id, "screen", secret))
+    expect(projector.locator(".tandem-title", has_text=title)).to_be_visible()
+    expect(projector.locator(".st-key-tandem-controls")).to_have_count(0)
+    expect(projector.get_by_role("link", name="Control view")).to_have_count(0)
+    version = store.session(session_id).version
+    for key in ("ArrowRight", "r", "b", "PageDown"):
+        projector.keyboard.press(key)
+    projector.wait_for_timeout(2000)  # time for any action to land; none may
+    assert store.session(session_id).version == version
+    assert not store.session(session_id).blanked
+    expect(projector.locator(".tandem-title", has_text=title)).to_be_visible()
+    projector.context.close()
