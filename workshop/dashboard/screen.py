@@ -26,7 +26,9 @@ import streamlit as st
 
 from workshop.activities import ActivitySpec, kind_of
 from workshop.activities.base import Cloud, Reading
-from workshop.dashboard import control
+from workshop.dashboard import control, language
+from workshop.i18n import N_, ngettext
+from workshop.i18n import gettext as _
 from workshop.renderers import charts, projector
 from workshop.room import live, vocabulary
 from workshop.room.results import Result
@@ -43,31 +45,30 @@ TOP, BOTTOM, SIDES = 24, 16, 48
 QR_SIZE = 760  # the join slide's QR code: 70% of the screen's height
 
 # What the page says (whole sentences, for the translation pass) ------------------------------
-NO_SESSION = "No live session. Start one from the library."
-ACCESS_ENDED = "Your login has ended, or this link was revoked."
-THANKS = "Thank you for taking part."
-NO_ADDRESS = "No network address found. Set WORKSHOP_PUBLIC_URL and restart Tandem."
-SCAN = "Scan the code with your phone camera, or go to"
-AND_TYPE = "and type"
-JOIN_PROMISE = "anonymous · you can always pass"
-QR_ALT = "QR code to join this session: it opens %(address)s with the code %(code)s."
-POSITION = "%(number)d / %(total)d"
-POSITION_REHEARSAL = "%(number)d / %(total)d · rehearsal"
-NOTE_POSITION = "%(number)d of %(count)d"
-PAUSED = "Paused. We carry on in a moment."
-WAIT_APPROVED = "Answers appear here once the facilitator approves them."
-WAIT_ANSWERS = "Answers appear here as people answer."
-MORE_CARDS = "%(count)d more approved answers are not shown here."
+NO_SESSION = N_("No live session. Start one from the library.")
+ACCESS_ENDED = N_("Your login has ended, or this link was revoked.")
+THANKS = N_("Thank you for taking part.")
+NO_ADDRESS = N_("No network address found. Set WORKSHOP_PUBLIC_URL and restart Tandem.")
+SCAN = N_("Scan the code with your phone camera, or go to")
+AND_TYPE = N_("and type")
+JOIN_PROMISE = N_("anonymous · you can always pass")
+QR_ALT = N_("QR code to join this session: it opens %(address)s with the code %(code)s.")
+POSITION = N_("%(number)d / %(total)d")
+POSITION_REHEARSAL = N_("%(number)d / %(total)d · rehearsal")
+NOTE_POSITION = N_("%(number)d of %(count)d")
+PAUSED = N_("Paused. We carry on in a moment.")
+WAIT_APPROVED = N_("Answers appear here once the facilitator approves them.")
+WAIT_ANSWERS = N_("Answers appear here as people answer.")
 # The facilitator's controls.
-PREVIOUS = "Previous"
-NEXT = "Next"
-REVEAL = "Reveal"
-HIDE = "Hide"
-BLANK = "Blank"
-UNBLANK = "Show the room"
-BACK = "Control view"
-REVEAL_HELP = "Key R: answer keys, explanations, and a private activity's results."
-BLANK_HELP = "Key B: a calm pause screen; press again to show the room."
+PREVIOUS = N_("Previous")
+NEXT = N_("Next")
+REVEAL = N_("Reveal")
+HIDE = N_("Hide")
+BLANK = N_("Blank")
+UNBLANK = N_("Show the room")
+BACK = N_("Control view")
+REVEAL_HELP = N_("Key R: answer keys, explanations, and a private activity's results.")
+BLANK_HELP = N_("Key B: a calm pause screen; press again to show the room.")
 
 # Our own fixed stylesheets (no participant text ever goes near unsafe HTML). Sizes are for
 # 1080 lines and multiplied by the window's scale (`text_style`): the dashboard's chrome is
@@ -190,7 +191,7 @@ def render(
     access check). `facilitator`: whether this browser may pace the room from here (None: ask
     the access check); the holder of a screen link may not."""
     if not guard():
-        st.html(f'<p class="tandem-wait">{escape(ACCESS_ENDED)}</p>')
+        st.html(f'<p class="tandem-wait">{escape(_(ACCESS_ENDED))}</p>')
         return
     if facilitator is None:
         facilitator = _logged_in(store)
@@ -235,11 +236,12 @@ def _live_screen(
     facilitator: bool,
     scale: float,
 ) -> None:
+    language.speak(store)  # a fragment runs in a thread of its own: say the language again
     if not guard():
         st.rerun(scope="app")
     room = live.room(store, session_id)
     if room is None:
-        st.html(f'<p class="tandem-wait">{escape(NO_SESSION)}</p>')
+        st.html(f'<p class="tandem-wait">{escape(_(NO_SESSION))}</p>')
         return
     session = room.session
     if facilitator and (problem := st.session_state.pop("problem", None)):
@@ -249,7 +251,7 @@ def _live_screen(
     with st.container(key="tandem-slide", height=_slide_height(scale), border=False):
         if session.ended:
             st.html(f'<p class="tandem-title">{escape(session.row.title)}</p>')
-            st.html(f'<p class="tandem-prompt">{escape(THANKS)}</p>')
+            st.html(f'<p class="tandem-prompt">{escape(_(THANKS))}</p>')
         elif session.row.blanked:
             _paused(session.row.title)
         elif session.current is None:
@@ -266,7 +268,7 @@ def _paused(title: str) -> None:
     """The blank screen: the session's title and a calm word, nothing of the room."""
     st.html(
         f'<div class="tandem-paused"><p class="tandem-title">{escape(title)}</p>'
-        f'<p class="tandem-big">{escape(PAUSED)}</p></div>'
+        f'<p class="tandem-big">{escape(_(PAUSED))}</p></div>'
     )
 
 
@@ -274,7 +276,7 @@ def _join_slide(store: Store, room: live.Room, public_url: str | None, scale: fl
     session = room.session
     st.html(f'<p class="tandem-title">{escape(session.row.title)}</p>')
     if public_url is None:
-        st.error(NO_ADDRESS)
+        st.error(_(NO_ADDRESS))
         return
     code = session.row.join_code
     address = short_url(public_url)
@@ -284,16 +286,16 @@ def _join_slide(store: Store, room: live.Room, public_url: str | None, scale: fl
         st.image(
             qr_png(join_url(public_url, code, proof), box_size=16),
             width=round(QR_SIZE * scale),
-            alt=QR_ALT % {"address": address, "code": code},
+            alt=_(QR_ALT) % {"address": address, "code": code},
         )
     with text_column:
         joined = vocabulary.joined(room.joined, session.row.headcount)
         st.html(
-            f'<p class="tandem-big">{escape(SCAN)}</p>'
+            f'<p class="tandem-big">{escape(_(SCAN))}</p>'
             f'<p class="tandem-url">{escape(address)}</p>'
-            f'<p class="tandem-big">{escape(AND_TYPE)}</p>'
+            f'<p class="tandem-big">{escape(_(AND_TYPE))}</p>'
             f'<p class="tandem-code">{escape(code)}</p>'
-            f'<p class="tandem-big">{escape(joined)} · {escape(JOIN_PROMISE)}</p>'
+            f'<p class="tandem-big">{escape(joined)} · {escape(_(JOIN_PROMISE))}</p>'
         )
 
 
@@ -313,7 +315,7 @@ def _activity(store: Store, room: live.Room, public_url: str | None, scale: floa
             st.html(f'<div class="tandem-timer{done}">{minutes}:{seconds:02d}</div>')
     with heading:
         numbers = {"number": session.row.current_index + 1, "total": len(session.deck.activities)}
-        eyebrow = (POSITION_REHEARSAL if session.row.rehearsal else POSITION) % numbers
+        eyebrow = (_(POSITION_REHEARSAL) if session.row.rehearsal else _(POSITION)) % numbers
         activity_heading(activity, eyebrow)
     still_open = session.state(activity.id).status == "open"
     result = room.result
@@ -398,7 +400,7 @@ def _notes(notes: tuple[str, ...], page: int | None) -> None:
         for note in notes:
             st.html(f'<p class="tandem-note">{escape(note)}</p>')
         return
-    number = NOTE_POSITION % {"number": page + 1, "count": len(notes)}
+    number = _(NOTE_POSITION) % {"number": page + 1, "count": len(notes)}
     st.html(
         f'<p class="tandem-note"><span class="tandem-page">{escape(number)}</span>'
         f"{escape(notes[page])}</p>"
@@ -427,7 +429,7 @@ def _cards(texts: list[str], moderated: bool, fill: bool = False) -> None:
     """A result without a chart as cards (approved texts), escaped: participant words are
     never markup. On the screen, only the newest cards that fit are shown, and how many not."""
     if not texts:
-        waiting = WAIT_APPROVED if moderated else WAIT_ANSWERS
+        waiting = _(WAIT_APPROVED) if moderated else _(WAIT_ANSWERS)
         st.html(f'<p class="tandem-wait">{escape(waiting)}</p>')
         return
     shown = texts
@@ -445,7 +447,12 @@ def _cards(texts: list[str], moderated: bool, fill: bool = False) -> None:
     for number, text in enumerate(shown):
         columns[number % 3].html(f'<div class="tandem-card">{escape(text)}</div>')
     if len(shown) < len(texts):
-        more = MORE_CARDS % {"count": len(texts) - len(shown)}
+        hidden = len(texts) - len(shown)
+        more = ngettext(
+            "%(count)d more approved answer is not shown here.",
+            "%(count)d more approved answers are not shown here.",
+            hidden,
+        ) % {"count": hidden}
         st.html(f'<p class="tandem-eyebrow">{escape(more)}</p>')
 
 
@@ -511,7 +518,7 @@ def _controls(store: Store, room: live.Room) -> None:
         key="tandem-controls", horizontal=True, gap="small", vertical_alignment="center"
     ):
         st.button(
-            PREVIOUS,
+            _(PREVIOUS),
             key="screen_previous",
             icon=":material/arrow_back:",
             shortcut="Left",
@@ -520,7 +527,7 @@ def _controls(store: Store, room: live.Room) -> None:
             args=(back, store, session.id),
         )
         st.button(
-            NEXT,
+            _(NEXT),
             key="screen_next",
             icon=":material/arrow_forward:",
             shortcut="Right",
@@ -530,21 +537,23 @@ def _controls(store: Store, room: live.Room) -> None:
         )
         revealed = activity is not None and session.state(activity.id).revealed
         st.button(
-            HIDE if revealed else REVEAL,
+            _(HIDE) if revealed else _(REVEAL),
             key="screen_reveal",
             icon=":material/visibility:",
             disabled=not revealable,
-            help=REVEAL_HELP,
+            help=_(REVEAL_HELP),
             on_click=control._act,
             args=(toggle_reveal, store, session.id),
         )
         st.button(
-            UNBLANK if blanked else BLANK,
+            _(UNBLANK) if blanked else _(BLANK),
             key="screen_blank",
             icon=":material/pause_presentation:",
             shortcut="B",
-            help=BLANK_HELP,
+            help=_(BLANK_HELP),
             on_click=control._act,
             args=(toggle_blank, store, session.id),
         )
-        st.html(f'<a class="tandem-back" href="/control?session={session.id}">{escape(BACK)}</a>')
+        st.html(
+            f'<a class="tandem-back" href="/control?session={session.id}">{escape(_(BACK))}</a>'
+        )

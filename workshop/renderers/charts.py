@@ -22,6 +22,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from workshop.activities.base import Bars, Chart, Cloud, StackedRows
+from workshop.i18n import N_, gettext
 
 # Colours -----------------------------------------------------------------------------------
 
@@ -52,7 +53,7 @@ RAMP_DARK = "#08306B"
 # The part of a bar a private activity does not show (its small counts together): light grey,
 # hatched, apart from every colour above, and said in the legend.
 WITHHELD_COLOUR = "#D9D9D9"
-WITHHELD_LABEL = "Not shown (small counts)"
+WITHHELD_LABEL = N_("Not shown (small counts)")
 # How much of a category's colour an answer that is not the right one keeps once a knowledge
 # check is revealed: the right answer stays in full colour and stands out.
 MUTED = 0.6
@@ -374,7 +375,7 @@ def stacked_rows(
     if withheld is not None:
         figure.add_trace(
             go.Bar(
-                name=WITHHELD_LABEL,
+                name=gettext(WITHHELD_LABEL),
                 y=labels,
                 x=withheld_shares,
                 orientation="h",

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 
 from workshop.activities.base import Count, Place, Text, Withheld
+from workshop.i18n import gettext as _
 from workshop.renderers import charts
 from workshop.room import vocabulary
 from workshop.room.results import Result
@@ -78,8 +79,9 @@ def cards(result: Result) -> list[str]:
         if isinstance(line, Text):
             drawn.append(line.text)
         elif isinstance(line, Count | Withheld):
-            label = f"{line.row}: {line.label}" if line.row else line.label
+            label = f"{line.row} — {line.label}" if line.row else line.label
             drawn.append(f"{label}: {line.count if isinstance(line, Count) else line.words}")
         elif isinstance(line, Place):
-            drawn.append(f"{line.label} (mean place {line.mean_place:.1f})")
+            place = _("mean place %(mean).1f") % {"mean": line.mean_place}
+            drawn.append(f"{line.label} ({place})")
     return drawn

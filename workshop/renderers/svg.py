@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from workshop.activities.base import Bars, Chart, Cloud, StackedRows
+from workshop.i18n import gettext
 from workshop.renderers.charts import (
     BACKGROUND,
     BAR_COLOUR,
@@ -155,7 +156,7 @@ def _(chart: StackedRows) -> str:
             edgecolor="#8C8C8C",
             linewidth=0,
             height=0.6,
-            label=WITHHELD_LABEL,
+            label=gettext(WITHHELD_LABEL),
         )
         categories += 1  # one more entry in the legend
     axes.set_yticks(positions, labels)
@@ -170,7 +171,12 @@ def _(chart: StackedRows) -> str:
     ]
     if chart.withheld is not None:
         handles.append(
-            Patch(facecolor=WITHHELD_COLOUR, hatch="//", edgecolor="#8C8C8C", label=WITHHELD_LABEL)
+            Patch(
+                facecolor=WITHHELD_COLOUR,
+                hatch="//",
+                edgecolor="#8C8C8C",
+                label=gettext(WITHHELD_LABEL),
+            )
         )
     figure.legend(handles=handles, loc="upper left", ncols=min(categories, 4), frameon=False)
     legend_rows = -(-categories // 4)
