@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint format system-deps postgres clean
+.PHONY: run test lint format messages system-deps postgres clean
 
 # Two stamps, both rebuilt whenever pyproject.toml changes: running needs only the package and
 # its dependencies; the tests add their extras (pytest, Playwright, ruff...) on top.
@@ -44,6 +44,10 @@ test: $(BIN)/.installed-test system-deps postgres
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+# Gather the interface strings into workshop/locale (then translate the empty msgstr lines).
+messages: $(BIN)/.installed
+	$(BIN)/python tools/messages.py
 
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff check .
