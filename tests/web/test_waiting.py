@@ -104,3 +104,65 @@ def test_the_watcher_survives_a_failing_database_and_says_so(sqlite_store, deck,
     assert run(scenario) is True
     [record] = [record for record in caplog.records if record.name.endswith("waiting")]
     assert "trying again" in record.getMessage() and record.exc_info
+
+
+def test_phones_showing_a_result_are_woken_by_new_answers_at_most_once_per_interval(
+    sqlite_store, deck
+):
+    """Answers stored by any process move the session's count of answers taken; the watcher
+    wakes the phones following that session's result, but not more often than the throttle
+    allows, and never a phone that follows only the facilitator (one still answering)."""
+    session = live.start_session(sqlite_store, deck)
+    live.go_to(sqlite_store, session.id, 1)  # single choice, open
+    version = sqlite_store.versions([session.id])[session.id]
+    voters = [sqlite_store.join(session.id, f"hash-{number}") for number in range(3)]
+    now = [100.0]
+
+    def answer(voter, choice):
+        assert sqlite_store.record_answer(session.id, "colour", voter, passed=False, value=choice)
+        return sqlite_store.answers_taken([session.id])[session.id]
+
+    async def scenario():
+        waiters = Waiters(results_interval=2.0, clock=lambda: now[0])
+        taken = answer(voters[0], 0)
+        following = asyncio.create_task(waiters.wait(session.id, version, 5, taken=taken))
+        answering = asyncio.create_task(waiters.wait(session.id, version, 5))
+        await asyncio.sleep(0.02)
+        await waiters.check(sqlite_store)  # nothing new: both still parked
+        assert not following.done() and not answering.done()
+
+        taken = answer(voters[1], 1)
+        await waiters.check(sqlite_store)
+        first_wake = await following
+        assert not answering.done()  # a phone mid-answer is never disturbed by answers
+
+        # Back at once with the new count; two more answers (one a change) within the interval.
+        again = asyncio.create_task(waiters.wait(session.id, version, 5, taken=taken))
+        await asyncio.sleep(0.02)
+        answer(voters[2], 2)
+        answer(voters[2], 0)
+        now[0] += 1.0
+        await waiters.check(sqlite_store)
+        held_back = not again.done()
+        now[0] += 1.0  # the interval has passed: one wake for both answers
+        await waiters.check(sqlite_store)
+        second_wake = await again
+        answering.cancel()
+        return first_wake, held_back, second_wake
+
+    assert run(scenario) == (True, True, True)
+
+
+def test_a_phone_following_the_result_still_hears_the_facilitator_at_once(sqlite_store, deck):
+    session = live.start_session(sqlite_store, deck)
+    version = sqlite_store.versions([session.id])[session.id]
+
+    async def scenario():
+        waiters = Waiters()
+        parked = asyncio.create_task(waiters.wait(session.id, version, 5, taken=0))
+        await asyncio.sleep(0.02)
+        # A reveal or an approved text: an action, so no throttle and no waiting for the watcher.
+        threading.Thread(target=waiters.wake, args=(session.id,)).start()
+        return await parked
+
+    assert run(scenario) is True

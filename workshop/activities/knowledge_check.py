@@ -26,7 +26,13 @@ from workshop.activities.base import (
 from workshop.i18n import N_
 from workshop.i18n import gettext as _
 
-CHOICES = ["True", "False", "Unsure"]
+# Marked here, translated where a result is made: the phone and the projector speak their room's
+# language (the phone's template marks the same three words).
+CHOICES = [N_("True"), N_("False"), N_("Unsure")]
+
+
+def choices() -> list[str]:
+    return [_(choice) for choice in CHOICES]
 
 
 class Statement(BaseModel):
@@ -83,14 +89,14 @@ class KnowledgeCheck(Kind[Spec]):
         return per_row_counts(values, len(spec.statements), len(CHOICES))
 
     def lines(self, spec: Spec, tally: list[list[int]], revealed: bool) -> list[Line]:
-        return row_lines([statement.text for statement in spec.statements], CHOICES, tally)
+        return row_lines([statement.text for statement in spec.statements], choices(), tally)
 
     def chart(self, spec: Spec, tally: list[list[int]], revealed: bool) -> StackedRows:
         texts = tuple(statement.text for statement in spec.statements)
         correct = (
             tuple(correct_index(statement) for statement in spec.statements) if revealed else None
         )
-        return StackedRows(texts, tuple(CHOICES), as_tuples(tally), correct=correct)
+        return StackedRows(texts, tuple(choices()), as_tuples(tally), correct=correct)
 
     comparison = "binary"
 
@@ -114,8 +120,16 @@ class KnowledgeCheck(Kind[Spec]):
         """The answer key, shown under the chart once the facilitator reveals it."""
         if not revealed:
             return []
+        key = _("%(statement)s %(answer)s. %(explanation)s")
         return [
-            f"{statement.text} {CHOICES[correct_index(statement)]}. {statement.explanation}".strip()
+            (
+                key
+                % {
+                    "statement": statement.text,
+                    "answer": choices()[correct_index(statement)],
+                    "explanation": statement.explanation,
+                }
+            ).strip()
             for statement in spec.statements
         ]
 

@@ -3,34 +3,47 @@
     GET  /j                 the code form (also ?code=ABC123 from that form)
     GET  /j/<CODE>          join (sets the anonymous cookie) and see the current activity
     POST /j/<CODE>          answer the activity named in the form
-    GET  /j/<CODE>/wait     long poll: returns when the facilitator acts, or after 25 s
+    GET  /j/<CODE>/wait     long poll: returns when the facilitator acts, or after 25 s; with
+                            ?t=<answers taken>, also when the room's answers move (throttled)
+    GET  /j/<CODE>/results  the results section alone, for the script to swap in
     GET  /j/assets/<file>   the one CSS file and the one small JS file
+    GET  /j/language        ?to=es&next=/j/<CODE>: the language switch (a cookie, then back)
 
 The cookie holds a random token the server signed for this join code, path-scoped to /j/<CODE>
 so no two sessions ever see the same one; the database keeps only its keyed hash. A cookie the
 server never issued makes no participant. Nothing here logs or stores an IP address or a user
-agent. Every page works with JavaScript off; the script only saves a reload.
+agent. Every page works with JavaScript off; the script only saves a reload (and keeps what a
+participant typed in the browser until it is sent).
 
 The door (see docs/security.md): new phones per session are throttled and refused once the room
 is locked or as full as the facilitator's headcount; codes that name no workshop are throttled
 per process; forms sent from another site are refused; the wait endpoint tells nothing to a
 request without this session's cookie.
+
+Every page speaks the phone's language: the one chosen with the switch at the foot of each page
+(a `lang` cookie holding "en" or "es" and nothing else), else the first its browser asks for
+that Tandem speaks (Accept-Language), else English.
 """
 
 from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from workshop import i18n
 from workshop.activities import ActivitySpec, AnswerError, kind_of
-from workshop.renderers import phone
+from workshop.curriculum.decks import CurriculumError, Deck
+from workshop.curriculum.practice import Practice, Support, load_practice, practice_file
+from workshop.i18n import gettext as _
 from workshop.room import live
 from workshop.room.moderation import DEFAULT_FLAGS, FlagList, first_status
 from workshop.room.results import Result
@@ -38,12 +51,16 @@ from workshop.store import JoinRefused, SessionRow, Store
 from workshop.web import keys
 from workshop.web.forms import bounded_body, parse_form
 from workshop.web.origin import cross_site, over_https
-from workshop.web.participant.render import page
+from workshop.web.participant.render import page, phone_page
 from workshop.web.participant.waiting import Waiters
 from workshop.web.throttle import JoinThrottle, TokenBucket
 
 COOKIE = "tandem"
 COOKIE_LIFETIME = 12 * 3600
+# The language chosen with the switch: "en" or "es", for every workshop on this server (path
+# /j), kept for a year so a phone that chose once is not asked again.
+LANGUAGE_COOKIE = "lang"
+LANGUAGE_COOKIE_LIFETIME = 365 * 24 * 3600
 WAIT_SECONDS = 25.0
 # A result shown on phones may be this old. After a reveal every phone reloads at once; without
 # this, each would read and aggregate every answer again.
@@ -57,6 +74,66 @@ ASSETS = {
     "tandem.css": ("text/css", Path(__file__).parent / "static" / "tandem.css"),
     "tandem.js": ("text/javascript", Path(__file__).parent / "static" / "tandem.js"),
 }
+
+Handler = Callable[["ParticipantPages", Request], Awaitable[Response]]
+
+
+def in_language(handler: Handler) -> Handler:
+    """Run a route in the phone's language, its pages carrying the switch that comes back here.
+
+    The language is a context variable set here, in the request's task: `run_in_threadpool`
+    copies the context into the worker thread, so pages drawn there speak it too.
+    """
+
+    @functools.wraps(handler)
+    async def speaking(self: ParticipantPages, request: Request) -> Response:
+        with i18n.speaking(language_of(request)), phone_page(return_address(request)):
+            return await handler(self, request)
+
+    return speaking
+
+
+def language_of(request: Request) -> str:
+    """The phone's choice (the switch's cookie), else its browser's languages."""
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in i18n.LANGUAGES:
+        return chosen
+    return i18n.negotiate(request.headers.get("accept-language"))
+
+
+def return_address(request: Request) -> str:
+    """Where the language switch brings a phone back to: this page as it was asked for (a GET),
+    or, after a form was sent, the session's page."""
+    path = request.url.path
+    if request.method == "GET":
+        query = request.url.query
+        return same_site_page(f"{path}?{query}" if query else path)
+    code = request.path_params.get("code")
+    return f"/j/{live.normalise_code(code)}" if code else "/j"
+
+
+def same_site_page(address: str | None) -> str:
+    """`address` if it is one of the phone pages here (a path under /j, no other host, no
+    scheme, nothing a browser could read as another site), else the code form: the switch's
+    `next` can never send a phone elsewhere."""
+    fallback = "/j"
+    if not address or len(address) > 512:
+        return fallback
+    if "\\" in address or any(
+        ord(character) < 0x21 or ord(character) == 0x7F for character in address
+    ):
+        return fallback
+    parts = urlsplit(address)
+    if parts.scheme or parts.netloc or parts.fragment:
+        return fallback
+    if not (parts.path == "/j" or parts.path.startswith("/j/")) or parts.path.startswith("//"):
+        return fallback
+    # No "." or ".." segment (a browser reads "%2e" as a dot too): nothing climbs out of /j.
+    if any(segment in {".", ".."} for segment in unquote(parts.path).split("/")):
+        return fallback
+    if parts.path == "/j/language":
+        return fallback
+    return f"{parts.path}?{parts.query}" if parts.query else parts.path
 
 
 class ParticipantPages:
@@ -72,24 +149,62 @@ class ParticipantPages:
         self.joins = JoinThrottle()
         self._results: dict[tuple[int, str, int, int], tuple[float, Result]] = {}
 
+    @functools.cached_property
+    def _practice(self) -> Practice:
+        """The practice's settings (practice.toml), read once; the general ones if the file
+        cannot be read."""
+        try:
+            return load_practice(practice_file())
+        except CurriculumError:
+            return Practice()
+
+    def _practice_support(self) -> list[tuple[str, list[str]]]:
+        """The practice's support resources, for an ended session whose deck listed none of
+        its own: as the practice wrote them, or the general wording in the phone's language."""
+        support = self._practice.support
+        if support == Support():
+            return [(_(support.heading), [_(resource) for resource in support.resources])]
+        return [(support.heading, list(support.resources))]
+
     def routes(self) -> list[BaseRoute]:
         return [
             Route("/j", self.code_form, methods=["GET"]),
             Route("/j/", self.code_form, methods=["GET"]),
             Route("/j/assets/{name}", self.asset, methods=["GET"]),
+            Route("/j/language", self.choose_language, methods=["GET"]),
             Route("/j/{code}", self.activity_page, methods=["GET"]),
             Route("/j/{code}", self.answer, methods=["POST"]),
             Route("/j/{code}/wait", self.wait, methods=["GET"]),
+            Route("/j/{code}/results", self.results, methods=["GET"]),
         ]
 
     # Pages ------------------------------------------------------------------------------------
 
+    @in_language
     async def code_form(self, request: Request) -> Response:
         typed = request.query_params.get("code", "")
         code = live.normalise_code(typed)
         if code:
             return RedirectResponse(f"/j/{code}", status_code=303)
         return page("code.html", message=None)
+
+    async def choose_language(self, request: Request) -> Response:
+        """The switch at the foot of each page: keep the language chosen (nothing else) and go
+        back to the same page, which now speaks it. A plain link, so it works without script."""
+        target = same_site_page(request.query_params.get("next"))
+        response = RedirectResponse(target, status_code=303)
+        chosen = request.query_params.get("to")
+        if chosen in i18n.LANGUAGES:
+            response.set_cookie(
+                LANGUAGE_COOKIE,
+                chosen,
+                max_age=LANGUAGE_COOKIE_LIFETIME,
+                path="/j",
+                httponly=True,
+                samesite="lax",
+                secure=over_https(request),
+            )
+        return response
 
     async def asset(self, request: Request) -> Response:
         found = ASSETS.get(request.path_params["name"])
@@ -100,6 +215,7 @@ class ParticipantPages:
             path, media_type=media_type, headers={"Cache-Control": "public, max-age=86400"}
         )
 
+    @in_language
     async def activity_page(self, request: Request) -> Response:
         code = request.path_params["code"]
         canonical = live.normalise_code(code)
@@ -108,10 +224,13 @@ class ParticipantPages:
         token = request.cookies.get(COOKIE)
         change = request.query_params.get("change")
         if self._too_many_misses(code, token, request.query_params.get("k")):
-            return _try_again_soon(429, "Too many tries", "Please wait a moment and try again.")
+            return _try_again_soon(
+                429, _("Too many tries"), _("Please wait a moment and try again.")
+            )
         # All of a request's database work happens in one trip to a worker thread.
         return await run_in_threadpool(self._show, code, token, change, over_https(request))
 
+    @in_language
     async def answer(self, request: Request) -> Response:
         code = request.path_params["code"]
         if cross_site(request):
@@ -119,18 +238,21 @@ class ParticipantPages:
             return page(
                 "message.html",
                 status_code=403,
-                heading="Answer not sent",
-                message="This answer came from another site's page, so it was ignored.",
+                heading=_("Answer not sent"),
+                message=_("This answer came from another site's page, so it was ignored."),
             )
         token = request.cookies.get(COOKIE)
         if self._too_many_misses(code, token, None):
-            return _try_again_soon(429, "Too many tries", "Please wait a moment and try again.")
+            return _try_again_soon(
+                429, _("Too many tries"), _("Please wait a moment and try again.")
+            )
         body = await bounded_body(request)
         return await run_in_threadpool(self._answer, code, token, body)
 
     async def wait(self, request: Request) -> Response:
         code = request.path_params["code"]
         known = request.query_params.get("v", "")
+        taken = _count(request.query_params.get("t"))
         token = request.cookies.get(COOKIE)
         row = await run_in_threadpool(self._session_of_member, code, token)
         if row is None:
@@ -142,19 +264,33 @@ class ParticipantPages:
             and int(known) == row.version
             and row.status == "live"
         ):
-            await self.waiters.wait(row.id, row.version, WAIT_SECONDS)
+            await self.waiters.wait(row.id, row.version, WAIT_SECONDS, taken=taken)
         session = await run_in_threadpool(live.load, self.store, row.id)
         assert session is not None
         current = session.current
-        return JSONResponse(
-            {
-                "version": session.row.version,
-                "activity": current.id if current else None,
-                "status": session.state(current.id).status if current else None,
-                "ended": session.ended,
-            },
-            headers={"Cache-Control": "no-store"},
-        )
+        state: dict[str, Any] = {
+            "version": session.row.version,
+            "activity": current.id if current else None,
+            "status": session.state(current.id).status if current else None,
+            "ended": session.ended,
+        }
+        if taken is not None:
+            # The marker a phone showing the result sends back next time: it moves with every
+            # answer the session stores, changes included.
+            state["taken"] = await run_in_threadpool(self._taken, session.id)
+        return JSONResponse(state, headers={"Cache-Control": "no-store"})
+
+    @in_language
+    async def results(self, request: Request) -> Response:
+        """The results section of the page after answering, as it is now: the script swaps it
+        in when answers arrive, leaving the rest of the page (and anything typed) alone."""
+        code = request.path_params["code"]
+        token = request.cookies.get(COOKIE)
+        activity_id = request.query_params.get("activity", "")
+        row = await run_in_threadpool(self._session_of_member, code, token)
+        if row is None:
+            return Response("", status_code=403, headers={"Cache-Control": "no-store"})
+        return await run_in_threadpool(self._results_section, code, token, activity_id)
 
     # Work done in a thread (the store is synchronous) -----------------------------------------
 
@@ -168,8 +304,8 @@ class ParticipantPages:
             if not self.joins.allow(session.id, session.row.headcount):
                 return _try_again_soon(
                     429,
-                    "Joining…",
-                    "Many phones are joining at once. This page tries again by itself.",
+                    _("Joining…"),
+                    _("Many phones are joining at once. This page tries again by itself."),
                     session=session,
                 )
             new_token = keys.new_token(self._cookie_key, code)
@@ -193,8 +329,8 @@ class ParticipantPages:
                 "message.html",
                 status_code=413,
                 session=session,
-                heading="That answer is too long",
-                message="Please shorten it and send it again.",
+                heading=_("That answer is too long"),
+                message=_("Please shorten it and send it again."),
             )
         participant_id = self._participant_of(session, token)
         if participant_id is None:
@@ -202,6 +338,32 @@ class ParticipantPages:
             return RedirectResponse(f"/j/{code}", status_code=303)
         form = parse_form(body)
         return self._record(session, participant_id, form)
+
+    def _results_section(self, code: str, token: str | None, activity_id: str) -> Response:
+        session = live.load_by_code(self.store, code)
+        participant_id = self._participant_of(session, token) if session else None
+        if session is None or session.ended or participant_id is None:
+            return Response("", status_code=409, headers={"Cache-Control": "no-store"})
+        activity = session.current
+        if activity is None or activity.id != activity_id or not activity.answerable:
+            # The room has moved on: the script loads the whole page instead.
+            return Response("", status_code=409, headers={"Cache-Control": "no-store"})
+        mine = self.store.answer_of(session.id, activity.id, participant_id)
+        if mine is None:
+            return Response("", status_code=409, headers={"Cache-Control": "no-store"})
+        state = session.state(activity.id)
+        taken = self._taken(session.id)
+        return page(
+            "room_results.html",
+            result=self._result(session, activity, taken),
+            mine=mine,
+            follow=state.status == "open",
+            taken=taken,
+        )
+
+    def _taken(self, session_id: int) -> int:
+        """How many answers the session has stored, changes included (one small query)."""
+        return self.store.answers_taken([session_id]).get(session_id, 0)
 
     def _participant_of(self, session: live.Live, token: str | None) -> int | None:
         """The participant a cookie names: only an issued token that joined, or one that
@@ -238,15 +400,21 @@ class ParticipantPages:
             return self.store.join(session.id, token_hash)
         except JoinRefused as refused:
             if refused.reason == "locked":
-                message = "The facilitator has closed this workshop to new phones."
+                message = _(
+                    "The facilitator has closed this workshop to new phones. If you are in the "
+                    "room, please tell the facilitator."
+                )
             else:
-                message = "As many phones have joined as there are people expected."
+                message = _(
+                    "As many phones have joined as there are people expected. If you are in the "
+                    "room, please tell the facilitator."
+                )
             return page(
                 "message.html",
                 status_code=403,
                 session=None,
-                heading="This workshop is full",
-                message=f"{message} If you are in the room, please tell the facilitator.",
+                heading=_("This workshop is full"),
+                message=message,
             )
 
     def _issued(self, code: str, token: str | None) -> bool:
@@ -292,7 +460,8 @@ class ParticipantPages:
             return page("waiting.html", **context)
         state = session.state(activity.id)
         mine = self.store.answer_of(session.id, activity.id, participant_id)
-        result = self._result(session, activity) if activity.answerable else None
+        taken = self._taken(session.id) if activity.answerable else 0
+        result = self._result(session, activity, taken) if activity.answerable else None
         kind = kind_of(activity)
         if form is None and mine is not None and not mine.passed:
             form = kind.form_fields(activity, mine.value)
@@ -309,20 +478,21 @@ class ParticipantPages:
             result=result,
             show_form=show_form,
             form=form or {},
-            lines=phone.lines(result) if result is not None else [],
             kind_template=kind.template,
+            # A page showing the result of an open activity follows the room's answers.
+            follow=not show_form and state.status == "open",
+            taken=taken,
             **context,
         )
 
-    def _result(self, session: live.Live, activity: ActivitySpec) -> Result:
+    def _result(self, session: live.Live, activity: ActivitySpec, taken: int) -> Result:
         """The activity's result, shared by phones for up to RESULT_SECONDS.
 
-        The key holds the session's version (close, reveal) and the number of answers (a new
-        answer, such as the phone's own), so neither is ever hidden; a changed answer shows
-        within a second.
+        The key holds the session's version (close, reveal, moderation) and its count of answers
+        taken (every answer stored, changes included, such as the phone's own), so none is ever
+        hidden; phones woken together by a new answer share one aggregation.
         """
-        count = self.store.answer_count(session.id, activity.id)
-        key = (session.id, activity.id, session.row.version, count)
+        key = (session.id, activity.id, session.row.version, taken)
         now = time.monotonic()
         cached = self._results.get(key)
         if cached and now - cached[0] < RESULT_SECONDS:
@@ -370,8 +540,8 @@ class ParticipantPages:
                 "message.html",
                 status_code=409,
                 session=session,
-                heading="This activity has closed",
-                message="Your answer arrived after the facilitator closed it.",
+                heading=_("This activity has closed"),
+                message=_("Your answer arrived after the facilitator closed it."),
             )
         return RedirectResponse(f"/j/{session.row.join_code}", status_code=303)
 
@@ -380,9 +550,15 @@ class ParticipantPages:
     def _not_running(self, code: str, session: live.Live | None) -> Response:
         """The page for a code that names no workshop, or one that has ended."""
         if session is not None:
-            return page("ended.html", session=session)
+            return page(
+                "ended.html",
+                session=session,
+                support=_support_lists(session.deck) or self._practice_support(),
+            )
         self.misses.spend()
-        message = f"There is no workshop with the code {code[:12]}. Please check the screen."
+        message = _("There is no workshop with the code %(code)s. Please check the screen.") % {
+            "code": code[:12]
+        }
         return page("code.html", status_code=404, message=message)
 
     @staticmethod
@@ -396,6 +572,27 @@ class ParticipantPages:
             samesite="lax",
             secure=https,
         )
+
+
+def _count(text: str | None) -> int | None:
+    """A count sent back by the script (plain digits, not absurdly long), else None."""
+    if text and len(text) <= 15 and text.isascii() and text.isdigit():
+        return int(text)
+    return None
+
+
+def _support_lists(deck: Deck) -> list[tuple[str, list[str]]]:
+    """The support resources the deck's slides listed (the practice's, filled in when the
+    session started, or the deck's own), under their headings, each line once: what the ended
+    page keeps, so nobody loses them when the room ends."""
+    lists: dict[str, list[str]] = {}
+    for activity in deck.activities:
+        reading = kind_of(activity).reading(activity)
+        if reading is None or not reading.items:
+            continue
+        kept = lists.setdefault(reading.list_heading, [])
+        kept.extend(item for item in reading.items if item not in kept)
+    return list(lists.items())
 
 
 def _try_again_soon(

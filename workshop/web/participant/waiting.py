@@ -1,11 +1,20 @@
-"""Phones waiting for the facilitator's next action, woken together.
+"""Phones waiting for the facilitator's next action, or for the room's answers, woken together.
 
 A phone's long poll parks here with the state version it knows. It is woken at once by an action
 in this process (`wake`, safe to call from Streamlit's script threads), or by `watch`, which
 every WATCH_INTERVAL (half a second) reads the versions of the sessions that have waiters with
 one query: so an action taken in another app process sharing the database reaches these phones
-too, within half a second. The cost is two small queries a second per process, whatever the
-number of phones.
+too, within half a second.
+
+A phone showing the room's result after answering also parks with the number of answers the
+session had taken when it last drew the result (`taken`). The same watcher reads every such
+session's count (store.answers_taken, one small query over activity rows) and wakes its phones
+when it has moved: at most once per session every RESULTS_INTERVAL seconds, however fast the
+answers come, so a room of thirty answering at once costs each phone one refresh every two
+seconds, not one per answer. Phones still answering (their form open) never park with a count,
+so nothing the room does disturbs them mid-typing.
+
+The cost is a few small queries a second per process, whatever the number of phones.
 """
 
 from __future__ import annotations
@@ -13,6 +22,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
+import time
 from collections.abc import Callable
 
 from starlette.concurrency import run_in_threadpool
@@ -20,24 +31,41 @@ from starlette.concurrency import run_in_threadpool
 from workshop.store import Store
 
 WATCH_INTERVAL = 0.5
+RESULTS_INTERVAL = 2.0
 LOGGER = logging.getLogger(__name__)
+
+# Who waits for what: (session id, state version known, answers taken known or None for a
+# phone that follows only the facilitator's actions).
+Key = tuple[int, int, int | None]
 
 
 class Waiters:
-    def __init__(self) -> None:
-        self._events: dict[tuple[int, int], asyncio.Event] = {}
-        self._waiting: dict[tuple[int, int], int] = {}
+    def __init__(
+        self,
+        *,
+        results_interval: float = RESULTS_INTERVAL,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._events: dict[Key, asyncio.Event] = {}
+        self._waiting: dict[Key, int] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._results_interval = results_interval
+        self._clock = clock
+        # When each session's result followers were last woken: the throttle.
+        self._results_woken: dict[int, float] = {}
 
     @property
     def count(self) -> int:
         """How many phones are waiting right now."""
         return sum(self._waiting.values())
 
-    async def wait(self, session_id: int, version: int, timeout: float) -> bool:
-        """Wait until the session moves past `version`; False if `timeout` ran out first."""
+    async def wait(
+        self, session_id: int, version: int, timeout: float, taken: int | None = None
+    ) -> bool:
+        """Wait until the session moves past `version` or, given `taken`, until the session's
+        count of answers taken moves from it (throttled); False if `timeout` ran out first."""
         self._loop = asyncio.get_running_loop()
-        key = (session_id, version)
+        key = (session_id, version, taken)
         event = self._events.setdefault(key, asyncio.Event())
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
@@ -48,7 +76,7 @@ class Waiters:
         finally:
             self._waiting[key] -= 1
             if not self._waiting[key]:
-                # The last waiter of a version tidies its event away.
+                # The last waiter of a key tidies its event away.
                 del self._waiting[key]
                 if self._events.get(key) is event:
                     del self._events[key]
@@ -68,7 +96,8 @@ class Waiters:
             loop.call_soon_threadsafe(self._wake_now, session_id)
 
     async def check(self, store: Store) -> None:
-        """Wake the phones of every session whose stored version moved past theirs."""
+        """Wake the phones of every session whose stored version moved past theirs, then the
+        result followers of every session that took answers since they last looked."""
         session_ids = {key[0] for key in self._events}
         if not session_ids:
             return
@@ -78,6 +107,34 @@ class Waiters:
                 self._wake_now(session_id, unless_version=versions[session_id])
             else:
                 self._wake_now(session_id)  # the session is gone: let its phones find out
+        await self._check_answers(store)
+
+    async def _check_answers(self, store: Store) -> None:
+        now = self._clock()
+        due = {
+            key[0]
+            for key in self._events
+            if key[2] is not None
+            and now - self._results_woken.get(key[0], -math.inf) >= self._results_interval
+        }
+        if not due:
+            return
+        taken = await run_in_threadpool(store.answers_taken, due)
+        for session_id in due:
+            current = taken.get(session_id, 0)
+            behind = [
+                key
+                for key in self._events
+                if key[0] == session_id and key[2] is not None and key[2] != current
+            ]
+            if behind:
+                self._results_woken[session_id] = now
+                for key in behind:
+                    self._events.pop(key).set()
+        # Forget the throttle of sessions whose window has passed: it holds nothing back now.
+        for session_id, woken in list(self._results_woken.items()):
+            if now - woken >= self._results_interval:
+                del self._results_woken[session_id]
 
     async def watch(self, store: Store, interval: float = WATCH_INTERVAL) -> None:
         """Run `check` every `interval` seconds until cancelled."""

@@ -1,46 +1,294 @@
-// Follows the facilitator: waits (long poll) for the next action and reloads the page when it
-// changes what this phone should show. Without JavaScript a reload does the same.
-(function () {
+// The phone pages' one script. Without it every page still works (a reload does what it does).
+//
+// - Follows the facilitator: waits (long poll) for the next action and loads the next activity
+//   when the room moves on, moving focus to its heading so a screen reader announces it.
+// - After answering, keeps "What the room said" current: the long poll also returns when the
+//   room's answers move (the server wakes a session's phones together, at most every two
+//   seconds), and only that section is fetched again and swapped in.
+// - Keeps what is typed in this tab (sessionStorage, per session code and activity) until it
+//   is sent, so a reload or the room moving on and back loses nothing.
+// - Turns a ranking's place lists into buttons tapped in order.
+//
+// Loaded in the head, before the page is drawn: it marks the page as running the script (the
+// stylesheet then shows the words and controls meant for it), and does the rest once the page
+// is read.
+document.documentElement.className += " js";
+document.addEventListener("DOMContentLoaded", function () {
+  "use strict";
   var data = document.body.dataset;
-  if (!data.code) return;
-  var version = data.version;
-  var typing = false;
-  document.addEventListener("input", function () { typing = true; });
+  var FOLLOWED = "tandem:followed";
 
-  function changed(state) {
-    if (state.ended) return true;
-    if ((state.activity || "") !== data.activity) return true;
-    if ((state.status || "") !== data.status) return true;
-    // Same activity, same status (a reveal, a timer): refresh unless someone is mid-answer.
-    return !typing;
+  // Storage can be missing or full (private browsing): then nothing is kept, nothing breaks.
+  function stored(key) {
+    try { return window.sessionStorage.getItem(key); } catch (error) { return null; }
+  }
+  function keep(key, value) {
+    try {
+      if (value === null) window.sessionStorage.removeItem(key);
+      else window.sessionStorage.setItem(key, value);
+    } catch (error) { /* nothing kept */ }
+  }
+  function each(list, action) { Array.prototype.forEach.call(list, action); }
+
+  // Drafts: what is typed, kept until it is sent -------------------------------------------
+
+  var form = document.querySelector("form[data-draft]");
+  var draftKey = form ? "tandem:draft:" + form.dataset.draft : null;
+  var sentKey = form ? "tandem:sent:" + form.dataset.draft : null;
+
+  function fields() {
+    var saved = {};
+    each(form.elements, function (element) {
+      if (!element.name || element.type === "hidden" || element.type === "submit") return;
+      var values = saved[element.name] = saved[element.name] || [];
+      if (element.type === "radio" || element.type === "checkbox") {
+        if (element.checked) values.push(element.value);
+      } else {
+        values.push(element.value);
+      }
+    });
+    return saved;
+  }
+
+  function restore(saved) {
+    each(form.elements, function (element) {
+      var values = saved[element.name];
+      if (!values || element.type === "hidden" || element.type === "submit") return;
+      if (element.type === "radio" || element.type === "checkbox") {
+        element.checked = values.indexOf(element.value) !== -1;
+      } else if (values.length) {
+        element.value = values[0];
+      }
+    });
+  }
+
+  function saveDraft() { if (form) keep(draftKey, JSON.stringify(fields())); }
+
+  // A page drawn after sending: the answer is in, so its draft goes. (A refused answer comes
+  // back as the form with the problem, and keeps its draft.)
+  function forgetSentDrafts() {
+    var prefix = "tandem:sent:" + data.code + ":";
+    var key = prefix + (data.activity || "");
+    if (form || stored(key) === null) return;
+    if (data.answered) keep("tandem:draft:" + key.slice("tandem:sent:".length), null);
+    keep(key, null);
+  }
+
+  if (form) {
+    keep(sentKey, null);
+    var draft = stored(draftKey);
+    if (draft) {
+      try { restore(JSON.parse(draft)); } catch (error) { keep(draftKey, null); }
+    }
+    form.addEventListener("input", saveDraft);
+    form.addEventListener("change", saveDraft);
+  } else if (data.code) {
+    forgetSentDrafts();
+  }
+
+  // Ranking: tap the items in order ---------------------------------------------------------
+
+  var rankings = [];
+  each(document.querySelectorAll("[data-ranking]"), function (box) {
+    rankings.push(tapToRank(box));
+  });
+
+  function tapToRank(box) {
+    var selects = box.querySelectorAll(".rank-lists select");
+    var buttons = box.querySelectorAll(".tap-item");
+    var orderList = box.querySelector(".tap-order");
+    var progress = box.querySelector(".tap-progress");
+    var order = orderFromLists();
+
+    // What the lists already say (a stored answer, a draft, an answer sent back), in order.
+    function orderFromLists() {
+      var placed = [];
+      each(selects, function (select, index) {
+        var place = parseInt(select.value, 10);
+        if (place > 0) placed.push([place, index]);
+      });
+      placed.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
+      return placed.map(function (pair) { return pair[1]; });
+    }
+
+    function label(index) {
+      return buttons[index].querySelector(".tap-label").textContent;
+    }
+
+    function draw() {
+      each(selects, function (select, index) {
+        var position = order.indexOf(index);
+        select.value = position === -1 ? "" : String(position + 1);
+      });
+      each(buttons, function (button, index) {
+        var position = order.indexOf(index);
+        button.setAttribute("aria-pressed", position === -1 ? "false" : "true");
+        button.querySelector(".tap-place").textContent = position === -1 ? "" : String(position + 1);
+        button.querySelector(".tap-said").textContent =
+          position === -1 ? "" : ", " + box.dataset.place.replace("{place}", position + 1);
+      });
+      orderList.textContent = "";
+      order.forEach(function (index) {
+        var item = document.createElement("li");
+        item.textContent = label(index);
+        orderList.appendChild(item);
+      });
+      progress.textContent = box.dataset.progress
+        .replace("{placed}", order.length)
+        .replace("{total}", selects.length);
+      if (complete()) hideProblem();
+    }
+
+    function complete() { return order.length === selects.length; }
+
+    function changed() { draw(); saveDraft(); }
+
+    each(buttons, function (button, index) {
+      button.addEventListener("click", function () {
+        var position = order.indexOf(index);
+        if (position === -1) order.push(index);
+        else order.splice(position, 1);
+        changed();
+      });
+    });
+    box.querySelector(".tap-undo").addEventListener("click", function () {
+      order.pop();
+      changed();
+    });
+    box.querySelector(".tap-clear").addEventListener("click", function () {
+      order = [];
+      changed();
+    });
+    draw();
+    return { complete: complete, problem: box.dataset.problem };
+  }
+
+  // Problems said at once, before anything is sent ------------------------------------------
+
+  var problem = document.getElementById("answer-problem");
+  function hideProblem() { if (problem && problem.dataset.early) { problem.hidden = true; } }
+
+  if (form) {
+    var pressed = null;
+    form.addEventListener("click", function (event) {
+      var button = event.target.closest ? event.target.closest("button[type=submit]") : null;
+      if (button) pressed = button;
+    });
+    form.addEventListener("submit", function (event) {
+      var passing = (event.submitter || pressed || {}).name === "pass";
+      var unfinished = rankings.filter(function (ranking) { return !ranking.complete(); });
+      if (!passing && unfinished.length && problem) {
+        event.preventDefault();
+        problem.textContent = unfinished[0].problem;
+        problem.dataset.early = "1";
+        problem.hidden = false;
+        // The problem is said above the form and Send is below it: bring it into view.
+        problem.scrollIntoView({ block: "center" });
+        return;
+      }
+      saveDraft();
+      keep(sentKey, "1");
+    });
+  }
+
+  // Following the room ------------------------------------------------------------------------
+
+  if (!data.code) return;
+
+  // Just followed the room here: the new activity's heading takes the focus, so a screen
+  // reader says what is now on screen.
+  if (stored(FOLLOWED)) {
+    keep(FOLLOWED, null);
+    var heading = document.querySelector("h1");
+    if (heading) {
+      heading.setAttribute("tabindex", "-1");
+      heading.focus();
+    }
+  }
+
+  var version = data.version;
+  var section = document.getElementById("room-results");
+  var taken = section && section.dataset.taken !== undefined ? section.dataset.taken : null;
+  var fetching = false;
+
+  function moveOn() {
+    keep(FOLLOWED, "1");
+    window.location.replace("/j/" + data.code);
+  }
+
+  function movedOn(state) {
+    if (state.gone || state.ended) return true;
+    return (state.activity || "") !== data.activity || (state.status || "") !== data.status;
+  }
+
+  // Only the results section is fetched again and swapped in: a form, an open details, the
+  // scroll position and the focus stay as they are.
+  function refreshResults() {
+    if (fetching || !section) return;
+    fetching = true;
+    var url = "/j/" + data.code + "/results?activity=" + encodeURIComponent(data.activity);
+    fetch(url, { cache: "no-store", credentials: "same-origin" })
+      .then(function (response) {
+        if (response.status === 409) { moveOn(); return null; }
+        return response.ok ? response.text() : null;
+      })
+      .then(function (html) {
+        fetching = false;
+        if (!html) { missed(); return; }
+        var holder = document.createElement("div");
+        holder.innerHTML = html;
+        var fresh = holder.querySelector("#room-results");
+        if (!fresh) return;
+        section.parentNode.replaceChild(fresh, section);
+        section = fresh;
+        if (fresh.dataset.taken === undefined) taken = null;
+      })
+      .catch(function () { fetching = false; missed(); });
+  }
+
+  // The fresh section did not arrive: a count this page cannot have makes the next wake (two
+  // seconds on at most) come back for it.
+  function missed() { if (taken !== null) taken = "0"; }
+
+  // What a long poll's answer means for this page; false once the page is being replaced.
+  function follow(state) {
+    if (String(state.version) !== String(version)) {
+      if (movedOn(state)) { moveOn(); return false; }
+      // Same activity, same status: a reveal or an approved text changes the results only.
+      version = state.version;
+      data.heard = version;  // the latest version this page has heard of (tests, debugging)
+      if (taken !== null && state.taken !== undefined) taken = String(state.taken);
+      refreshResults();
+    } else if (taken !== null && state.taken !== undefined && String(state.taken) !== taken) {
+      taken = String(state.taken);
+      refreshResults();
+    }
+    return true;
+  }
+
+  function waitUrl(known) {
+    var url = "/j/" + data.code + "/wait?v=" + known;
+    return taken === null ? url : url + "&t=" + taken;
   }
 
   function poll() {
-    fetch("/j/" + data.code + "/wait?v=" + version, { cache: "no-store", credentials: "same-origin" })
+    fetch(waitUrl(version), { cache: "no-store", credentials: "same-origin" })
       .then(function (response) { return response.json(); })
       .then(function (state) {
         // The database is not answering: ask again later, keeping whatever is being typed.
         if (state.retry) { setTimeout(poll, 5000); return; }
-        if (String(state.version) !== String(version)) {
-          if (state.gone || changed(state)) { window.location.reload(); return; }
-          version = state.version;
-        }
-        poll();
+        if (follow(state)) poll();
       })
       .catch(function () { setTimeout(poll, 2000); });
   }
 
   // A phone that slept has missed nothing: ask again as soon as it wakes.
   document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "visible") {
-      fetch("/j/" + data.code + "/wait?v=stale", { cache: "no-store" })
-        .then(function (response) { return response.json(); })
-        .then(function (state) {
-          if (state.retry) return;
-          if (String(state.version) !== String(version) && changed(state)) window.location.reload();
-        })
-        .catch(function () {});
-    }
+    if (document.visibilityState !== "visible") return;
+    fetch(waitUrl("stale"), { cache: "no-store", credentials: "same-origin" })
+      .then(function (response) { return response.json(); })
+      .then(function (state) { if (!state.retry) follow(state); })
+      .catch(function () {});
   });
   poll();
-})();
+});
