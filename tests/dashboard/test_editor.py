@@ -136,7 +136,7 @@ def test_a_five_activity_deck_is_built_saved_and_ready_to_run(app, deck_folder):
     app.checkbox(key=editor.field(closing, "sensitive")).check()
     editor.save()
 
-    assert "Saved 'Tuesday evening group'" in app.success[0].value
+    assert "Saved “Tuesday evening group”" in app.success[0].value
     deck = load_deck(deck_folder / "custom" / "tuesday-evening-group.toml")
     assert [activity.kind for activity in deck.activities] == [
         "info",
@@ -303,7 +303,9 @@ def test_unsaved_work_survives_a_reloaded_page_until_it_is_saved(app, deck_folde
 
     reloaded = AppTest.from_function(editor_script, args=(str(deck_folder),))
     reloaded.run(timeout=TIMEOUT)
-    assert "Unsaved changes to 'Clear boundaries (copy)' were kept" in reloaded.warning[0].value
+    # The title as written: escaped, so Markdown never reads it.
+    said = "Unsaved changes to “Clear boundaries \\(copy\\)” were kept"
+    assert said in reloaded.warning[0].value
     reloaded.button(key="editor_restore").click().run(timeout=TIMEOUT)
     carried_on = Editor(reloaded)
     assert carried_on.draft.activities[0].fields["title"] == "Welcome back"
@@ -391,7 +393,7 @@ def test_a_deck_asked_for_from_the_library_never_drops_unsaved_work(app):
     editor.run()
     app.session_state["editor_request"] = "copy:boundaries-30"
     editor.run()
-    assert "'Half written' has unsaved changes." in app.warning[0].value
+    assert "“Half written” has unsaved changes." in app.warning[0].value
     assert editor.draft.title == "Half written"
     editor.run(app.button(key="editor_keep").click())
     assert editor.draft.title == "Half written" and not app.warning

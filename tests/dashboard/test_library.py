@@ -154,7 +154,7 @@ def test_a_deck_file_can_be_added_and_is_kept(sqlite_store, tmp_path):
     app.get("file_uploader")[0].set_value(("evening.toml", SMALL_DECK, "application/toml"))
     app.run(timeout=20)
     assert app.selectbox(key="deck").value == "our-evening"
-    assert "Added 'Our evening group'" in app.success[0].value
+    assert "Added “Our evening group”" in app.success[0].value
     assert (tmp_path / "custom" / "our-evening.toml").read_bytes() == SMALL_DECK
     assert any("Your practice's deck" in caption.value for caption in app.caption)
     # A new page (a restart) still lists it.

@@ -9,7 +9,7 @@ from tests.web.test_participant import make_app
 from workshop import PROJECT_FOLDER
 from workshop.store import Store
 from workshop.web import door, keys, links
-from workshop.web.facilitator_login import COOKIE
+from workshop.web.facilitator_login import COOKIE, LANGUAGE_SETTING
 
 PASSCODE = "correct-horse"
 
@@ -208,6 +208,32 @@ def test_login_never_redirects_off_site(sqlite_store):
         "/facilitator/login", data={"passcode": PASSCODE, "next": "https://evil.example/"}
     )
     assert response.headers["location"] == "/"
+
+
+def test_the_login_pages_speak_the_dashboards_language(sqlite_store):
+    """English until the facilitator chooses in the dashboard; then the login, the first-run
+    setup and the logout pages speak that language too, and say so to the browser."""
+    token = keys.setup_token(sqlite_store)
+    client = laptop(sqlite_store)
+    setup = client.get(f"/facilitator/setup?token={token}").text
+    assert '<html lang="en">' in setup and "Choose a facilitator passcode" in setup
+    sqlite_store.put_setting(LANGUAGE_SETTING, "es")
+    setup = client.get(f"/facilitator/setup?token={token}").text
+    assert '<html lang="es">' in setup and "Elige la contraseña de quien facilita" in setup
+    differ = client.post(
+        "/facilitator/setup", data={"token": token, "passcode": "long-enough", "again": "other"}
+    )
+    assert differ.status_code == 422 and "no coinciden" in differ.text
+    keys.set_passcode(sqlite_store, PASSCODE)
+    login = client.get("/facilitator/login").text
+    assert '<html lang="es">' in login and "Acceso para quien facilita" in login
+    assert "<code>workshop passcode</code>" in login  # our markup kept inside the sentence
+    wrong = client.post("/facilitator/login", data={"passcode": "not-this-one"})
+    assert wrong.status_code == 401 and "Esa contraseña no es correcta." in wrong.text
+    logout = client.get("/facilitator/logout").text
+    assert '<html lang="es">' in logout and "Volver al panel" in logout
+    sqlite_store.put_setting(LANGUAGE_SETTING, "en")
+    assert "Facilitator login" in client.get("/facilitator/login").text
 
 
 def test_the_environment_passcode_is_stored_hashed(sqlite_store, monkeypatch):

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from workshop.activities import KINDS, ActivitySpec
+from workshop.i18n import gettext as _
 
 # Fields every kind shares, around the kind's own: what it says first, how it runs last.
 LEADING = ("title", "prompt")
@@ -25,14 +26,18 @@ TRAILING = ("minutes", "sensitive", "content_note", "pairs_with", "notes")
 ONE_LINE = 300
 
 
+# The editor's words below are the kinds' own (their labels, purposes and field titles, marked
+# for the catalogue where each kind defines them): translated here, where they are shown.
+
+
 def kind_name(kind: str) -> str:
     """A kind as the editor names it: "single_choice" is "Single choice"."""
-    return KINDS[kind].label
+    return _(KINDS[kind].label)
 
 
 def describe(kind: str) -> str:
     """What a kind is for, in one line."""
-    return KINDS[kind].describe()
+    return _(KINDS[kind].describe())
 
 
 @dataclass(frozen=True)
@@ -126,6 +131,16 @@ def _is_optional(annotation: Any) -> bool:
     origin = typing.get_origin(annotation)
     union = origin is typing.Union or origin is types.UnionType
     return union and type(None) in typing.get_args(annotation)
+
+
+def label(field: FormField) -> str:
+    """A field's label in the language of the moment."""
+    return _(field.label)
+
+
+def row_name(field: FormField) -> str:
+    """What one row of a rows field is called ("statement"), in the language of the moment."""
+    return _(field.row_name)
 
 
 def blank_row(field: FormField) -> dict[str, Any]:

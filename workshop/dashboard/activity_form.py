@@ -16,6 +16,7 @@ from workshop.curriculum import deck_forms
 from workshop.curriculum.authoring import Draft, is_number
 from workshop.curriculum.deck_forms import FormField
 from workshop.curriculum.decks import Problem
+from workshop.i18n import gettext as _
 
 Action = Callable[[], None]
 
@@ -49,14 +50,14 @@ def activity_form(draft: Draft, index: int, prefix: str, slots: ProblemSlots) ->
     key = f"{prefix}-{activity.form_key}"
     st.markdown(f"**{deck_forms.kind_name(activity.kind)}** · {deck_forms.describe(activity.kind)}")
     fields["id"] = st.text_input(
-        "Activity id",
+        _("Activity id"),
         value=str(fields.get("id", "")),
-        help="Keep it the same between sessions: the before/after comparison matches on it.",
+        help=_("Keep it the same between sessions: the before/after comparison matches on it."),
         key=f"{key}-id",
     ).strip()
     slots.here(index, "id")
     if fields["id"] in draft.duplicate_ids():
-        st.error("Another activity in this deck has the same id.", icon=":material/error:")
+        st.error(_("Another activity in this deck has the same id."), icon=":material/error:")
     action: Action | None = None
     for field in deck_forms.form_fields(activity.kind):
         if field.shape == "rows":
@@ -70,8 +71,9 @@ def activity_form(draft: Draft, index: int, prefix: str, slots: ProblemSlots) ->
 
 def _input(field: FormField, value: Any, key: str) -> Any:
     """One widget for one field, started from the draft's value; returns the value as typed."""
+    label = deck_forms.label(field)
     if field.shape == "flag":
-        return st.checkbox(field.label, value=bool(value), key=key)
+        return st.checkbox(label, value=bool(value), key=key)
     if field.shape == "number":
         number = value if is_number(value) else field.default
         # Streamlit wants every number of one widget in one type: whole numbers stay int.
@@ -81,7 +83,7 @@ def _input(field: FormField, value: Any, key: str) -> Any:
             return None if bound is None else number_type(bound)
 
         return st.number_input(
-            field.label,
+            label,
             value=typed(number),
             min_value=typed(field.minimum),
             max_value=typed(field.maximum),
@@ -92,7 +94,7 @@ def _input(field: FormField, value: Any, key: str) -> Any:
     if field.shape == "lines":
         lines = value if isinstance(value, list) else []
         written = st.text_area(
-            field.label,
+            label,
             value="\n".join(str(line) for line in lines),
             height=68 + 24 * min(max(len(lines), 2), 8),
             key=key,
@@ -100,8 +102,8 @@ def _input(field: FormField, value: Any, key: str) -> Any:
         return [line.strip() for line in written.splitlines() if line.strip()]
     text = value if isinstance(value, str) else ""
     if field.shape == "text":
-        return st.text_area(field.label, value=text, key=key)
-    return st.text_input(field.label, value=text, key=key)
+        return st.text_area(label, value=text, key=key)
+    return st.text_input(label, value=text, key=key)
 
 
 def _rows(
@@ -112,10 +114,14 @@ def _rows(
     rows = [row if isinstance(row, dict) else {} for row in fields.get(field.name) or []]
     fields[field.name] = rows
     action: Action | None = None
-    st.markdown(f"**{field.label}**")
+    st.markdown(f"**{deck_forms.label(field)}**")
+    row_name = deck_forms.row_name(field)
     for number, row in enumerate(rows):
         with st.container(border=True):
-            st.caption(f"{field.row_name.capitalize()} {number + 1}")
+            st.caption(
+                # Translators: one row of a list in the deck editor: "Statement 2".
+                _("%(row)s %(number)d") % {"row": row_name.capitalize(), "number": number + 1}
+            )
             # The first part (the text) across the box; short parts side by side under it.
             first, *rest = field.row_fields
             side_by_side = [part for part in rest if part.shape != "text"]
@@ -131,14 +137,14 @@ def _rows(
                     row_key = f"{key}-{field.name}-{number}-{part.name}"
                     row[part.name] = _input(part, row.get(part.name), row_key)
                     slots.here(index, f"{field.name}.{number}.{part.name}")
-            if st.button(
-                f"Remove {field.row_name} {number + 1}", key=f"{key}-{field.name}-{number}-remove"
-            ):
+            remove = _("Remove %(row)s %(number)d") % {"row": row_name, "number": number + 1}
+            if st.button(remove, key=f"{key}-{field.name}-{number}-remove"):
                 action = _change_rows(
                     draft, index, lambda rows=rows, number=number: rows.pop(number)
                 )
     full = field.max_items is not None and len(rows) >= field.max_items
-    if st.button(f"Add a {field.row_name}", key=f"{key}-{field.name}-add", disabled=full):
+    add = _("Add a %(row)s") % {"row": row_name}
+    if st.button(add, key=f"{key}-{field.name}-add", disabled=full):
         action = _change_rows(draft, index, lambda: rows.append(deck_forms.blank_row(field)))
     return action
 

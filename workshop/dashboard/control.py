@@ -21,14 +21,16 @@ import streamlit as st
 
 from workshop.activities import ActivitySpec, kind_of
 from workshop.activities.base import Text
-from workshop.dashboard.text import literal
+from workshop.dashboard import language
+from workshop.dashboard.text import bold, literal
+from workshop.i18n import N_, ngettext
 from workshop.i18n import gettext as _
 from workshop.renderers import projector
 from workshop.review.observations import NAMES_REMINDER, ObservationError, add_observation
 from workshop.room import live, vocabulary
 from workshop.room.moderation import APPROVED, FLAGGED, PENDING, REJECTED
 from workshop.room.results import Result
-from workshop.room.timing import Timing, describe_schedule
+from workshop.room.timing import Timing
 from workshop.store import ActivityState, SessionRow, Store
 from workshop.web import links
 from workshop.web.join import qr_png
@@ -43,29 +45,64 @@ GUARD = "control_guard"
 JOIN_SLIDE_TIMER_MINUTES = 3.0
 QUEUE_ANCHOR = "moderation-queue"
 
+# Interface words are marked here (N_) and translated where they are shown (_), in the
+# facilitator's language of that run.
 # What Reveal does, or why it is off: one sentence each, under the room's buttons.
-REVEAL_SHOWS_ANSWERS = "R reveals the correct answers and their explanations on the screen."
-REVEAL_SHOWS_PRIVATE = "R reveals this private activity's results, now that it is closed."
-REVEAL_HIDES = "R hides what was revealed again."
-NOTHING_TO_REVEAL = "Nothing to reveal: this activity has no answer key or explanations."
-REVEAL_CLOSE_FIRST = "Private activity: close it first, then reveal its results."
-REVEAL_WAITS_ONE = "Nothing to reveal until {threshold} person has answered."
-REVEAL_WAITS_MANY = "Nothing to reveal until {threshold} people have answered."
-# The moderation announcement at the top of the page.
-PENDING_ONE = "1 text waits for your approval."
-PENDING_MANY = "{count} texts wait for your approval."
-FLAGGED_ONE = "1 text was flagged as a possible safety concern (for you only)."
-FLAGGED_MANY = "{count} texts were flagged as possible safety concerns (for you only)."
-GO_TO_QUEUE = "Go to the queue ↓"
-NOTHING_APPROVED = "No text is on the screen yet: approve some in the queue."
-BLANKED = "The screen is blank: the room sees a pause screen. Press B or “Show the room”."
+REVEAL_SHOWS_ANSWERS = N_("R reveals the correct answers and their explanations on the screen.")
+REVEAL_SHOWS_PRIVATE = N_("R reveals this private activity's results, now that it is closed.")
+REVEAL_HIDES = N_("R hides what was revealed again.")
+NOTHING_TO_REVEAL = N_("Nothing to reveal: this activity has no answer key or explanations.")
+REVEAL_CLOSE_FIRST = N_("Private activity: close it first, then reveal its results.")
+GO_TO_QUEUE = N_("Go to the queue ↓")
+NOTHING_APPROVED = N_("No text is on the screen yet: approve some in the queue.")
+BLANKED = N_("The screen is blank: the room sees a pause screen. Press B or “Show the room”.")
+LOGIN_ENDED = N_("Your login has ended: nothing was changed.")
+MOVED_ON = N_("The room moved on meanwhile, so nothing was changed: pick again.")
+# An activity's status as the store keeps it, in words.
+STATUS = {
+    "waiting": N_("waiting"),
+    "open": N_("open"),
+    "closed": N_("closed"),
+    "info": N_("information"),
+}
+
+
+def _reveal_waits(threshold: int) -> str:
+    return ngettext(
+        "Nothing to reveal until %(threshold)d person has answered.",
+        "Nothing to reveal until %(threshold)d people have answered.",
+        threshold,
+    ) % {"threshold": threshold}
+
+
+def _pending(count: int) -> str:
+    """The moderation announcement at the top of the page: texts waiting."""
+    return ngettext(
+        "%(count)d text waits for your approval.",
+        "%(count)d texts wait for your approval.",
+        count,
+    ) % {"count": count}
+
+
+def _flagged(count: int) -> str:
+    return ngettext(
+        "%(count)d text was flagged as a possible safety concern (for you only).",
+        "%(count)d texts were flagged as possible safety concerns (for you only).",
+        count,
+    ) % {"count": count}
+
+
+def _status(status: str) -> str:
+    return _(STATUS[status]) if status in STATUS else status
 
 
 def _act(action: Callable[..., object], *args: object, **options: object) -> None:
     """Run a facilitator action from a button; a refused one becomes a message, not a crash.
     Nothing is done for a browser whose login has ended or whose link was revoked."""
+    # Kept untranslated: a callback runs before the run has set its language; the page says it
+    # in the facilitator's language when it is drawn.
     if not st.session_state.get(GUARD, lambda: True)():
-        st.session_state["problem"] = "Your login has ended: nothing was changed."
+        st.session_state["problem"] = LOGIN_ENDED
         return
     try:
         action(*args, **options)
@@ -85,7 +122,7 @@ def jump(store: Store, drawn: SessionRow, chosen: int | None, *, keep_open: bool
         return
     now = store.session(drawn.id)
     if now is not None and now.version != drawn.version:
-        raise live.LiveError("The room moved on meanwhile, so nothing was changed: pick again.")
+        raise live.LiveError(MOVED_ON)
     live.go_to(store, drawn.id, chosen, keep_open=keep_open)
 
 
@@ -118,17 +155,16 @@ def reveal_button(
     """Whether Reveal (or Hide) does something now, and the sentence saying what, or why not.
     `result` is asked only when the answer depends on how many have answered."""
     if state.revealed:
-        return True, REVEAL_HIDES
+        return True, _(REVEAL_HIDES)
     if not reveals_something(activity):
-        return False, NOTHING_TO_REVEAL
+        return False, _(NOTHING_TO_REVEAL)
     if activity.sensitive and state.status != "closed":
-        return False, REVEAL_CLOSE_FIRST
+        return False, _(REVEAL_CLOSE_FIRST)
     shown = result()
     if shown is None or shown.answered < shown.threshold:
         threshold = shown.threshold if shown else live.DEFAULT_THRESHOLD
-        waits = REVEAL_WAITS_ONE if threshold == 1 else REVEAL_WAITS_MANY
-        return False, waits.format(threshold=threshold)
-    return True, REVEAL_SHOWS_PRIVATE if activity.sensitive else REVEAL_SHOWS_ANSWERS
+        return False, _reveal_waits(threshold)
+    return True, _(REVEAL_SHOWS_PRIVATE if activity.sensitive else REVEAL_SHOWS_ANSWERS)
 
 
 def timer_minutes(activity: ActivitySpec | None) -> float:
@@ -148,6 +184,7 @@ class Drawn:
     headcount: int | None
     joins_locked: bool
     can_reveal: bool
+    language: str  # the facilitator's language, chosen on any device
 
 
 def drawn_from(store: Store, session: live.Live) -> Drawn:
@@ -160,7 +197,14 @@ def drawn_from(store: Store, session: live.Live) -> Drawn:
             lambda: live.result_of(store, session, activity),
         )
     row = session.row
-    return Drawn(row.version, row.blanked, row.headcount, row.joins_locked, can_reveal)
+    return Drawn(
+        row.version,
+        row.blanked,
+        row.headcount,
+        row.joins_locked,
+        can_reveal,
+        language.chosen(store),
+    )
 
 
 # The page ------------------------------------------------------------------------------------
@@ -214,25 +258,26 @@ def render(
     web/listening.py), shown to the facilitator only, never on the projector."""
     st.session_state[GUARD] = guard
     if not guard():
-        st.warning("Your login has ended, or this link was revoked.")
+        st.warning(_("Your login has ended, or this link was revoked."))
         return
     session = live.pick(store, session_id)
     if session is None:
-        st.title("Control")
-        st.info("No live session yet. Start one from the library.")
+        st.title(_("Control"))
+        st.info(_("No live session yet. Start one from the library."))
         return
     st.html(PAGE_STYLE)
     if problem := st.session_state.pop("problem", None):
-        st.warning(problem)
+        # Said in the language of this run (a refusal's words are kept as written).
+        st.warning(_(problem))
 
     with st.container(key="control_title"):
         st.title(literal(session.row.title))
     if address_problem:
         st.warning(address_problem, icon=":material/wifi_off:")
     if session.row.rehearsal:
-        st.info("Rehearsal: the answers here come from simulated participants.")
+        st.info(_("Rehearsal: the answers here come from simulated participants."))
     if session.ended:
-        st.success("This session has ended. Its results stay in the database for review.")
+        st.success(_("This session has ended. Its results stay in the database for review."))
         return
 
     _follow(store, session.id, drawn_from(store, session), guard)
@@ -252,10 +297,10 @@ def render(
         if facilitator:
             _links_panel(store, session, public_url)
     _screen_preview(store, session.id, guard)
-    with st.expander("End the session"):
-        confirm = st.checkbox("Yes, the workshop is over", key="end_confirm")
+    with st.expander(_("End the session")):
+        confirm = st.checkbox(_("Yes, the workshop is over"), key="end_confirm")
         st.button(
-            "End session",
+            _("End session"),
             key="end",
             disabled=not confirm,
             on_click=_act,
@@ -268,13 +313,14 @@ def render(
 def _follow(store: Store, session_id: int, drawn: Drawn, guard: Callable[[], bool]) -> None:
     """Every second: draw the whole page again if the room moved since it was drawn (a click on
     another device, or enough answers in for Reveal), and announce texts waiting for approval."""
+    language.speak(store)  # a fragment runs apart from the page: it says which language
     if not guard():
         st.rerun(scope="app")
     session = live.load(store, session_id)
     if session is None or drawn_from(store, session) != drawn:
         st.rerun(scope="app")
     if session.row.blanked:
-        st.info(BLANKED, icon=":material/visibility_off:")
+        st.info(_(BLANKED), icon=":material/visibility_off:")
     activity = session.current
     if activity is None or not kind_of(activity).moderated:
         return
@@ -284,11 +330,11 @@ def _follow(store: Store, session_id: int, drawn: Drawn, guard: Callable[[], boo
     if pending or flagged:
         said = []
         if pending:
-            said.append(PENDING_ONE if pending == 1 else PENDING_MANY.format(count=pending))
+            said.append(_pending(pending))
         if flagged:
-            said.append(FLAGGED_ONE if flagged == 1 else FLAGGED_MANY.format(count=flagged))
+            said.append(_flagged(flagged))
         st.info(
-            " ".join(said) + f" [{GO_TO_QUEUE}](#{QUEUE_ANCHOR})",
+            " ".join(said) + f" [{_(GO_TO_QUEUE)}](#{QUEUE_ANCHOR})",
             icon=":material/rate_review:",
         )
 
@@ -300,11 +346,14 @@ def _navigation(store: Store, session: live.Live) -> None:
     # across moves (its value set by the script) could send its old value back with the next
     # click and move the room there: closing the activity just opened.
     jump_key = f"jump_{session.id}_{session.row.version}"
+    # Labels made once, in this run's language: Streamlit may format an option again outside
+    # the run (AppTest does), where the language of the run is not set.
+    labels = {position: _position_label(session, position) for position in range(-1, count)}
     st.selectbox(
-        "On screen",
-        options=list(range(-1, count)),
+        _("On screen"),
+        options=list(labels),
         index=index + 1,
-        format_func=lambda position: _position_label(session, position),
+        format_func=labels.__getitem__,
         key=jump_key,
         on_change=lambda: _act(
             jump,
@@ -322,7 +371,7 @@ def _navigation(store: Store, session: live.Live) -> None:
     # second row on a narrow window rather than cutting a word short.
     with st.container(horizontal=True, gap="small", key="room_buttons"):
         st.button(
-            "Previous",
+            _("Previous"),
             key="previous",
             shortcut="Left",
             disabled=index < 0,
@@ -331,7 +380,7 @@ def _navigation(store: Store, session: live.Live) -> None:
             args=(live.previous_activity, store, session.id),
         )
         st.button(
-            "Next",
+            _("Next"),
             key="next",
             shortcut="Right",
             type="primary",
@@ -343,7 +392,7 @@ def _navigation(store: Store, session: live.Live) -> None:
         if activity is not None and activity.answerable:
             hint = _activity_buttons(store, session, activity)
         st.button(
-            "Show the room" if blanked else "Blank screen",
+            _("Show the room") if blanked else _("Blank screen"),
             key="blank",
             shortcut="B",
             # While blank, the way back stands out: the room is waiting on it.
@@ -352,9 +401,9 @@ def _navigation(store: Store, session: live.Live) -> None:
             args=(live.blank_screen, store, session.id, not blanked),
         )
     st.checkbox(
-        "Keep this activity open when moving on",
+        _("Keep this activity open when moving on"),
         key="keep_open",
-        help="Moving on closes the activity you leave, so phones stop changing its answers.",
+        help=_("Moving on closes the activity you leave, so phones stop changing its answers."),
     )
     if hint:
         # Where the Reveal button's tooltip was: a tooltip there covered the join code.
@@ -367,7 +416,7 @@ def _activity_buttons(store: Store, session: live.Live, activity: ActivitySpec) 
     state = session.state(activity.id)
     if state.status == "open":
         st.button(
-            "Close",
+            _("Close"),
             key="close",
             icon=":material/lock:",
             on_click=_act,
@@ -375,18 +424,18 @@ def _activity_buttons(store: Store, session: live.Live, activity: ActivitySpec) 
         )
     else:
         st.button(
-            "Reopen" if state.status == "closed" else "Open",
+            _("Reopen") if state.status == "closed" else _("Open"),
             key="open",
             icon=":material/lock_open:",
             on_click=_act,
             args=(live.open_activity, store, session.id, activity.id),
-            help="Reopening lets late answers change a result the room has seen."
+            help=_("Reopening lets late answers change a result the room has seen.")
             if state.status == "closed"
             else None,
         )
     enabled, hint = reveal_button(activity, state, lambda: live.result_of(store, session, activity))
     st.button(
-        "Hide" if state.revealed else "Reveal",
+        _("Hide") if state.revealed else _("Reveal"),
         key="reveal",
         icon=":material/visibility_off:" if state.revealed else ":material/visibility:",
         disabled=not enabled,
@@ -398,26 +447,33 @@ def _activity_buttons(store: Store, session: live.Live, activity: ActivitySpec) 
 
 def _position_label(session: live.Live, index: int) -> str:
     if index < 0:
-        return "Join slide (QR code)"
+        return _("Join slide (QR code)")
     activity = session.deck.activities[index]
     status = session.state(activity.id).status if activity.answerable else "info"
-    return f"{index + 1}. {activity.title} · {status}"
+    return f"{index + 1}. {activity.title} · {_status(status)}"
 
 
 def _current_activity(session: live.Live) -> None:
     activity = session.current
     if activity is None:
-        st.header("The join slide is on screen")
-        st.write("Phones scan the QR code and wait. Press Next (→) to begin.")
+        st.header(_("The join slide is on screen"))
+        st.write(_("Phones scan the QR code and wait. Press Next (→) to begin."))
         return
-    number = session.row.current_index + 1
-    kind = kind_of(activity).label
-    status = session.state(activity.id).status if activity.answerable else "information"
-    private = " · private" if activity.sensitive else ""
-    st.caption(
-        f"Activity {number} of {len(session.deck.activities)} · {kind} · "
-        f"{activity.minutes:g} min · {status}{private}"
-    )
+    status = session.state(activity.id).status if activity.answerable else "info"
+    said = {
+        "number": session.row.current_index + 1,
+        "total": len(session.deck.activities),
+        "kind": _(kind_of(activity).label),
+        "minutes": f"{activity.minutes:g}",
+        "status": _status(status),
+    }
+    if activity.sensitive:
+        line = _(
+            "Activity %(number)d of %(total)d · %(kind)s · %(minutes)s min · %(status)s · private"
+        )
+    else:
+        line = _("Activity %(number)d of %(total)d · %(kind)s · %(minutes)s min · %(status)s")
+    st.caption(line % said)
     st.header(literal(activity.title))
     if activity.prompt:
         st.text(activity.prompt)
@@ -428,18 +484,21 @@ def _current_activity(session: live.Live) -> None:
 def _observation(store: Store, session: live.Live) -> None:
     """Note what you notice as it happens; the review keeps it with the activity on screen."""
     activity = session.current
-    about = f"about “{literal(activity.title)}”" if activity else "about the session"
-    with st.popover(f"Note an observation {about}"):
-        st.caption(NAMES_REMINDER)
-        text = st.text_area("What you noticed", key="control_observation")
-        if st.button("Keep it", key="control_observation_keep"):
+    if activity is not None:
+        label = _("Note an observation about “%(title)s”") % {"title": literal(activity.title)}
+    else:
+        label = _("Note an observation about the session")
+    with st.popover(label):
+        st.caption(_(NAMES_REMINDER))
+        text = st.text_area(_("What you noticed"), key="control_observation")
+        if st.button(_("Keep it"), key="control_observation_keep"):
             try:
                 add_observation(store, session.id, activity.id if activity else None, text)
             except ObservationError as problem:
-                st.error(str(problem))
+                st.error(_(str(problem)))
             else:
                 st.session_state.pop("control_observation", None)
-                st.toast("Kept for the review.")
+                st.toast(_("Kept for the review."))
 
 
 # The right-hand column ------------------------------------------------------------------------
@@ -449,6 +508,7 @@ def _observation(store: Store, session: live.Live) -> None:
 def _counts(store: Store, session_id: int, guard: Callable[[], bool]) -> None:
     """The join code and the room's counts in its words (room/vocabulary.py), and time against
     the plan: refreshed every 2 seconds."""
+    language.speak(store)
     if not guard():
         st.rerun(scope="app")
     room = live.room(store, session_id)
@@ -456,26 +516,49 @@ def _counts(store: Store, session_id: int, guard: Callable[[], bool]) -> None:
         return
     session, result = room.session, room.result
     # The code on a row of its own: six letters never cut short, however narrow the window.
-    st.metric("Join code", session.row.join_code)
-    joined, answered, passed = st.columns(3)
-    joined.metric(_(vocabulary.JOINED), room.joined)
+    st.metric(_("Join code"), session.row.join_code)
+    # Each count as wide as its label, side by side where they fit: a longer word (Spanish
+    # "No respondieron") moves to a row of its own rather than being cut short.
+    with st.container(horizontal=True, gap="small", key="room_counts"):
+        st.metric(_(vocabulary.JOINED), room.joined, width="content")
+        if result is not None:
+            st.metric(_(vocabulary.ANSWERED), result.answered, width="content")
+            # A revealed private activity withholds its passes, here as on the projector.
+            passes = "—" if result.passed is None else result.passed
+            st.metric(_(vocabulary.PASSED), passes, width="content")
     expected = session.row.headcount
     if result is not None:
-        answered.metric(_(vocabulary.ANSWERED), result.answered)
-        # A revealed private activity withholds its passes, here as on the projector.
-        passed.metric(_(vocabulary.PASSED), "—" if result.passed is None else result.passed)
         if result.passed is None:
             st.caption(vocabulary.passed(None))
     if expected is not None:
         st.caption(vocabulary.joined(room.joined, expected))
     if session.row.turned_away:
         st.warning(
-            f"{session.row.turned_away} attempt(s) to join turned away: the room is "
-            f"{'locked' if session.row.joins_locked else 'full'}. If someone is missing, raise "
-            "“People expected” or unlock joining.",
+            _turned_away(session.row.turned_away, session.row.joins_locked),
             icon=":material/door_front:",
         )
     _time_against_plan(session, live.schedule(store, session, store.clock()))
+
+
+def _turned_away(count: int, locked: bool) -> str:
+    """How many phones the door turned away, and why: one whole sentence for each reason."""
+    if locked:
+        said = ngettext(
+            "%(count)d attempt to join was turned away: the room is locked. If someone is "
+            "missing, raise “People expected” or unlock joining.",
+            "%(count)d attempts to join were turned away: the room is locked. If someone is "
+            "missing, raise “People expected” or unlock joining.",
+            count,
+        )
+    else:
+        said = ngettext(
+            "%(count)d attempt to join was turned away: the room is full. If someone is "
+            "missing, raise “People expected” or unlock joining.",
+            "%(count)d attempts to join were turned away: the room is full. If someone is "
+            "missing, raise “People expected” or unlock joining.",
+            count,
+        )
+    return said % {"count": count}
 
 
 def _minutes_and_seconds(seconds: float) -> str:
@@ -486,23 +569,44 @@ def _minutes_and_seconds(seconds: float) -> str:
 def _time_against_plan(session: live.Live, measured: Timing) -> None:
     """Time on this activity against its plan, and the whole room against the agenda."""
     activity = session.current
-    if activity is not None and measured.current_seconds is not None:
-        st.caption(
-            f"On this activity {_minutes_and_seconds(measured.current_seconds)} "
-            f"of {activity.minutes:g} min planned · "
-            f"the workshop is {describe_schedule(measured.behind_seconds)}"
+    if activity is None or measured.current_seconds is None:
+        return
+    said = {
+        "spent": _minutes_and_seconds(measured.current_seconds),
+        "planned": f"{activity.minutes:g}",
+    }
+    behind = measured.behind_seconds
+    # Whole minutes, as the room would say them: under half a minute either way is on plan.
+    minutes = None if behind is None else round(abs(behind) / 60)
+    if minutes is None:
+        line = _(
+            "On this activity %(spent)s of %(planned)s min planned · the workshop has not begun"
         )
+    elif minutes == 0:
+        line = _("On this activity %(spent)s of %(planned)s min planned · the workshop is on plan")
+    elif behind > 0:
+        line = _(
+            "On this activity %(spent)s of %(planned)s min planned · "
+            "the workshop is %(minutes)d min behind plan"
+        )
+    else:
+        line = _(
+            "On this activity %(spent)s of %(planned)s min planned · "
+            "the workshop is %(minutes)d min ahead of plan"
+        )
+    st.caption(line % {**said, "minutes": minutes or 0})
 
 
 def _join_panel(session: live.Live, public_url: str | None, facilitator: bool) -> None:
     if public_url:
         # Not a caption: a link drawn at a caption's faded colour fails contrast.
-        st.markdown(f":small[Phones join at {public_url}/j]")
+        joining = _("Phones join at %(address)s") % {"address": f"{public_url}/j"}
+        st.markdown(f":small[{joining}]")
     else:
-        st.caption("No network address found: set WORKSHOP_PUBLIC_URL.")
+        st.caption(_("No network address found: set WORKSHOP_PUBLIC_URL."))
     if facilitator:  # a remote-control link opens nothing else
         st.link_button(
-            "Open screen view (projector)",
+            _("Open screen view (projector)"),
             f"/screen?session={session.id}",
             key="screen_link",
             icon=":material/co_present:",
@@ -519,7 +623,7 @@ def _timer_panel(store: Store, session: live.Live, guard: Callable[[], bool]) ->
     # One row where it fits; the buttons wrap under the field on a narrow window.
     row = st.container(horizontal=True, gap="small", vertical_alignment="bottom")
     row.number_input(
-        "Timer minutes",
+        _("Timer minutes"),
         min_value=0.5,
         max_value=60.0,
         value=timer_minutes(activity),
@@ -529,7 +633,7 @@ def _timer_panel(store: Store, session: live.Live, guard: Callable[[], bool]) ->
         width=110,
     )
     row.button(
-        "Start",
+        _("Start"),
         key="timer_start",
         icon=":material/timer:",
         # Read the widget in the callback: the value at render time may be a click behind.
@@ -538,7 +642,7 @@ def _timer_panel(store: Store, session: live.Live, guard: Callable[[], bool]) ->
         ),
     )
     row.button(
-        "Stop",
+        _("Stop"),
         key="timer_stop",
         disabled=remaining is None,
         on_click=_act,
@@ -549,13 +653,16 @@ def _timer_panel(store: Store, session: live.Live, guard: Callable[[], bool]) ->
 @st.fragment(run_every=1)
 def _timer_metric(store: Store, session_id: int, guard: Callable[[], bool]) -> None:
     """The discussion timer as the projector shows it, counting down every second."""
+    language.speak(store)
     if not guard():
         st.rerun(scope="app")
     session = live.load(store, session_id)
     remaining = session.timer_remaining(store.clock()) if session else None
     if remaining is not None:
         minutes, seconds = divmod(int(remaining + 0.999), 60)
-        st.metric("Discussion timer", f"{minutes}:{seconds:02d}" if remaining > 0 else "Time")
+        # Translators: the discussion timer's value once it runs out, as a referee calls it.
+        shown = f"{minutes}:{seconds:02d}" if remaining > 0 else _("Time")
+        st.metric(_("Discussion timer"), shown)
 
 
 def _door_panel(store: Store, session: live.Live) -> None:
@@ -565,15 +672,19 @@ def _door_panel(store: Store, session: live.Live) -> None:
     # new widget showing it, instead of this tab's stale value.
     headcount_key = f"door_headcount_{session.id}_{session.row.headcount}"
     locked_key = f"door_locked_{session.id}_{session.row.joins_locked}"
-    with st.expander("The door: who may join", expanded=session.row.headcount is None):
+    with st.expander(_("The door: who may join"), expanded=session.row.headcount is None):
         if session.row.joins_locked:
-            st.caption("Joining is closed; phones already in carry on. Unlock to let someone in.")
+            st.caption(
+                _("Joining is closed; phones already in carry on. Unlock to let someone in.")
+            )
         elif session.row.lock_when_begun and session.row.headcount is None:
-            st.caption("Without a number of people, joining closes when the first activity opens.")
+            st.caption(
+                _("Without a number of people, joining closes when the first activity opens.")
+            )
         elif session.row.headcount is None:
-            st.caption("Set “People expected” so nobody can add phones to see small results.")
+            st.caption(_("Set “People expected” so nobody can add phones to see small results."))
         st.number_input(
-            "People expected (no more phones may join)",
+            _("People expected (no more phones may join)"),
             min_value=1,
             max_value=live.MOST_PEOPLE,
             value=session.row.headcount,
@@ -582,16 +693,18 @@ def _door_panel(store: Store, session: live.Live) -> None:
             on_change=lambda: _act(
                 live.set_headcount, store, session.id, st.session_state[headcount_key]
             ),
-            help="Phones beyond this number are turned away, and you see how many were.",
+            help=_("Phones beyond this number are turned away, and you see how many were."),
         )
         st.toggle(
-            "Lock joining",
+            _("Lock joining"),
             value=session.row.joins_locked,
             key=locked_key,
             on_change=lambda: _act(
                 live.lock_joins, store, session.id, st.session_state[locked_key]
             ),
-            help="Once everyone is in: no new phone may join. Phones already in are not affected.",
+            help=_(
+                "Once everyone is in: no new phone may join. Phones already in are not affected."
+            ),
         )
 
 
@@ -599,14 +712,18 @@ def _links_panel(store: Store, session: live.Live, public_url: str | None) -> No
     """Links to hand out: a read-only screen for the projector's browser, a remote control for
     your phone. Each is shown once when made; making another (or revoking) ends the old one."""
     base = public_url or ""
-    with st.expander("Links: projector and remote control"):
-        for purpose, label in (("screen", "Screen link"), ("remote", "Remote-control link")):
+    with st.expander(_("Links: projector and remote control")):
+        buttons = {
+            "screen": (_("New screen link"), _("Revoke screen link")),
+            "remote": (_("New remote-control link"), _("Revoke remote-control link")),
+        }
+        for purpose, (make_label, revoke_label) in buttons.items():
             made_key = f"link_{purpose}_{session.id}"
             make_column, revoke_column = st.columns(2)
-            if make_column.button(f"New {label.lower()}", key=f"make_{made_key}"):
+            if make_column.button(make_label, key=f"make_{made_key}"):
                 secret = links.new_link_secret(store, session.id, purpose)
                 st.session_state[made_key] = base + links.link_path(session.id, purpose, secret)
-            if revoke_column.button(f"Revoke {label.lower()}", key=f"revoke_{made_key}"):
+            if revoke_column.button(revoke_label, key=f"revoke_{made_key}"):
                 links.revoke(store, session.id, purpose)
                 st.session_state.pop(made_key, None)
             made = st.session_state.get(made_key)
@@ -616,10 +733,12 @@ def _links_panel(store: Store, session: live.Live, public_url: str | None) -> No
             ):
                 st.code(made, language=None)
                 if purpose == "remote" and public_url:
-                    st.image(qr_png(made, box_size=5), caption="Scan with your phone")
+                    st.image(qr_png(made, box_size=5), caption=_("Scan with your phone"))
         st.caption(
-            "Anyone with a link can use it until you revoke it or make a new one: "
-            "the screen link only shows the screen; the remote link controls this session."
+            _(
+                "Anyone with a link can use it until you revoke it or make a new one: "
+                "the screen link only shows the screen; the remote link controls this session."
+            )
         )
 
 
@@ -629,6 +748,7 @@ def _links_panel(store: Store, session: live.Live, public_url: str | None) -> No
 @st.fragment(run_every=REFRESH_SECONDS)
 def _screen_preview(store: Store, session_id: int, guard: Callable[[], bool]) -> None:
     """What the projector shows now, and the agenda: refreshed every 2 seconds."""
+    language.speak(store)
     if not guard():
         st.rerun(scope="app")
     room = live.room(store, session_id)
@@ -636,7 +756,7 @@ def _screen_preview(store: Store, session_id: int, guard: Callable[[], bool]) ->
         return
     session, result = room.session, room.result
     if result is not None:
-        st.markdown("**On the screen now**")
+        st.markdown(bold(_("On the screen now")))
         if result.visible:
             figure = projector.figure(result)
             if figure is not None:
@@ -649,20 +769,20 @@ def _screen_preview(store: Store, session_id: int, guard: Callable[[], bool]) ->
                 for text in texts:
                     st.text(f"“{text}”")  # participant words: never read as Markdown
                 if not texts:
-                    st.markdown(NOTHING_APPROVED)
+                    st.markdown(_(NOTHING_APPROVED))
             for note in result.notes:
                 st.text(note)
         else:
             st.caption(vocabulary.waiting_for(result) if result.hidden_reason else "")
     measured = live.schedule(store, session, store.clock())
-    with st.expander("Agenda: planned and actual time"):
+    with st.expander(_("Agenda: planned and actual time")):
         st.dataframe(
             [
                 {
                     "#": number,
-                    "Activity": item.title,
-                    "Planned (min)": item.minutes,
-                    "Actual": _minutes_and_seconds(measured.spent[item.id])
+                    _("Activity"): item.title,
+                    _("Planned (min)"): item.minutes,
+                    _("Actual"): _minutes_and_seconds(measured.spent[item.id])
                     if item.id in measured.spent
                     else "",
                 }
@@ -676,20 +796,26 @@ def _screen_preview(store: Store, session_id: int, guard: Callable[[], bool]) ->
 @st.fragment(run_every=REFRESH_SECONDS)
 def _moderation(store: Store, session_id: int, activity_id: str, guard: Callable[[], bool]) -> None:
     """Texts waiting for approval, right under the room's buttons: refreshed every 2 seconds."""
+    language.speak(store)
     if not guard():
         st.rerun(scope="app")
     queue = live.moderation_queue(store, session_id, activity_id)
     waiting = [item for item in queue if item.moderation in (PENDING, FLAGGED)]
     shown = sum(1 for item in queue if item.moderation == APPROVED)
-    # The heading's anchor (#moderation-queue) is where the announcement at the top leads.
-    st.markdown("## Moderation queue")
-    st.markdown(f"{len(waiting)} waiting · {shown} on screen")
+    # The heading's anchor (#moderation-queue, the same in every language) is where the
+    # announcement at the top leads.
+    st.header(_("Moderation queue"), anchor=QUEUE_ANCHOR)
+    st.markdown(
+        _("%(waiting)d waiting · %(shown)d on screen") % {"waiting": len(waiting), "shown": shown}
+    )
     for item in waiting:
         with st.container(border=True):
             if item.moderation == FLAGGED:
                 st.warning(
-                    "Possible safety concern. Never shown on screen; "
-                    "consider a quiet check-in with the group after the session.",
+                    _(
+                        "Possible safety concern. Never shown on screen; "
+                        "consider a quiet check-in with the group after the session."
+                    ),
                     icon=":material/health_and_safety:",
                 )
             # The text, then its two buttons side by side, moving under the text together
@@ -699,13 +825,13 @@ def _moderation(store: Store, session_id: int, activity_id: str, guard: Callable
                 with st.container(horizontal=True, wrap=False, width="content"):
                     if item.moderation == PENDING:
                         st.button(
-                            "Show on screen",
+                            _("Show on screen"),
                             key=f"approve-{item.answer_id}",
                             on_click=_act,
                             args=(live.moderate, store, session_id, item.answer_id, APPROVED),
                         )
                     st.button(
-                        "Keep off screen",
+                        _("Keep off screen"),
                         key=f"reject-{item.answer_id}",
                         on_click=_act,
                         args=(live.moderate, store, session_id, item.answer_id, REJECTED),

@@ -25,7 +25,10 @@ from workshop.curriculum.decks import CurriculumError, Problem
 from workshop.curriculum.practice import Practice, load_practice
 from workshop.dashboard.activity_form import Action, ProblemSlots, activity_form
 from workshop.dashboard.screen import activity_body, activity_heading, text_style
+from workshop.dashboard.text import bold, literal
 from workshop.dashboard.uploads import new_text
+from workshop.i18n import gettext as _
+from workshop.i18n import ngettext
 from workshop.room.rehearsal import sample_result
 from workshop.room.results import Result
 from workshop.web.participant.render import phone_preview
@@ -43,12 +46,12 @@ PROJECTOR_SCALE = 0.6
 def render(folders: DeckFolders, practice_file: Path) -> str | None:
     """Draw the editor over the decks in `folders` (previews with the practice's settings from
     `practice_file`); returns the id of a saved deck the facilitator chose to run."""
-    st.title("Deck editor")
+    st.title(_("Deck editor"))
     listings = list_decks(folders)
     _open_deck(listings, folders)
     draft: Draft | None = st.session_state.get(DRAFT)
     if draft is None:
-        st.info("Start a new deck, or open a deck to copy it or to change it.")
+        st.info(_("Start a new deck, or open a deck to copy it or to change it."))
         return None
     prefix = f"editor-{st.session_state[GENERATION]}"
     toolbar = st.container()
@@ -79,7 +82,10 @@ def render(folders: DeckFolders, practice_file: Path) -> str | None:
         with phone_column:
             _phone_preview(spec, result, draft.title)
         if spec is not None:
-            eyebrow = f"{index + 1} / {len(draft.activities)} · preview"
+            eyebrow = _("%(number)d / %(total)d · preview") % {
+                "number": index + 1,
+                "total": len(draft.activities),
+            }
             _projector_preview(spec, result, eyebrow)
     with toolbar:
         run = _save_and_files(draft, deck, problems, folders, prefix)
@@ -96,15 +102,17 @@ def _open_deck(listings: list[DeckListing], folders: DeckFolders) -> None:
     """Start a new deck, open one (a copy of a built-in, or one of the practice's own to change),
     or open a TOML file; whatever was being written is replaced."""
     decks = {listing.deck.id: listing for listing in listings if listing.deck}
-    choices = {NEW_DECK: "A new, empty deck"}
+    choices = {NEW_DECK: _("A new, empty deck")}
     for deck_id, listing in sorted(decks.items(), key=lambda item: item[1].deck.title):
         deck = listing.deck
-        name = f"{deck.title} ({deck.minutes:g} min)"
+        said = {"title": deck.title, "minutes": f"{deck.minutes:g}"}
         if not listing.built_in:
-            choices[f"edit:{deck_id}"] = f"Change your deck: {name}"
-        choices[f"copy:{deck_id}"] = f"A copy of {name}" + (
-            " · built-in" if listing.built_in else ""
-        )
+            choices[f"edit:{deck_id}"] = _("Change your deck: %(title)s (%(minutes)s min)") % said
+        if listing.built_in:
+            copy = _("A copy of %(title)s (%(minutes)s min) · built-in")
+        else:
+            copy = _("A copy of %(title)s (%(minutes)s min)")
+        choices[f"copy:{deck_id}"] = copy % said
     draft: Draft | None = st.session_state.get(DRAFT)
     request = st.session_state.get(REQUEST)
     if request in choices:
@@ -114,34 +122,48 @@ def _open_deck(listings: list[DeckListing], folders: DeckFolders) -> None:
             draft = st.session_state[DRAFT]
         else:
             # Asked for from the library while other work is unsaved: never drop it silently.
-            st.warning(f"{draft.title or 'The deck you are writing'!r} has unsaved changes.")
+            if draft.title:
+                unsaved = _("“%(title)s” has unsaved changes.") % {"title": literal(draft.title)}
+            else:
+                unsaved = _("The deck you are writing has unsaved changes.")
+            st.warning(unsaved)
             open_column, keep_column = st.columns(2)
-            if open_column.button(f"Open {choices[request]!r} instead", key="editor_replace"):
+            instead = _("Open “%(deck)s” instead") % {"deck": literal(choices[request])}
+            if open_column.button(instead, key="editor_replace"):
                 st.session_state.pop(REQUEST)
                 _start(request, decks)
                 st.rerun()
-            if keep_column.button("Keep writing", key="editor_keep"):
+            if keep_column.button(_("Keep writing"), key="editor_keep"):
                 st.session_state.pop(REQUEST)
                 st.rerun()
     if draft is None and (unsaved := authoring.unsaved_draft(folders)) is not None:
-        title = unsaved.title or "a deck without a title"
-        st.warning(f"Unsaved changes to {title!r} were kept from last time.")
-        if st.button("Carry on with it", key="editor_restore", type="primary"):
+        if unsaved.title:
+            kept = _("Unsaved changes to “%(title)s” were kept from last time.") % {
+                "title": literal(unsaved.title)
+            }
+        else:
+            kept = _("Unsaved changes to a deck without a title were kept from last time.")
+        st.warning(kept)
+        if st.button(_("Carry on with it"), key="editor_restore", type="primary"):
             _replace_draft(unsaved)
             st.rerun()
-    with st.expander("Start or open a deck", expanded=draft is None):
+    with st.expander(_("Start or open a deck"), expanded=draft is None):
         choice = st.selectbox(
-            "Start from", options=list(choices), format_func=choices.get, key="editor_start"
+            _("Start from"), options=list(choices), format_func=choices.get, key="editor_start"
         )
         if draft is not None and draft.unsaved:
-            st.caption(
-                f"Opening replaces {draft.title or 'the deck'!r}, which has unsaved changes."
-            )
-        if st.button("Open in the editor", key="editor_open"):
+            if draft.title:
+                replaces = _("Opening replaces “%(title)s”, which has unsaved changes.") % {
+                    "title": literal(draft.title)
+                }
+            else:
+                replaces = _("Opening replaces the deck, which has unsaved changes.")
+            st.caption(replaces)
+        if st.button(_("Open in the editor"), key="editor_open"):
             _start(choice, decks)
             st.rerun()
         uploaded = st.file_uploader(
-            "Or open a deck file (.toml), even one with problems, to mend it here",
+            _("Or open a deck file (.toml), even one with problems, to mend it here"),
             type=["toml"],
             key="editor_upload",
         )
@@ -149,13 +171,13 @@ def _open_deck(listings: list[DeckListing], folders: DeckFolders) -> None:
             try:
                 opened, left_out = Draft.from_toml(text, uploaded.name)
             except CurriculumError as error:
-                st.error(f"{uploaded.name} cannot be opened:\n\n{error}")
+                st.error(_("%(file)s cannot be opened:") % {"file": uploaded.name} + f"\n\n{error}")
             else:
                 _replace_draft(opened)
                 st.session_state["editor_left_out"] = [str(problem) for problem in left_out]
                 st.rerun()
     if left_out := st.session_state.pop("editor_left_out", None):
-        st.warning("Some fields were left out of the editor:\n\n" + "\n\n".join(left_out))
+        st.warning(_("Some fields were left out of the editor:") + "\n\n" + "\n\n".join(left_out))
 
 
 def _start(choice: str, decks: dict[str, DeckListing]) -> None:
@@ -177,19 +199,19 @@ def _replace_draft(draft: Draft) -> None:
 def _deck_fields(draft: Draft, prefix: str, slots: ProblemSlots) -> None:
     title_column, id_column = st.columns([2, 1])
     with title_column:
-        draft.title = st.text_input("Deck title", value=draft.title, key=f"{prefix}-title")
+        draft.title = st.text_input(_("Deck title"), value=draft.title, key=f"{prefix}-title")
         slots.here(None, "title")
     with id_column:
         draft.id = st.text_input(
-            "Deck id (its file name)",
+            _("Deck id (its file name)"),
             value=draft.id,
-            placeholder=authoring.slug(draft.title) or "made from the title",
-            help="Lowercase letters, digits and hyphens. Left empty, it is made from the title.",
+            placeholder=authoring.slug(draft.title) or _("made from the title"),
+            help=_("Lowercase letters, digits and hyphens. Left empty, it is made from the title."),
             key=f"{prefix}-id",
         )
         slots.here(None, "id")
     draft.description = st.text_area(
-        "Description (shown in the library)",
+        _("Description (shown in the library)"),
         value=draft.description,
         height=80,
         key=f"{prefix}-description",
@@ -214,13 +236,26 @@ def _agenda(
     An activity with a problem carries a warning sign, so none is missed before saving.
     """
     action: Action | None = None
-    st.markdown(f"**Agenda** · {len(draft.activities)} activities · {draft.minutes:g} min")
+    count = len(draft.activities)
+    agenda = ngettext(
+        "**Agenda** · %(count)d activity · %(minutes)s min",
+        "**Agenda** · %(count)d activities · %(minutes)s min",
+        count,
+    )
+    st.markdown(agenda % {"count": count, "minutes": f"{draft.minutes:g}"})
     if not draft.activities:
-        st.info("No activities yet: add the first one below.")
+        st.info(_("No activities yet: add the first one below."))
     for number, activity in enumerate(draft.activities, start=1):
-        title = str(activity.fields.get("title") or "(no title)")
+        title = str(activity.fields.get("title") or _("(no title)"))
         minutes = activity.fields.get("minutes")
-        label = f"{number}. {title}" + (f" · {minutes:g} min" if is_number(minutes) else "")
+        if is_number(minutes):
+            label = _("%(number)d. %(title)s · %(minutes)s min") % {
+                "number": number,
+                "title": title,
+                "minutes": f"{minutes:g}",
+            }
+        else:
+            label = f"{number}. {title}"
         chosen = "primary" if number - 1 == index else "secondary"
         icon = ":material/warning:" if number - 1 in troubled else None
         key = f"{prefix}-pick-{activity.key}"
@@ -230,25 +265,27 @@ def _agenda(
     if index is not None:
         up, down, delete = st.columns(3)
         first, last = index == 0, index == len(draft.activities) - 1
-        if up.button("Up", key=f"{prefix}-up", icon=":material/arrow_upward:", disabled=first):
+        if up.button(_("Up"), key=f"{prefix}-up", icon=":material/arrow_upward:", disabled=first):
             action = lambda: draft.move(index, -1)  # noqa: E731
         if down.button(
-            "Down", key=f"{prefix}-down", icon=":material/arrow_downward:", disabled=last
+            _("Down"), key=f"{prefix}-down", icon=":material/arrow_downward:", disabled=last
         ):
             action = lambda: draft.move(index, +1)  # noqa: E731
-        with delete.popover("Delete", icon=":material/delete:"):
-            st.write("Delete this activity from the deck?")
-            if st.button("Delete it", key=f"{prefix}-delete", type="primary"):
+        with delete.popover(_("Delete"), icon=":material/delete:"):
+            st.write(_("Delete this activity from the deck?"))
+            if st.button(_("Delete it"), key=f"{prefix}-delete", type="primary"):
                 action = _delete(draft, index)
-    st.markdown("**Add an activity**")
+    st.markdown(bold(_("Add an activity")))
+    # Named once, in this run's language (Streamlit may format an option outside the run).
+    names = {name: deck_forms.kind_name(name) for name in sorted(KINDS, key=deck_forms.kind_name)}
     kind = st.selectbox(
-        "Kind",
-        options=sorted(KINDS, key=deck_forms.kind_name),
-        format_func=deck_forms.kind_name,
+        _("Kind"),
+        options=list(names),
+        format_func=names.__getitem__,
         key=f"{prefix}-new-kind",
     )
     st.caption(deck_forms.describe(kind))
-    if st.button("Add activity", key=f"{prefix}-add", icon=":material/add:"):
+    if st.button(_("Add activity"), key=f"{prefix}-add", icon=":material/add:"):
 
         def add() -> None:
             added = draft.add(kind)
@@ -278,14 +315,17 @@ def _practice(practice_file: Path) -> Practice:
 
 def _phone_preview(spec: ActivitySpec | None, result: Result | None, deck_title: str) -> None:
     """The activity on a phone: its form, and the room's result once answered."""
-    st.markdown("**On a phone** · [on the projector ↓](#projector-preview)")
+    st.markdown(
+        _("**On a phone** · [on the projector ↓](%(anchor)s)") % {"anchor": "#projector-preview"}
+    )
     if spec is None:
-        st.caption("The preview appears once this activity's problems are fixed.")
+        st.caption(_("The preview appears once this activity's problems are fixed."))
         return
     if result is None:  # nobody answers an information slide
         st.iframe(phone_preview(spec, deck_title), width="stretch", height=640)
         return
-    answering, answered = st.tabs(["Answering", f"After answering ({PREVIEW_PEOPLE} made up)"])
+    after = _("After answering (%(count)d made up)") % {"count": PREVIEW_PEOPLE}
+    answering, answered = st.tabs([_("Answering"), after])
     with answering:
         st.iframe(phone_preview(spec, deck_title), width="stretch", height=640)
     with answered:
@@ -293,9 +333,12 @@ def _phone_preview(spec: ActivitySpec | None, result: Result | None, deck_title:
 
 
 def _projector_preview(spec: ActivitySpec, result: Result | None, eyebrow: str) -> None:
-    heading = "On the projector"
     if spec.answerable:
-        heading += f", once {PREVIEW_PEOPLE} made-up participants have answered"
+        heading = _("On the projector, once %(count)d made-up participants have answered") % {
+            "count": PREVIEW_PEOPLE
+        }
+    else:
+        heading = _("On the projector")
     # h2 under the page's h1: a skipped heading level hides where a section belongs.
     st.header(heading, anchor="projector-preview")
     st.html(text_style(PROJECTOR_SCALE))
@@ -312,16 +355,20 @@ def _save_and_files(
     run = None
     saved_message = None
     with save_column:
-        if st.button("Save", key="editor_save", type="primary", icon=":material/save:"):
+        if st.button(_("Save"), key="editor_save", type="primary", icon=":material/save:"):
             try:
                 saved = authoring.save(draft, folders)
             except CurriculumError as error:
-                st.error("Not saved:\n\n" + "\n\n".join(str(problem) for problem in error.problems))
+                said = "\n\n".join(str(problem) for problem in error.problems)
+                st.error(_("Not saved:") + "\n\n" + said)
             else:
-                saved_message = f"Saved {saved.title!r} among your decks ({saved.id}.toml)."
+                saved_message = _("Saved “%(title)s” among your decks (%(file)s).") % {
+                    "title": literal(saved.title),
+                    "file": f"{saved.id}.toml",
+                }
     with download_column:
         st.download_button(
-            "Download the TOML file",
+            _("Download the TOML file"),
             data=deck_to_toml(deck) if deck is not None else "",
             file_name=f"{draft.deck_id or 'deck'}.toml",
             mime="application/toml",
@@ -330,16 +377,16 @@ def _save_and_files(
         )
     # Filled before the run button, which must know whether the deck is still in the library.
     if draft.editing is not None:
-        with delete_column.popover("Delete from your decks", icon=":material/delete:"):
-            st.write("The deck leaves the library; it stays open here, and Save brings it back.")
-            if st.button("Delete it", key="editor_delete_deck", type="primary"):
+        with delete_column.popover(_("Delete from your decks"), icon=":material/delete:"):
+            st.write(_("The deck leaves the library; it stays open here, and Save brings it back."))
+            if st.button(_("Delete it"), key="editor_delete_deck", type="primary"):
                 deleted = draft.editing
                 authoring.delete(draft, folders)
-                saved_message = f"Deleted {deleted}.toml from your decks."
+                saved_message = _("Deleted %(file)s from your decks.") % {"file": f"{deleted}.toml"}
     with run_column:
         can_run = draft.editing is not None and not draft.unsaved
         if st.button(
-            "Run or rehearse it",
+            _("Run or rehearse it"),
             key="editor_run",
             disabled=not can_run,
             icon=":material/play_arrow:",
@@ -348,10 +395,14 @@ def _save_and_files(
     if saved_message:
         st.success(saved_message)
     elif problems:
-        count = f"{len(problems)} problem" + ("s" if len(problems) > 1 else "")
-        with st.expander(f"{count} to fix before saving"):
+        fix = ngettext(
+            "%(count)d problem to fix before saving",
+            "%(count)d problems to fix before saving",
+            len(problems),
+        )
+        with st.expander(fix % {"count": len(problems)}):
             for problem in problems:
                 st.write(str(problem))
     elif draft.unsaved:
-        st.caption("Unsaved changes.")
+        st.caption(_("Unsaved changes."))
     return run

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 
+from workshop.i18n import gettext as _
 from workshop.store import Store
 from workshop.web import keys, links
 from workshop.web.facilitator_login import COOKIE
@@ -28,12 +29,15 @@ def access(store: Store, cookies: Mapping[str, str], query: Mapping[str, str]) -
         return found
     st.title("Tandem")
     if keys.passcode_is_set(store):
-        st.write("Please log in as the facilitator.")
-        st.markdown("[Log in](/facilitator/login)")
+        st.write(_("Please log in as the facilitator."))
+        log_in = _("Log in")  # outside the f-string, where Babel finds it
+        st.markdown(f"[{log_in}](/facilitator/login)")
     else:
         st.write(
-            "First run: open the setup link printed in the terminal where Tandem started, "
-            "or run `workshop passcode` there."
+            _(
+                "First run: open the setup link printed in the terminal where Tandem started, "
+                "or run `workshop passcode` there."
+            )
         )
     return None
 

@@ -12,8 +12,9 @@ from workshop.activities import kind_of
 from workshop.curriculum.deck_files import DeckFolders, DeckListing, list_decks, save_custom_deck
 from workshop.curriculum.decks import CurriculumError, Deck
 from workshop.curriculum.practice import Practice, load_practice
-from workshop.dashboard.text import literal
+from workshop.dashboard.text import bold, literal
 from workshop.dashboard.uploads import new_text
+from workshop.i18n import gettext as _
 from workshop.room import live
 from workshop.room.rehearsal import start_rehearsal
 from workshop.store import Store
@@ -36,15 +37,22 @@ def render(
 
     `on_edit` opens the deck editor on "copy:<deck id>" or "edit:<deck id>".
     """
-    st.title("Workshop library")
+    st.title(_("Workshop library"))
     listings = list_decks(folders)
     broken = [listing for listing in listings if listing.error]
     for listing in broken:
-        st.error(f"{listing.path.name} cannot be used:\n\n" + str(listing.error))
+        # The deck check's own words follow (curriculum/decks.py), as `workshop decks` says them.
+        st.error(
+            _("%(file)s cannot be used:") % {"file": listing.path.name}
+            + "\n\n"
+            + str(listing.error)
+        )
     try:
         practice = load_practice(practice_file)
     except CurriculumError as error:
-        st.error(f"The practice settings cannot be used, so general wording is shown:\n\n{error}")
+        st.error(
+            _("The practice settings cannot be used, so general wording is shown:") + f"\n\n{error}"
+        )
         practice = Practice()
     # Variants of one workshop share a title: group them, shortest first.
     usable = sorted(
@@ -53,40 +61,53 @@ def render(
     )
     decks = {deck.id: deck for deck in usable}
     if not decks:
-        st.warning(f"No usable deck in {folders.built_in} or {folders.custom}.")
+        st.warning(
+            _("No usable deck in %(built_in)s or %(custom)s.")
+            % {"built_in": folders.built_in, "custom": folders.custom}
+        )
         return None
 
     if (chosen := st.session_state.pop(SELECT_DECK, None)) in decks:
         st.session_state["deck"] = chosen  # a deck just added: show it
+    # Named once, in this run's language (Streamlit may format an option outside the run).
+    names = {
+        key: _("%(title)s (%(minutes)s min)")
+        % {"title": deck.title, "minutes": f"{deck.minutes:g}"}
+        for key, deck in decks.items()
+    }
     deck_id = st.selectbox(
-        "Deck",
+        _("Deck"),
         options=list(decks),
         index=list(decks).index(_first_choice(store, usable)),
-        format_func=lambda key: f"{decks[key].title} ({decks[key].minutes:g} min)",
+        format_func=names.__getitem__,
         key="deck",
     )
     deck = decks[deck_id]
     listing = next(item for item in listings if item.deck and item.deck.id == deck_id)
     if deck.description:
         st.write(literal(deck.description))
-    st.caption(
-        ("Built-in deck (read-only)" if listing.built_in else "Your practice's deck")
-        + f" · {listing.path.name}"
-    )
+    if listing.built_in:
+        where = _("Built-in deck (read-only) · %(file)s")
+    else:
+        where = _("Your practice's deck · %(file)s")
+    st.caption(where % {"file": listing.path.name})
     if on_edit is not None:
         copy_column, edit_column = st.columns(2)
-        if copy_column.button("Edit a copy in the deck editor", key="edit_copy"):
+        if copy_column.button(_("Edit a copy in the deck editor"), key="edit_copy"):
             on_edit(f"copy:{deck.id}")
-        if not listing.built_in and edit_column.button("Change it in the deck editor", key="edit"):
+        if not listing.built_in and edit_column.button(
+            _("Change it in the deck editor"), key="edit"
+        ):
             on_edit(f"edit:{deck.id}")
+    private = _("yes")
     st.dataframe(
         [
             {
                 "#": number,
-                "Activity": activity.title,
-                "Kind": kind_of(activity).label,
-                "Minutes": activity.minutes,
-                "Private": "yes" if activity.sensitive else "",
+                _("Activity"): activity.title,
+                _("Kind"): _(kind_of(activity).label),
+                _("Minutes"): activity.minutes,
+                _("Private"): private if activity.sensitive else "",
             }
             for number, activity in enumerate(deck.activities, start=1)
         ],
@@ -97,30 +118,32 @@ def render(
     _activity_preview(practice.fill(deck))  # as phones will see it, resources included
 
     threshold = st.number_input(
-        "Show results once this many people have answered",
+        _("Show results once this many people have answered"),
         min_value=1,
         max_value=50,
         value=live.DEFAULT_THRESHOLD,
         key="threshold",
-        help="Protects small groups: below it, neither the screen nor the phones show a result.",
+        help=_("Protects small groups: below it, neither the screen nor the phones show a result."),
     )
     people_expected = st.number_input(
-        "People expected (optional)",
+        _("People expected (optional)"),
         min_value=1,
         max_value=live.MOST_PEOPLE,
         value=None,
         key="people_expected",
-        help="No more phones than this may join, so nobody can add phones to see what a few "
-        "people answered. Change it any time in the control view.",
+        help=_(
+            "No more phones than this may join, so nobody can add phones to see what a few "
+            "people answered. Change it any time in the control view."
+        ),
     )
     lock_when_begun = st.checkbox(
-        "Without a number of people, close the room to new phones when the first activity opens",
+        _("Without a number of people, close the room to new phones when the first activity opens"),
         value=True,
         key="lock_when_begun",
-        help="A latecomer is let in from the control view (The door).",
+        help=_("A latecomer is let in from the control view (The door)."),
     )
     started = None
-    if st.button("Start session", key="start", type="primary"):
+    if st.button(_("Start session"), key="start", type="primary"):
         try:
             session = live.start_session(
                 store,
@@ -131,26 +154,32 @@ def render(
                 lock_when_begun=lock_when_begun,
             )
         except live.LiveError as problem:
-            st.error(str(problem))  # said to the facilitator, never a crash of the page
+            st.error(_(str(problem)))  # said to the facilitator, never a crash of the page
         else:
-            st.success(f"Session started. Join code: {session.row.join_code}")
+            st.success(_("Session started. Join code: %(code)s") % {"code": session.row.join_code})
             started = session.id
 
-    with st.expander("Rehearse this deck before the group arrives"):
+    with st.expander(_("Rehearse this deck before the group arrives")):
         st.write(
-            "Simulated participants answer every activity, so you can step through every "
-            "chart, reveal and the moderation queue. Rehearsals are marked as such."
+            _(
+                "Simulated participants answer every activity, so you can step through every "
+                "chart, reveal and the moderation queue. Rehearsals are marked as such."
+            )
         )
         people = st.number_input(
-            "Simulated participants", min_value=1, max_value=200, value=12, key="rehearsal_people"
+            _("Simulated participants"),
+            min_value=1,
+            max_value=200,
+            value=12,
+            key="rehearsal_people",
         )
-        if st.button("Start rehearsal", key="rehearse"):
+        if st.button(_("Start rehearsal"), key="rehearse"):
             try:
                 rehearsal = start_rehearsal(
                     store, deck, int(people), int(threshold), practice=practice
                 )
             except live.LiveError as problem:
-                st.error(str(problem))
+                st.error(_(str(problem)))
             else:
                 started = rehearsal.id
 
@@ -159,10 +188,13 @@ def render(
     running = live.running(store)
     if running:
         # A level below the page's title (h2): a skipped level hides where a section belongs.
-        st.header("Live sessions")
+        st.header(_("Live sessions"))
         for row in running:
-            marker = " (rehearsal)" if row.rehearsal else ""
-            label = f"Open control view: {row.title}{marker} · code {row.join_code}"
+            if row.rehearsal:
+                label = _("Open control view: %(title)s (rehearsal) · code %(code)s")
+            else:
+                label = _("Open control view: %(title)s · code %(code)s")
+            label %= {"title": literal(row.title), "code": row.join_code}
             if st.button(label, key=f"resume-{row.id}"):
                 started = row.id
     return started
@@ -170,27 +202,27 @@ def render(
 
 def _deck_files(listing: DeckListing, folders: DeckFolders) -> None:
     """Download the chosen deck's TOML; upload a deck of the practice's own."""
-    with st.expander("Deck files: download, or add your own"):
+    with st.expander(_("Deck files: download, or add your own")):
         st.download_button(
-            f"Download {listing.path.name}",
+            _("Download %(file)s") % {"file": listing.path.name},
             data=listing.path.read_bytes(),
             file_name=listing.path.name,
             mime="application/toml",
             key="download_deck",
         )
         uploaded = st.file_uploader(
-            "Add a deck file (.toml); docs/decks.md describes the format",
+            _("Add a deck file (.toml); docs/decks.md describes the format"),
             type=["toml"],
             key="upload_deck",
         )
         if added := st.session_state.pop("added_deck", None):
-            st.success(f"Added {added!r}: it is now chosen above.")
+            st.success(_("Added “%(title)s”: it is now chosen above.") % {"title": literal(added)})
         if (text := new_text(uploaded, "handled_upload")) is None:
             return
         try:
             saved = save_custom_deck(text, uploaded.name, folders)
         except CurriculumError as error:
-            st.error(f"{uploaded.name} was not added:\n\n{error}")
+            st.error(_("%(file)s was not added:") % {"file": uploaded.name} + f"\n\n{error}")
         else:
             st.session_state["added_deck"] = saved.title
             st.session_state[SELECT_DECK] = saved.id
@@ -213,9 +245,9 @@ def _first_choice(store: Store, decks: list[Deck]) -> str:
 
 def _activity_preview(deck: Deck) -> None:
     """One activity at a time, as the phones will see it, beside the facilitator's notes."""
-    with st.expander("Preview the activities as phones will see them"):
+    with st.expander(_("Preview the activities as phones will see them")):
         index = st.selectbox(
-            "Activity",
+            _("Activity"),
             options=list(range(len(deck.activities))),
             format_func=lambda number: f"{number + 1}. {deck.activities[number].title}",
             key="preview_activity",
@@ -225,9 +257,11 @@ def _activity_preview(deck: Deck) -> None:
         with phone:
             st.iframe(phone_preview(activity, deck.title), width=390, height=640)
         with notes:
-            kind = kind_of(activity).label
-            private = " · private until closed" if activity.sensitive else ""
-            st.caption(f"{kind} · {activity.minutes:g} min{private}")
+            said = {"kind": _(kind_of(activity).label), "minutes": f"{activity.minutes:g}"}
+            if activity.sensitive:
+                st.caption(_("%(kind)s · %(minutes)s min · private until closed") % said)
+            else:
+                st.caption(_("%(kind)s · %(minutes)s min") % said)
             if activity.notes:
-                st.markdown("**Facilitator notes**")
+                st.markdown(bold(_("Facilitator notes")))
                 st.text(activity.notes)

@@ -6,7 +6,8 @@ import streamlit as st
 
 from workshop.curriculum.deck_files import DeckFolders
 from workshop.curriculum.practice import practice_file
-from workshop.dashboard import control, editor, gate, library, screen
+from workshop.dashboard import control, editor, gate, language, library, screen
+from workshop.i18n import gettext as _
 from workshop.web import links
 from workshop.web.join import public_url
 from workshop.web.listening import Listening, remembered_problem
@@ -14,6 +15,8 @@ from workshop.web.runtime import shared_store
 
 st.set_page_config(page_title="Tandem", page_icon=":material/diversity_3:", layout="wide")
 store = shared_store()
+# The facilitator's language for everything this run draws, the way to log in included.
+speaking = language.speak(store)
 # Where decks and the practice's settings are: read from the environment here, once, and
 # handed to the pages that use them.
 folders = DeckFolders.configured()
@@ -90,17 +93,22 @@ def screen_page_body() -> None:
     screen.render(store, _session_id(), _public_url(), _guard)
 
 
+# Titles in the chosen language; the addresses (url_path) stay the same in every language.
 control_page = st.Page(
-    control_page_body, title="Control", icon=":material/tune:", url_path="control"
+    control_page_body, title=_("Control"), icon=":material/tune:", url_path="control"
 )
 library_page_entry = st.Page(
-    library_page, title="Library", icon=":material/library_books:", url_path="library", default=True
+    library_page,
+    title=_("Library"),
+    icon=":material/library_books:",
+    url_path="library",
+    default=True,
 )
 editor_page = st.Page(
-    editor_page_body, title="Deck editor", icon=":material/edit_note:", url_path="editor"
+    editor_page_body, title=_("Deck editor"), icon=":material/edit_note:", url_path="editor"
 )
 screen_page = st.Page(
-    screen_page_body, title="Screen", icon=":material/co_present:", url_path="screen"
+    screen_page_body, title=_("Screen"), icon=":material/co_present:", url_path="screen"
 )
 if access.facilitator:
     pages = [
@@ -108,19 +116,26 @@ if access.facilitator:
         editor_page,
         control_page,
         screen_page,
-        st.Page(review_page_body, title="Review", icon=":material/query_stats:", url_path="review"),
+        st.Page(
+            review_page_body, title=_("Review"), icon=":material/query_stats:", url_path="review"
+        ),
     ]
     navigation = st.navigation(pages)
     with st.sidebar:
-        st.markdown("[Log out](/facilitator/logout)")
+        log_out = _("Log out")  # outside the f-string, where Babel finds it
+        st.markdown(f"[{log_out}](/facilitator/logout)")
+        # Not on the projector's page, which hides the sidebar: the room never sees the switch.
+        if navigation.url_path != "screen":
+            language.choose(store)
         # The control view says it at its top; the projector's page hides the sidebar.
         if navigation.url_path != "control" and (problem := _address_problem()):
             st.warning(problem, icon=":material/wifi_off:")
+    language.declare(speaking)
 else:
     # A link opens its one page: no navigation, no other session, nothing to review. Its page
     # must not be the default one, whose address is "/" (a reload there would find no link):
     # a placeholder is.
     only = {"screen": screen_page, "remote": control_page}[access.purpose]
-    placeholder = st.Page(lambda: st.write("This link opens one page only."), title="Tandem")
+    placeholder = st.Page(lambda: st.write(_("This link opens one page only.")), title="Tandem")
     navigation = st.navigation([placeholder, only], position="hidden")
 navigation.run()

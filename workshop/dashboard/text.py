@@ -13,6 +13,12 @@ import re
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$<&:])")
 
 
+def bold(text: str) -> str:
+    """Our own words (never deck or participant text) in bold: written as a call, not inside an
+    f-string, so Babel finds the `_("...")` inside it."""
+    return f"**{text}**"
+
+
 def literal(text: str) -> str:
     """`text` for a Markdown string, to be shown exactly as written."""
     return _SPECIAL.sub(r"\\\1", text)

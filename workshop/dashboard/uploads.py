@@ -6,6 +6,8 @@ from typing import Any
 
 import streamlit as st
 
+from workshop.i18n import gettext as _
+
 
 def new_text(uploaded: Any, handled_key: str) -> str | None:
     """The text of an upload not handled yet, else None.
@@ -20,5 +22,5 @@ def new_text(uploaded: Any, handled_key: str) -> str | None:
     try:
         return uploaded.getvalue().decode("utf-8")
     except UnicodeDecodeError:
-        st.error(f"{uploaded.name} is not a text file.")
+        st.error(_("%(file)s is not a text file.") % {"file": uploaded.name})
         return None

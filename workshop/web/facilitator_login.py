@@ -13,7 +13,9 @@ makes every visitor look local).
 
 from __future__ import annotations
 
+import functools
 import sys
+from collections.abc import Awaitable, Callable
 from urllib.parse import quote
 
 from starlette.concurrency import run_in_threadpool
@@ -22,6 +24,9 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from workshop import i18n
+from workshop.i18n import N_
+from workshop.i18n import gettext as _
 from workshop.store import Store
 from workshop.web import door, keys, links
 from workshop.web.forms import bounded_body, parse_form
@@ -31,13 +36,33 @@ from workshop.web.participant.render import page
 COOKIE = "tandem_facilitator"
 # A passcode, its repetition and where to go next: far less than this.
 LOGIN_FORM_BYTES = 4096
-TOO_LONG = "That was far longer than a passcode. Please type it again."
-CROSS_SITE = "This form was sent from another site, so it was ignored."
+TOO_LONG = N_("That was far longer than a passcode. Please type it again.")
+CROSS_SITE = N_("This form was sent from another site, so it was ignored.")
+NOT_RIGHT = N_("That passcode is not right.")
+DIFFERENT = N_("The two passcodes differ. Please type the same one twice.")
+# The dashboard's language, as the facilitator chose it there (workshop/dashboard/language.py
+# keeps it under this name; this module reads it without loading Streamlit).
+LANGUAGE_SETTING = "interface_language"
 DASHBOARD_PATHS = {"/", "/library", "/editor", "/control", "/screen", "/review"}
 # Streamlit's file uploads (deck files in the library and the editor): the facilitator's only.
 # Without this, anyone who opens a websocket could park files of 1 MB each in the server's
 # memory; the dashboard sends the SameSite=Strict cookie with its own uploads.
 UPLOAD_PREFIX = "/_stcore/upload_file"
+
+
+Handler = Callable[["FacilitatorLogin", Request], Awaitable[Response]]
+
+
+def _in_chosen_language(handler: Handler) -> Handler:
+    """Draw the facilitator's pages in the dashboard's language (English until chosen)."""
+
+    @functools.wraps(handler)
+    async def speaking(self: FacilitatorLogin, request: Request) -> Response:
+        chosen = await run_in_threadpool(self.store.setting, LANGUAGE_SETTING)
+        with i18n.speaking(chosen):
+            return await handler(self, request)
+
+    return speaking
 
 
 def _safe_next(target: str) -> str:
@@ -64,19 +89,20 @@ class FacilitatorLogin:
             return None
         return {name: values[0] for name, values in parse_form(body).items()}
 
+    @_in_chosen_language
     async def login(self, request: Request) -> Response:
         if not await run_in_threadpool(keys.passcode_is_set, self.store):
             return RedirectResponse("/facilitator/setup", status_code=303)
         target = _safe_next(request.query_params.get("next", "/"))
         if request.method == "GET":
             locked = await run_in_threadpool(door.is_locked, self.store)
-            error = door.Refusal(locked=True, wait_seconds=0).message if locked else None
+            error = _(door.Refusal(locked=True, wait_seconds=0).message) if locked else None
             return page("login.html", error=error, next=target, locked=locked)
         if cross_site(request):
-            return page("login.html", status_code=403, error=CROSS_SITE, next=target)
+            return page("login.html", status_code=403, error=_(CROSS_SITE), next=target)
         form = await self._form(request)
         if form is None:
-            return page("login.html", status_code=413, error=TOO_LONG, next=target)
+            return page("login.html", status_code=413, error=_(TOO_LONG), next=target)
         target = _safe_next(form.get("next", "/"))
         return await run_in_threadpool(self._try, request, form.get("passcode", ""), target)
 
@@ -88,7 +114,7 @@ class FacilitatorLogin:
             response = page(
                 "login.html",
                 status_code=429,
-                error=refusal.message,
+                error=_(refusal.message),
                 next=target,
                 locked=refusal.locked,
             )
@@ -97,21 +123,24 @@ class FacilitatorLogin:
         try:
             matches = keys.check_passcode(self.store, passcode)
         except keys.UnreadablePasscode as problem:
-            return page("login.html", status_code=500, error=str(problem), next=target)
+            return page("login.html", status_code=500, error=_(str(problem)), next=target)
         if not matches:
             if door.is_locked(self.store):
                 # Said once, where the facilitator will see it: in the terminal.
                 print(f"Facilitator login locked: {door.UNLOCK_ADVICE}", file=sys.stderr)
                 refusal = door.Refusal(locked=True, wait_seconds=0)
                 return page(
-                    "login.html", status_code=401, error=refusal.message, next=target, locked=True
+                    "login.html",
+                    status_code=401,
+                    error=_(refusal.message),
+                    next=target,
+                    locked=True,
                 )
-            return page(
-                "login.html", status_code=401, error="That passcode is not right.", next=target
-            )
+            return page("login.html", status_code=401, error=_(NOT_RIGHT), next=target)
         door.clear(self.store)
         return self._logged_in(request, target)
 
+    @_in_chosen_language
     async def setup(self, request: Request) -> Response:
         if await run_in_threadpool(keys.passcode_is_set, self.store):
             return RedirectResponse("/facilitator/login", status_code=303)
@@ -124,26 +153,30 @@ class FacilitatorLogin:
             return page("setup.html", status_code=403, error=None, token=None)
         form = await self._form(request)
         if form is None:
-            return page("setup.html", status_code=413, error=TOO_LONG, token=None)
+            return page("setup.html", status_code=413, error=_(TOO_LONG), token=None)
         token = form.get("token", "")
         if not await run_in_threadpool(keys.setup_token_matches, self.store, token):
             return page("setup.html", status_code=403, error=None, token=None)
         passcode = form.get("passcode", "")
         problem = keys.passcode_problem(passcode)
         if not problem and passcode != form.get("again", ""):
-            problem = "The two passcodes differ. Please type the same one twice."
+            problem = DIFFERENT
         if problem:
-            return page("setup.html", status_code=422, error=problem, token=token)
+            return page("setup.html", status_code=422, error=_(problem), token=token)
         await run_in_threadpool(keys.finish_setup, self.store, passcode)
         return await run_in_threadpool(self._logged_in, request, "/")
 
+    @_in_chosen_language
     async def logout(self, request: Request) -> Response:
         if request.method == "GET":
             # A link or an image on another site must not log anyone out: ask first.
             return page("logout.html")
         if cross_site(request):
             return page(
-                "message.html", status_code=403, heading="Not logged out", message=CROSS_SITE
+                "message.html",
+                status_code=403,
+                heading=_("Not logged out"),
+                message=_(CROSS_SITE),
             )
         await run_in_threadpool(keys.end_login, self.store, request.cookies.get(COOKIE))
         response = RedirectResponse("/facilitator/login", status_code=303)

@@ -21,34 +21,57 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from workshop.i18n import N_
+from workshop.i18n import gettext as _
+
 # The server address settings that listen on every address of this computer. Streamlit's own
 # default (server.address unset) listens on all of them too.
 EVERY_ADDRESS = {"", "0.0.0.0", "::"}
 LOOPBACK_NAMES = {"localhost"}
 
-# What the banner and the control view say, each a whole sentence (translated later as one).
-LISTENS_HERE_ONLY = (
-    "Phones cannot reach the address in the QR code ({qr}): Tandem listens on {address} only, "
-    "which only this computer can reach. Start it with `make run`, or add "
+# What the banner and the control view say, each a whole sentence: marked for the catalogue,
+# and said in the language of the moment (the terminal's banner in English, the dashboard in
+# the facilitator's language).
+LISTENS_HERE_ONLY = N_(
+    "Phones cannot reach the address in the QR code (%(qr)s): Tandem listens on %(address)s "
+    "only, which only this computer can reach. Start it with `make run`, or add "
     "`--server.address 0.0.0.0`."
 )
-LISTENS_ELSEWHERE = (
-    "Phones cannot reach the address in the QR code ({qr}): Tandem listens on {address} only. "
-    "Start it with `--server.address 0.0.0.0`, or point WORKSHOP_PUBLIC_URL at {address}."
+LISTENS_ELSEWHERE = N_(
+    "Phones cannot reach the address in the QR code (%(qr)s): Tandem listens on %(address)s "
+    "only. Start it with `--server.address 0.0.0.0`, or point WORKSHOP_PUBLIC_URL at "
+    "%(address)s."
 )
-OTHER_PORT = (
-    "The QR code sends phones to port {qr_port} ({qr}), but Tandem listens on port {port}: "
-    "set WORKSHOP_PUBLIC_URL to {suggested}, or unset it."
+OTHER_PORT = N_(
+    "The QR code sends phones to port %(qr_port)s (%(qr)s), but Tandem listens on port "
+    "%(port)s: set WORKSHOP_PUBLIC_URL to %(suggested)s, or unset it."
 )
-NOT_THIS_COMPUTER = (
-    "The QR code sends phones to {host} ({qr}), which is not an address of this computer "
+NOT_THIS_COMPUTER = N_(
+    "The QR code sends phones to %(host)s (%(qr)s), which is not an address of this computer "
     "(the network may have changed): phones will not reach Tandem unless something there "
     "forwards to it. Unset WORKSHOP_PUBLIC_URL, or set it to this computer's address."
 )
-NO_TLS_HERE = (
-    "The QR code starts with https:// ({qr}), but Tandem serves plain http on port {port}: "
-    "phones will not reach it. Use http:// in WORKSHOP_PUBLIC_URL, or serve it behind a proxy."
+NO_TLS_HERE = N_(
+    "The QR code starts with https:// (%(qr)s), but Tandem serves plain http on port "
+    "%(port)s: phones will not reach it. Use http:// in WORKSHOP_PUBLIC_URL, or serve it "
+    "behind a proxy."
 )
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why phones would not get through: a sentence (its English, as marked) and its values,
+    said in the language of whoever reads it."""
+
+    template: str
+    values: tuple[tuple[str, str | int], ...]
+
+    def said(self) -> str:
+        return _(self.template) % dict(self.values)
+
+
+def _problem(template: str, **values: str | int) -> Problem:
+    return Problem(template, tuple(sorted(values.items())))
 
 
 @dataclass(frozen=True)
@@ -114,7 +137,15 @@ def qr_problem(
     is_local: Callable[[str], bool] = is_this_computer,
 ) -> str | None:
     """Why phones following `qr_url` would not reach a server listening as `listening`, in a
-    sentence for the facilitator; None where they would, or where it cannot be known."""
+    sentence for the facilitator (in the language of the moment); None where they would, or
+    where it cannot be known."""
+    found = _find_problem(qr_url, listening, is_local)
+    return None if found is None else found.said()
+
+
+def _find_problem(
+    qr_url: str | None, listening: Listening, is_local: Callable[[str], bool]
+) -> Problem | None:
     if not qr_url:
         return None  # the banner already says to set WORKSHOP_PUBLIC_URL
     address = (listening.address or "").strip()
@@ -130,17 +161,19 @@ def qr_problem(
     if parsed is None or qr_port is None:
         return None  # a name, not an address: a proxy or DNS decides where it goes
     if not is_local(str(parsed)):
-        return NOT_THIS_COMPUTER.format(host=host, qr=qr)
+        return _problem(NOT_THIS_COMPUTER, host=host, qr=qr)
     # The QR code points straight at this computer: the server must listen there.
     if qr_port != listening.port:
         named = f"[{host}]" if parsed.version == 6 and host not in LOOPBACK_NAMES else host
         suggested = f"{parts.scheme}://{named}:{listening.port}"
-        return OTHER_PORT.format(qr_port=qr_port, qr=qr, port=listening.port, suggested=suggested)
+        return _problem(
+            OTHER_PORT, qr_port=qr_port, qr=qr, port=listening.port, suggested=suggested
+        )
     if not _covers(listening, parsed):
         template = LISTENS_HERE_ONLY if listening.local_only else LISTENS_ELSEWHERE
-        return template.format(qr=qr, address=address)
+        return _problem(template, qr=qr, address=address)
     if parts.scheme == "https" and not listening.tls:
-        return NO_TLS_HERE.format(qr=qr, port=listening.port)
+        return _problem(NO_TLS_HERE, qr=qr, port=listening.port)
     return None
 
 
@@ -219,7 +252,12 @@ def banner(
 
 
 @functools.lru_cache(maxsize=16)
+def _remembered(qr_url: str | None, listening: Listening) -> Problem | None:
+    return _find_problem(qr_url, listening, is_this_computer)
+
+
 def remembered_problem(qr_url: str | None, listening: Listening) -> str | None:
-    """`qr_problem` with this computer's addresses as they are, remembered per QR address: the
-    dashboard asks on every page run."""
-    return qr_problem(qr_url, listening)
+    """`qr_problem` with this computer's addresses as they are, remembered per QR address (the
+    dashboard asks on every page run), said in the language of the moment."""
+    found = _remembered(qr_url, listening)
+    return None if found is None else found.said()
