@@ -1,7 +1,7 @@
 from tests.conftest import small_deck_data
 from workshop.curriculum.decks import parse_deck
 from workshop.room import live
-from workshop.room.timing import describe_schedule, timing
+from workshop.room.timing import timing
 from workshop.store import Event
 
 DECK = parse_deck(small_deck_data())  # hello 1 min, colour 2 min, words 2 min, ...
@@ -31,13 +31,6 @@ def test_on_plan_ahead_and_behind():
     assert early.behind_seconds == -40  # colour began 40 s before its planned start
     overrun = timing(DECK, [_advance("hello", 0), _advance("colour", 60)], now=60 + 120 + 300)
     assert overrun.behind_seconds == 300
-
-
-def test_descriptions():
-    assert describe_schedule(None) == "not begun"
-    assert describe_schedule(20) == "on plan"
-    assert describe_schedule(185) == "3 min behind plan"
-    assert describe_schedule(-130) == "2 min ahead of plan"
 
 
 def test_advances_are_logged_with_the_activity_shown(sqlite_store, deck):

@@ -42,13 +42,3 @@ def timing(deck: Deck, events: Sequence[Event], now: float) -> Timing:
     planned_now = planned_before + min(current_seconds, planned_here)
     behind = (now - begun[0].at) - planned_now
     return Timing(spent, current_seconds, behind)
-
-
-def describe_schedule(behind_seconds: float | None) -> str:
-    """For the control view: 'on plan', '3 min behind plan', '2 min ahead of plan'."""
-    if behind_seconds is None:
-        return "not begun"
-    minutes = round(abs(behind_seconds) / 60)
-    if minutes == 0:
-        return "on plan"
-    return f"{minutes} min {'behind' if behind_seconds > 0 else 'ahead of'} plan"
