@@ -14,9 +14,14 @@ from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
 
+from workshop.curriculum.deck_files import DECK_FOLDER, load_deck
+from workshop.dashboard import language
+from workshop.room import live
+from workshop.store import Store
 from workshop.testing.browser import (
     CHROMIUM,
     CHROMIUM_FLAGS,
+    PHONE,
     choose,
     every_phone_shows,
     facilitator_logs_in,
@@ -82,6 +87,7 @@ def main(output: Path) -> None:
             screen.wait_for_timeout(1500)
             screen.screenshot(path=output / "projector-words.png")
             _review(control, server, output, Path(folder))
+            _in_spanish(browser, server, control, output)
         finally:
             browser.close()
             server.stop()
@@ -111,6 +117,44 @@ def _review(control, server: Server, output: Path, folder: Path) -> None:
     report.get_by_role("heading", name="Before and after").scroll_into_view_if_needed()
     report.screenshot(path=output / "report-before-after.png")
     report.close()
+
+
+def _in_spanish(browser, server: Server, control, output: Path) -> None:
+    """The Spanish deck in a room that speaks Spanish: the facilitator chose it for the
+    dashboard and the projector, and the phones' browsers ask for it."""
+    store = Store(server.database_url)
+    store.put_setting(language.SETTING, "es")
+    deck = load_deck(DECK_FOLDER / "de-la-codependencia-a-la-interdependencia-90.toml")
+    session = live.start_session(store, deck, threshold=3)
+    control.set_viewport_size({"width": 1440, "height": 900})
+    screen = open_screen(control, server.url, session.id)
+    url = url_from_qr_code(screen)
+    phones = []
+    for _number in range(6):
+        phone = browser.new_context(**PHONE, locale="es-ES").new_page()
+        phone.goto(url)
+        phones.append(phone)
+    expect(screen.get_by_text("6 personas conectadas")).to_be_visible()
+    screen.screenshot(path=output / "projector-join-es.png")
+    check_in = deck.activity("check-in")
+    live.go_to(store, session.id, deck.activities.index(check_in))
+    expect(phones[0].get_by_role("heading", name=check_in.title)).to_be_visible()
+    phones[0].get_by_label(check_in.options[3]).check()
+    phones[0].screenshot(path=output / "phone-question-es.png")
+    for phone, option in zip(phones, [3, 1, 3, 0, 2, 1], strict=True):
+        phone.get_by_label(check_in.options[option]).check()
+        phone.get_by_role("button", name="Enviar").click()
+    expect(screen.locator(".js-plotly-plot text.bartext").first).to_be_visible()
+    screen.wait_for_timeout(1500)
+    screen.screenshot(path=output / "projector-chart-es.png")
+    expect(phones[1].get_by_text("Lo que respondió el grupo")).to_be_visible()
+    phones[1].screenshot(path=output / "phone-result-es.png", full_page=True)
+    control.goto(f"{server.url}/control?session={session.id}")
+    expect(control.get_by_role("heading", name=check_in.title)).to_be_visible()
+    control.wait_for_timeout(2500)
+    control.screenshot(path=output / "control-es.png")
+    store.put_setting(language.SETTING, "en")
+    store.close()
 
 
 def _editor(control, output: Path) -> None:
