@@ -87,7 +87,7 @@ def test_a_deck_built_in_the_editor_runs_with_phones(server, browser):
     expect(control.get_by_text(re.compile("5 activities · 26 min"))).to_be_visible()
 
     control.get_by_role("button", name="Save").click()
-    expect(control.get_by_text("Saved 'Tuesday evening group'")).to_be_visible()
+    expect(control.get_by_text("Saved “Tuesday evening group”")).to_be_visible()
     saved = load_deck(server.custom_decks / "tuesday-evening-group.toml")
     assert [activity.kind for activity in saved.activities] == [
         "info",
