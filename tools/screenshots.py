@@ -139,10 +139,10 @@ def _in_spanish(browser, server: Server, control, output: Path) -> None:
     check_in = deck.activity("check-in")
     live.go_to(store, session.id, deck.activities.index(check_in))
     expect(phones[0].get_by_role("heading", name=check_in.title)).to_be_visible()
-    phones[0].get_by_label(check_in.options[3]).check()
+    phones[0].get_by_label(check_in.points[3]).check()
     phones[0].screenshot(path=output / "phone-question-es.png")
     for phone, option in zip(phones, [3, 1, 3, 0, 2, 1], strict=True):
-        phone.get_by_label(check_in.options[option]).check()
+        phone.get_by_label(check_in.points[option]).check()
         phone.get_by_role("button", name="Enviar").click()
     expect(screen.locator(".js-plotly-plot text.bartext").first).to_be_visible()
     screen.wait_for_timeout(1500)
