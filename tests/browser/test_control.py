@@ -116,6 +116,9 @@ def test_keys_pace_the_room_but_not_while_typing(server, browser, store):
     page.keyboard.press("r")
     expect(page.locator(".st-key-reveal button")).to_have_text(re.compile("Hide"))
     assert store.activity_states(session_id)[quiz.id].revealed
+    page.wait_for_timeout(1500)  # one press toggled once: it stays revealed
+    expect(page.locator(".st-key-reveal button")).to_have_text(re.compile("Hide"))
+    assert store.activity_states(session_id)[quiz.id].revealed
 
 
 def test_texts_waiting_are_announced_and_the_queue_is_above_the_fold(server, browser, store):

@@ -235,6 +235,11 @@ REVEAL_KEY_SCRIPT = """
     if (!button || button.disabled) return;
     event.preventDefault();
     event.stopImmediatePropagation();
+    // One press, one toggle: a second listener left by a redraw, or a press landing while the
+    // page redraws, must not hide straight away what was just revealed.
+    const now = Date.now();
+    if (now - (window.tandemRevealPressed || 0) < 1000) return;
+    window.tandemRevealPressed = now;
     button.click();
   }, true);
 })();
