@@ -59,7 +59,9 @@ def test_form_fields_take_their_shape_and_limits_from_the_spec():
     assert (limit.whole, limit.optional, limit.minimum, limit.default) == (True, True, 1, None)
     statements = fields_of("battery")["statements"]
     assert statements.shape == "rows" and statements.row_name == "statement"
-    assert [part.name for part in statements.row_fields] == ["text", "construct"]
+    assert [part.name for part in statements.row_fields] == ["text", "construct", "direction"]
+    direction = statements.row_fields[2]
+    assert (direction.shape, direction.choices) == ("choice", ("", "concern", "strength"))
     answer = fields_of("knowledge_check")["statements"].row_fields[1]
     assert (answer.name, answer.shape) == ("answer", "flag")
     assert "sensitive" not in fields_of("info")

@@ -127,3 +127,50 @@ def test_the_library_lists_broken_decks_with_their_problems(tmp_path: Path):
     assert listings["good.toml"].deck is not None
     assert listings["bad.toml"].deck is None
     assert "bad.toml, field 'activities': Field required" in str(listings["bad.toml"].error)
+
+
+def _with_an_after_check(data: dict, taught_in: str) -> dict:
+    """The small deck with its quiz asked again at the end, its first statement taught_in."""
+    quiz = next(activity for activity in data["activities"] if activity["id"] == "quiz")
+    quiz["statements"][0]["taught_in"] = taught_in
+    again = {**quiz, "id": "quiz-again", "pairs_with": "quiz"}
+    again["statements"] = [dict(statement) for statement in quiz["statements"]]
+    data["activities"].append(again)
+    return data
+
+
+def test_a_before_check_may_name_a_slide_that_teaches_it_later():
+    data = small_deck_data()
+    data["activities"].insert(
+        len(data["activities"]) - 1,
+        {"id": "teach", "kind": "info", "title": "Boundaries", "minutes": 3, "body": "About me."},
+    )
+    deck = parse_deck(_with_an_after_check(data, "teach"))
+    assert deck.activity("quiz-again").statements[0].taught_in == "teach"
+
+
+def test_an_after_check_before_its_teaching_is_refused():
+    data = _with_an_after_check(small_deck_data(), "teach")
+    data["activities"].append(
+        {"id": "teach", "kind": "info", "title": "Boundaries", "minutes": 3, "body": "About me."}
+    )
+    assert _problems(data) == [
+        "broken.toml, activity 'quiz-again', field 'statements.0.taught_in': the info slide "
+        "'teach' comes after this check: teach it first "
+        "(hint: see the `knowledge_check` section of docs/decks.md)"
+    ]
+
+
+def test_a_statement_taught_in_something_other_than_an_info_slide_is_refused():
+    problems = _problems(_with_an_after_check(small_deck_data(), "sort"))
+    assert "there is no info slide 'sort' in this deck to teach it" in problems[0]
+    assert "activity 'quiz', field 'statements.0.taught_in'" in problems[0]
+
+
+def test_the_buffer_for_joining_and_moving_counts_in_the_planned_length():
+    data = small_deck_data()
+    without = parse_deck(data).minutes
+    assert parse_deck({**data, "buffer_minutes": 6}).minutes == without + 6
+    assert _problems({**data, "buffer_minutes": -1})[0].startswith(
+        "broken.toml, field 'buffer_minutes'"
+    )

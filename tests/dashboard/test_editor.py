@@ -204,12 +204,15 @@ def test_statements_are_added_and_removed_row_by_row(app):
     app.text_input(key=editor.field(battery, "statements-0-text")).input("I ask for help.")
     app.text_input(key=editor.field(battery, "statements-1-text")).input("I say yes too fast.")
     app.text_input(key=editor.field(battery, "statements-1-construct")).input("self-sacrificing")
+    app.selectbox(key=editor.field(battery, "statements-1-direction")).select("concern")
     editor.run()
     # The first statement has no construct: the message sits beside that very field.
     assert editor.errors() == ["cannot be empty"]
     editor.run(app.button(key=editor.field(battery, "statements-0-remove")).click())
     statements = editor.draft.activities[1].fields["statements"]
-    assert statements == [{"text": "I say yes too fast.", "construct": "self-sacrificing"}]
+    assert statements == [
+        {"text": "I say yes too fast.", "construct": "self-sacrificing", "direction": "concern"}
+    ]
     # Drawn afresh after the removal, the first row shows the statement that is now first.
     assert app.text_input(key=editor.field(battery, "statements-0-text")).value == (
         "I say yes too fast."

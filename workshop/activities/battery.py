@@ -51,6 +51,16 @@ class Statement(BaseModel):
         title="Construct it reflects (for your reading; never scored)",
         description='the idea it maps to, e.g. "external focusing"',
     )
+    # Which way the statement reads, so a chart or a review never colours a strength as a
+    # concern: "Almost always" is a pattern to notice for one statement and a strength for another.
+    direction: Literal["", "concern", "strength"] = Field(
+        default="",
+        title="Reads as (for your reading; never scored)",
+        description=(
+            '`"concern"` when often means a pattern to notice, `"strength"` when often means a '
+            "strength; leave it out when neither"
+        ),
+    )
 
 
 class Spec(ActivitySpec):

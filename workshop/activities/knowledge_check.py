@@ -46,6 +46,16 @@ class Statement(BaseModel):
         title="Explanation, shown when you reveal the answers",
         description="optional: shown with the answer",
     )
+    taught_in: str = Field(
+        default="",
+        max_length=48,
+        title="Taught in (the id of the info slide that teaches it)",
+        description=(
+            "optional: the id of the info slide that teaches this statement; a check that "
+            "`pairs_with` an earlier one must come after that slide, so an after-check only "
+            "measures what was taught"
+        ),
+    )
 
 
 class Spec(ActivitySpec):

@@ -91,6 +91,7 @@ class Draft:
     title: str = ""
     description: str = ""
     language: str = "en"
+    buffer_minutes: float = 0
     activities: list[DraftActivity] = dataclasses.field(default_factory=list)
     # The id of the practice's own deck this draft was opened from: saving may replace that file
     # and no other.
@@ -107,6 +108,7 @@ class Draft:
             title=f"{deck.title} (copy)" if copy else deck.title,
             description=deck.description,
             language=deck.language,
+            buffer_minutes=deck.buffer_minutes,
             editing=None if copy else deck.id,
         )
         for activity in deck.activities:
@@ -131,6 +133,7 @@ class Draft:
             title=str(raw.get("title", "")),
             description=str(raw.get("description", "")),
             language=str(raw.get("language", "en")),
+            buffer_minutes=raw.get("buffer_minutes", 0),
         )
         left_out: list[Problem] = []
         unknown: list[Problem] = []
@@ -173,7 +176,8 @@ class Draft:
 
     @property
     def minutes(self) -> float:
-        minutes = (activity.fields.get("minutes") for activity in self.activities)
+        minutes = [activity.fields.get("minutes") for activity in self.activities]
+        minutes.append(self.buffer_minutes)
         return sum(value for value in minutes if is_number(value))
 
     def add(self, kind: str) -> int:
@@ -212,6 +216,8 @@ class Draft:
             "title": self.title.strip(),
             "description": self.description.strip(),
             "language": self.language,
+            # Left out when there is none, as a deck file written by hand would.
+            **({"buffer_minutes": self.buffer_minutes} if self.buffer_minutes else {}),
             "activities": [_without_empty(activity.fields) for activity in self.activities],
         }
 

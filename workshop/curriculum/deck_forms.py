@@ -45,7 +45,8 @@ class FormField:
     """One field of an activity as the editor asks for it.
 
     `shape` is one of: line (short text), text (several lines), lines (a list of short texts,
-    one per line), rows (a list of small records, each with `row_fields`), number and flag.
+    one per line), rows (a list of small records, each with `row_fields`), number, flag and
+    choice (one of `choices`, for a field the format allows only a few values in).
     """
 
     name: str  # as written in the deck file
@@ -58,6 +59,7 @@ class FormField:
     optional: bool = False
     max_items: int | None = None
     row_fields: tuple[FormField, ...] = ()
+    choices: tuple[str, ...] = ()
 
     row_name: str = "row"  # what one row is called: "statement", "vignette"
 
@@ -94,6 +96,9 @@ def _describe(name: str, info: FieldInfo) -> FormField:
         annotation = next(argument for argument in arguments if argument is not type(None))
     if annotation is bool:
         return FormField(**common, shape="flag", default=bool(default))
+    if typing.get_origin(annotation) is typing.Literal:
+        choices = tuple(str(choice) for choice in typing.get_args(annotation))
+        return FormField(**common, shape="choice", default=default, choices=choices)
     if annotation in (int, float):
         return FormField(
             **common,

@@ -66,6 +66,9 @@ class Deck(BaseModel):
     # The language the deck is written in (ISO 639-1): the library offers a facilitator the
     # decks in the dashboard's language first. The interface around it is translated apart.
     language: str = Field(default="en", pattern=r"^[a-z]{2}$")
+    # Minutes no activity owns: phones joining at the start and the room moving between
+    # activities. Planned apart so the agenda's total is the time the room really takes.
+    buffer_minutes: float = Field(default=0, ge=0, le=60)
     activities: list[AnyActivity] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -97,10 +100,32 @@ class Deck(BaseModel):
             raise ValidationError.from_exception_data("Deck", problems)
         return self
 
+    @model_validator(mode="after")
+    def _statements_are_taught_before_they_are_checked_again(self) -> Deck:
+        """A knowledge statement's `taught_in` names an info slide of this deck, and a check
+        that repeats an earlier one (the after-check) comes after every slide it names."""
+        problems = []
+        positions = {activity.id: index for index, activity in enumerate(self.activities)}
+        for index, activity in enumerate(self.activities):
+            for number, statement in enumerate(getattr(activity, "statements", None) or []):
+                slide = getattr(statement, "taught_in", "")
+                message = _teaching_problem(self, index, activity, slide, positions)
+                if message:
+                    problems.append(
+                        InitErrorDetails(
+                            type=PydanticCustomError("taught_in", message),
+                            loc=("activities", index, "statements", number, "taught_in"),
+                            input=slide,
+                        )
+                    )
+        if problems:
+            raise ValidationError.from_exception_data("Deck", problems)
+        return self
+
     @property
     def minutes(self) -> float:
-        """The planned length: the sum of every activity's minutes."""
-        return sum(activity.minutes for activity in self.activities)
+        """The planned length: every activity's minutes and the buffer for joining and moving."""
+        return self.buffer_minutes + sum(activity.minutes for activity in self.activities)
 
     def activity(self, activity_id: str) -> ActivitySpec:
         for activity in self.activities:
@@ -114,6 +139,18 @@ class Deck(BaseModel):
     @classmethod
     def from_json(cls, text: str) -> Deck:
         return cls.model_validate_json(text)
+
+
+def _teaching_problem(
+    deck: Deck, index: int, activity: ActivitySpec, slide: str, positions: dict[str, int]
+) -> str | None:
+    if not slide:
+        return None
+    if slide not in positions or deck.activities[positions[slide]].kind != "info":
+        return f"there is no info slide {slide!r} in this deck to teach it"
+    if activity.pairs_with and positions[slide] > index:
+        return f"the info slide {slide!r} comes after this check: teach it first"
+    return None
 
 
 def _pairing_problem(activity: ActivitySpec, earlier: dict[str, ActivitySpec]) -> str | None:

@@ -74,6 +74,17 @@ def _input(field: FormField, value: Any, key: str) -> Any:
     label = deck_forms.label(field)
     if field.shape == "flag":
         return st.checkbox(label, value=bool(value), key=key)
+    if field.shape == "choice":
+        choices = list(field.choices)
+        chosen = value if value in choices else field.default
+        return st.selectbox(
+            label,
+            choices,
+            index=choices.index(chosen) if chosen in choices else 0,
+            # The empty choice is "neither"; the others are words of the deck format.
+            format_func=lambda choice: choice or _("(none)"),
+            key=key,
+        )
     if field.shape == "number":
         number = value if is_number(value) else field.default
         # Streamlit wants every number of one widget in one type: whole numbers stay int.

@@ -217,6 +217,20 @@ def _deck_fields(draft: Draft, prefix: str, slots: ProblemSlots) -> None:
         key=f"{prefix}-description",
     )
     slots.here(None, "description")
+    draft.buffer_minutes = st.number_input(
+        _("Minutes for joining and moving between activities"),
+        value=float(draft.buffer_minutes) if authoring.is_number(draft.buffer_minutes) else 0.0,
+        min_value=0.0,
+        max_value=60.0,
+        step=1.0,
+        format="%g",
+        help=_(
+            "Phones joining at the start and the room moving on take time no activity owns: "
+            "about 5 minutes for joining and half a minute per activity."
+        ),
+        key=f"{prefix}-buffer",
+    )
+    slots.here(None, "buffer_minutes")
 
 
 def _selected_index(draft: Draft) -> int | None:
