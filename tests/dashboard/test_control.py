@@ -279,6 +279,42 @@ def test_blank_screen_toggles_what_the_projector_shows(sqlite_store, session):
     assert not any("The screen is blank" in info.value for info in app.info)
 
 
+def test_next_and_previous_page_a_revealed_answer_key_as_the_projector_keys_do(
+    sqlite_store, session
+):
+    """Driving from the control view with the projector on a screen link shows every
+    explanation: Next pages them one at a time before the activity after, as → does."""
+    from workshop.store import SeededAnswer
+
+    quiz = session.deck.activity("quiz")
+    position = session.deck.activities.index(quiz)
+    live.go_to(sqlite_store, session.id, position)
+    answers = [  # the session's threshold is 2
+        SeededAnswer("quiz", sqlite_store.join(session.id, token * 64), False, [0, 1])
+        for token in "qr"
+    ]
+    sqlite_store.seed_answers(session.id, answers)
+    live.close_activity(sqlite_store, session.id, "quiz")
+    live.reveal(sqlite_store, session.id, "quiz", True)
+    app = _app(sqlite_store, session.id)
+    assert app.button(key="next").label == "Next explanation"
+    assert app.button(key="previous").label == "Previous"
+    app.button(key="next").click().run(timeout=20)
+    assert sqlite_store.session(session.id).note_shown == 1
+    assert sqlite_store.session(session.id).current_index == position
+    assert app.button(key="previous").label == "Previous explanation"
+    app.button(key="previous").click().run(timeout=20)
+    assert sqlite_store.session(session.id).note_shown == 0
+    for _statement in quiz.statements[1:]:
+        app.button(key="next").click().run(timeout=20)
+    assert app.button(key="next").label == "Next"  # the last explanation is on screen
+    app.button(key="blank").click().run(timeout=20)
+    assert app.button(key="next").disabled and app.button(key="previous").disabled
+    app.button(key="blank").click().run(timeout=20)
+    app.button(key="next").click().run(timeout=20)
+    assert sqlite_store.session(session.id).current_index == position + 1
+
+
 def follow_script(database_url: str, session_id: int, moved_elsewhere: bool) -> None:
     """The control view's follower as the page runs it: drawn at one state of the room; in the
     first run, another device moves the room after the page was drawn."""

@@ -181,6 +181,7 @@ class Drawn:
 
     version: int
     blanked: bool
+    explanation: int  # which explanation of a revealed answer key the projector shows
     headcount: int | None
     joins_locked: bool
     can_reveal: bool
@@ -200,6 +201,7 @@ def drawn_from(store: Store, session: live.Live) -> Drawn:
     return Drawn(
         row.version,
         row.blanked,
+        row.note_shown,
         row.headcount,
         row.joins_locked,
         can_reveal,
@@ -375,23 +377,27 @@ def _navigation(store: Store, session: live.Live) -> None:
     # One row of buttons, each as wide as its words and key badge (←, →, B), wrapping onto a
     # second row on a narrow window rather than cutting a word short.
     with st.container(horizontal=True, gap="small", key="room_buttons"):
+        # The same steps as the projector's ← and →: a revealed answer key's explanations one
+        # at a time, then the activity before or after; nothing while the screen is blank.
+        shown, explained = live.explanations(store, session)
         st.button(
-            _("Previous"),
+            _("Previous explanation") if shown > 0 else _("Previous"),
             key="previous",
             shortcut="Left",
-            disabled=index < 0,
+            disabled=blanked or (index < 0 and shown == 0),
             on_click=_act,
             kwargs={"keep_open": keep_open},
-            args=(live.previous_activity, store, session.id),
+            args=(live.back, store, session.id),
         )
+        more_explanations = shown + 1 < explained
         st.button(
-            _("Next"),
+            _("Next explanation") if more_explanations else _("Next"),
             key="next",
             shortcut="Right",
             type="primary",
-            disabled=index >= count - 1,
+            disabled=blanked or (index >= count - 1 and not more_explanations),
             on_click=_act,
-            args=(live.next_activity, store, session.id),
+            args=(live.forward, store, session.id),
             kwargs={"keep_open": keep_open},
         )
         if activity is not None and activity.answerable:
@@ -818,8 +824,9 @@ def _moderation(store: Store, session_id: int, activity_id: str, guard: Callable
             if item.moderation == FLAGGED:
                 st.warning(
                     _(
-                        "Possible safety concern. Never shown on screen; "
-                        "consider a quiet check-in with the group after the session."
+                        "Possible safety concern. Never shown on screen. You cannot know who "
+                        "wrote it: restate the support resources to the whole room and say "
+                        "you are available to anyone afterwards (docs/facilitation.md)."
                     ),
                     icon=":material/health_and_safety:",
                 )
