@@ -315,6 +315,36 @@ def test_next_and_previous_page_a_revealed_answer_key_as_the_projector_keys_do(
     assert sqlite_store.session(session.id).current_index == position + 1
 
 
+def test_a_click_replayed_while_the_page_redraws_moves_the_room_once(sqlite_store, session):
+    """Streamlit ran one click's callback two or three times while the page redrew: each
+    button acts on the room as it was drawn, so the repeats find it moved and do nothing."""
+    from workshop.dashboard import control
+
+    drawn = live.load(sqlite_store, session.id)
+    placed = control.as_drawn(sqlite_store, drawn, control._place)
+    for _replay in range(3):
+        control._act(live.forward, sqlite_store, session.id, unchanged=placed)
+    assert sqlite_store.session(session.id).current_index == 0
+    # An old "Lock joining" toggle sending its old value back leaves the lock alone.
+    unlocked = live.load(sqlite_store, session.id)
+    live.lock_joins(sqlite_store, session.id, True)
+    stale = control.as_drawn(sqlite_store, unlocked, lambda now: now.row.joins_locked)
+    control._act(live.lock_joins, sqlite_store, session.id, False, unchanged=stale)
+    assert sqlite_store.session(session.id).joins_locked
+
+
+def test_a_page_drawn_before_another_device_moved_the_room_moves_it_no_further(
+    sqlite_store, session
+):
+    app = _app(sqlite_store, session.id)
+    live.next_activity(sqlite_store, session.id)  # another device: "Hello" is on screen
+    app.button(key="next").click().run(timeout=20)
+    assert sqlite_store.session(session.id).current_index == 0
+    assert "Hello" in [header.value for header in app.header]  # the page shows the room now
+    app.button(key="next").click().run(timeout=20)
+    assert sqlite_store.session(session.id).current_index == 1
+
+
 def follow_script(database_url: str, session_id: int, moved_elsewhere: bool) -> None:
     """The control view's follower as the page runs it: drawn at one state of the room; in the
     first run, another device moves the room after the page was drawn."""

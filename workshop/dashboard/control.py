@@ -96,18 +96,52 @@ def _status(status: str) -> str:
     return _(STATUS[status]) if status in STATUS else status
 
 
-def _act(action: Callable[..., object], *args: object, **options: object) -> None:
+def _act(
+    action: Callable[..., object],
+    *args: object,
+    unchanged: Callable[[], bool] = lambda: True,
+    **options: object,
+) -> None:
     """Run a facilitator action from a button; a refused one becomes a message, not a crash.
-    Nothing is done for a browser whose login has ended or whose link was revoked."""
+    Nothing is done for a browser whose login has ended or whose link was revoked, nor when
+    `unchanged()` says the room is no longer as the button was drawn (see `as_drawn`)."""
     # Kept untranslated: a callback runs before the run has set its language; the page says it
     # in the facilitator's language when it is drawn.
     if not st.session_state.get(GUARD, lambda: True)():
         st.session_state["problem"] = LOGIN_ENDED
         return
+    if not unchanged():
+        return
     try:
         action(*args, **options)
     except live.LiveError as problem:
         st.session_state["problem"] = str(problem)
+
+
+def as_drawn(
+    store: Store, session: live.Live, part: Callable[[live.Live], object]
+) -> Callable[[], bool]:
+    """Whether `part` of the room is still as it was when a button was drawn from `session`.
+
+    One click must be one step. Streamlit ran one click's callback two or three times while the
+    page was redrawing (a replay: one Next moved the room three activities, skipping one no
+    phone ever saw), and an old toggle's callback sent its old value back (the door unlocked
+    itself a second after the first activity locked it). A button that acts on what it was
+    drawn from, and on nothing newer, does each once: the repeat finds the room moved on and
+    does nothing, and the page, redrawn, shows the room as it is.
+    """
+    drawn = part(session)
+
+    def unchanged() -> bool:
+        now = live.load(store, session.id)
+        return now is not None and part(now) == drawn
+
+    return unchanged
+
+
+def _place(session: live.Live) -> tuple[int, int, bool]:
+    """Where the room is: the activity on screen, the explanation shown, and the blank."""
+    return session.row.current_index, session.row.note_shown, session.row.blanked
 
 
 def jump(store: Store, drawn: SessionRow, chosen: int | None, *, keep_open: bool) -> None:
@@ -380,13 +414,14 @@ def _navigation(store: Store, session: live.Live) -> None:
         # The same steps as the projector's ← and →: a revealed answer key's explanations one
         # at a time, then the activity before or after; nothing while the screen is blank.
         shown, explained = live.explanations(store, session)
+        placed = as_drawn(store, session, _place)
         st.button(
             _("Previous explanation") if shown > 0 else _("Previous"),
             key="previous",
             shortcut="Left",
             disabled=blanked or (index < 0 and shown == 0),
             on_click=_act,
-            kwargs={"keep_open": keep_open},
+            kwargs={"keep_open": keep_open, "unchanged": placed},
             args=(live.back, store, session.id),
         )
         more_explanations = shown + 1 < explained
@@ -398,7 +433,7 @@ def _navigation(store: Store, session: live.Live) -> None:
             disabled=blanked or (index >= count - 1 and not more_explanations),
             on_click=_act,
             args=(live.forward, store, session.id),
-            kwargs={"keep_open": keep_open},
+            kwargs={"keep_open": keep_open, "unchanged": placed},
         )
         if activity is not None and activity.answerable:
             hint = _activity_buttons(store, session, activity)
@@ -410,6 +445,7 @@ def _navigation(store: Store, session: live.Live) -> None:
             type="primary" if blanked else "secondary",
             on_click=_act,
             args=(live.blank_screen, store, session.id, not blanked),
+            kwargs={"unchanged": as_drawn(store, session, lambda now: now.row.blanked)},
         )
     st.checkbox(
         _("Keep this activity open when moving on"),
@@ -425,6 +461,7 @@ def _activity_buttons(store: Store, session: live.Live, activity: ActivitySpec) 
     """Open / close and reveal / hide for an activity people answer; returns what Reveal does
     (or why it is off), to be said under the buttons."""
     state = session.state(activity.id)
+    status = as_drawn(store, session, lambda now: now.state(activity.id).status)
     if state.status == "open":
         st.button(
             _("Close"),
@@ -432,6 +469,7 @@ def _activity_buttons(store: Store, session: live.Live, activity: ActivitySpec) 
             icon=":material/lock:",
             on_click=_act,
             args=(live.close_activity, store, session.id, activity.id),
+            kwargs={"unchanged": status},
         )
     else:
         st.button(
@@ -440,6 +478,7 @@ def _activity_buttons(store: Store, session: live.Live, activity: ActivitySpec) 
             icon=":material/lock_open:",
             on_click=_act,
             args=(live.open_activity, store, session.id, activity.id),
+            kwargs={"unchanged": status},
             help=_("Reopening lets late answers change a result the room has seen.")
             if state.status == "closed"
             else None,
@@ -452,6 +491,7 @@ def _activity_buttons(store: Store, session: live.Live, activity: ActivitySpec) 
         disabled=not enabled,
         on_click=_act,
         args=(live.reveal, store, session.id, activity.id, not state.revealed),
+        kwargs={"unchanged": as_drawn(store, session, lambda now: now.state(activity.id).revealed)},
     )
     return hint
 
@@ -702,7 +742,11 @@ def _door_panel(store: Store, session: live.Live) -> None:
             step=1,
             key=headcount_key,
             on_change=lambda: _act(
-                live.set_headcount, store, session.id, st.session_state[headcount_key]
+                live.set_headcount,
+                store,
+                session.id,
+                st.session_state[headcount_key],
+                unchanged=as_drawn(store, session, lambda now: now.row.headcount),
             ),
             help=_("Phones beyond this number are turned away, and you see how many were."),
         )
@@ -711,7 +755,11 @@ def _door_panel(store: Store, session: live.Live) -> None:
             value=session.row.joins_locked,
             key=locked_key,
             on_change=lambda: _act(
-                live.lock_joins, store, session.id, st.session_state[locked_key]
+                live.lock_joins,
+                store,
+                session.id,
+                st.session_state[locked_key],
+                unchanged=as_drawn(store, session, lambda now: now.row.joins_locked),
             ),
             help=_(
                 "Once everyone is in: no new phone may join. Phones already in are not affected."

@@ -69,6 +69,9 @@ def choose_from(page: Page, label: str, option: str) -> None:
 
 def click(page: Page, key: str) -> None:
     button = page.locator(f".st-key-{key} button")
+    # While Streamlit redraws, the old button and the new one can both be on the page for a
+    # moment: wait for the one the finished page keeps.
+    expect(button).to_have_count(1)
     expect(button).to_be_enabled()
     button.click()
 
