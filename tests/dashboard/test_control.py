@@ -106,6 +106,22 @@ def test_the_facilitator_notes_are_shown(sqlite_store, session):
     assert app.caption[0].value.startswith("Activity 2 of 10 · Single choice · 2 min · open")
 
 
+def test_the_notes_keep_their_lines(sqlite_store, deck):
+    lines = "Read the content note aloud.\nGive quiet time.\nOffer the break early."
+    activities = [
+        activity.model_copy(update={"notes": lines}) if activity.id == "colour" else activity
+        for activity in deck.activities
+    ]
+    session = live.start_session(sqlite_store, deck.model_copy(update={"activities": activities}))
+    live.go_to(sqlite_store, session.id, 1)
+    app = _app(sqlite_store, session.id)
+    [notes] = [info.value for info in app.info if "quiet time" in info.value]
+    # A hard line break after each line (two spaces): not joined into one paragraph.
+    assert (
+        notes == "Read the content note aloud\\.  \nGive quiet time\\.  \nOffer the break early\\."
+    )
+
+
 def _texts(store, session_id, texts):
     for number, text in enumerate(texts):
         person = store.join(session_id, f"{number}" * 64)

@@ -20,5 +20,6 @@ def bold(text: str) -> str:
 
 
 def literal(text: str) -> str:
-    """`text` for a Markdown string, to be shown exactly as written."""
-    return _SPECIAL.sub(r"\\\1", text)
+    """`text` for a Markdown string, to be shown exactly as written, its line breaks kept
+    (Markdown would join lines into one paragraph: a facilitator's notes are written in lines)."""
+    return _SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
