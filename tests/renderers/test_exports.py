@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import small_deck_data
+from workshop import i18n
 from workshop.activities import kind_of
 from workshop.curriculum.decks import parse_deck
 from workshop.renderers import table
@@ -260,3 +261,63 @@ def test_the_agenda_counts_in_the_rooms_words_and_never_a_private_activitys_pass
                 assert row["Answered"] == 6 and pd.isna(row["Passed"])
             else:
                 assert row["Answered"] == 6 and row["Passed"] == 1
+
+
+ENGLISH_AGENDA = [
+    "#",
+    "Activity",
+    "Kind",
+    "Planned (min)",
+    "Actual (min)",
+    "Skipped",
+    "Reopened",
+    "Revealed",
+    "Answered",
+    "Passed",
+]
+SPANISH_AGENDA = [
+    "#",
+    "Actividad",
+    "Tipo",
+    "Previsto (min)",
+    "Real (min)",
+    "Saltada",
+    "Reabierta",
+    "Revelada",
+    "Respondieron",
+    "Prefirieron no responder",
+]
+
+
+def test_files_for_people_speak_the_facilitators_language_and_the_csvs_names_do_not():
+    """The agenda's headings, the summary's and the words in cells follow the language the
+    file is made in (the review page and the workbook show the same agenda); the CSV's column
+    names are names a script reads, the same in every language."""
+    people = dict.fromkeys(ANSWERABLE, 6)
+    assert list(table.agenda(made_up_review(people, 3)).columns) == ENGLISH_AGENDA
+    english_rows = csv_rows(made_up_review(people, 3))
+    with i18n.speaking("es"):
+        review = made_up_review(people, 3)
+        agenda = table.agenda(review)
+        # The review page's download makes the file later, in a thread of its own.
+        make_workbook = EXPORTS["xlsx"].made_later(review)
+        make_csv = EXPORTS["csv"].made_later(review)
+        labels = [i18n.gettext(export.label) for export in EXPORTS.values()]
+    assert list(agenda.columns) == SPANISH_AGENDA
+    assert agenda.loc[agenda["Actividad"] == "Pick a colour", "Tipo"].item() == "Opción única"
+    assert labels == ["Informe (HTML)", "Hoja de cálculo (Excel)", "Totales (CSV)"]
+    book = openpyxl.load_workbook(io.BytesIO(make_workbook()))  # made outside the block
+    assert [cell.value for cell in book["Agenda"][1]] == SPANISH_AGENDA
+    summary = dict(book["Summary"].iter_rows(min_row=2, values_only=True))
+    assert summary["Taller"] == DECK.title and summary["Ensayo"] == "no"
+    assert summary["Estado"] == "terminada"
+    notes = list(book["Notes"].iter_rows(min_row=2, values_only=True))
+    assert ("(toda la sesión)", "observación", "'" + HOSTILE) in notes
+    spanish_rows = list(csv.DictReader(io.StringIO(make_csv().decode("utf-8-sig"))))
+    assert list(spanish_rows[0]) == list(english_rows[0]) == table.AGGREGATE_COLUMNS
+    colour = [row for row in spanish_rows if row["activity"] == "colour"]
+    assert colour[-1]["option"] == "Prefiero no responder"
+    assert {row["kind"] for row in colour} == {"Opción única"}
+    english_colour = [row for row in english_rows if row["activity"] == "colour"]
+    assert english_colour[-1]["option"] == "Prefer not to answer"
+    assert {row["kind"] for row in english_colour} == {"Single choice"}

@@ -4,6 +4,7 @@ session's paired activities with its suppression and its plain words."""
 import pytest
 
 from tests.conftest import small_deck_data
+from workshop import i18n
 from workshop.curriculum.decks import CurriculumError, parse_deck
 from workshop.review.before_after import (
     BinaryItem,
@@ -215,3 +216,36 @@ def test_tied_scale_answers_get_exact_p_values():
     differences = [1, 1, 1, 1, 2, -1, 1, 1, 2, 1, 1, 1, -1, 1]
     p_signed, _ = wilcoxon_signed_rank([0] * 14, differences)
     assert p_signed == pytest.approx(0.0096435546875)
+
+
+def test_the_plain_words_are_said_in_the_language_spoken():
+    binary = BinaryItem("item", wilson(2, 6), wilson(5, 6), 6, 0.25, (0, 0), None)
+    scale = OrdinalItem("item", ("Storm", "Rain", "Sun"), (2, 2, 2), (0, 2, 4), 1, None, None,
+                        (5, 5), 0.03, 0.4)  # fmt: skip
+    with i18n.speaking("es"):
+        spanish = plain_words(binary)
+        spanish_scale = plain_words(scale)
+    assert spanish.startswith(
+        "Antes, 2 de 6 respondieron correctamente (33%, intervalo del 95% de 10% a 70%); "
+        "después, 5 de 6 (83%, de 44% a 97%). 6 personas respondieron las dos veces; para "
+        "ellas, la prueba exacta de McNemar da p = 0.25. Con tan pocas personas,"
+    )
+    assert spanish.endswith("la segunda vez por otros motivos.")
+    assert spanish_scale.startswith(
+        "6 personas respondieron antes y 6 después; 1, las dos veces. Sin prueba del cambio: "
+    )
+    assert "la delta de Cliff es 0.40 (por encima de 0: más altas después; tamaño del " in (
+        spanish_scale
+    )
+    assert "efecto mediano; Mann-Whitney p = 0.03)" in spanish_scale
+    for english in ("answered", "before", "after", "test", "medium", "group"):
+        assert english not in spanish + spanish_scale, english
+    # English is as it was.
+    assert plain_words(binary).startswith(
+        "Before, 2 of 6 answered correctly (33%, 95% interval 10% to 70%); after, 5 of 6 "
+        "(83%, 44% to 97%). 6 people answered both; for them the exact McNemar test gives "
+        "p = 0.25."
+    )
+    assert "Cliff's delta is 0.40 (above 0: higher after; medium; Mann-Whitney p = 0.03)." in (
+        plain_words(scale)
+    )

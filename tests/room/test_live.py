@@ -2,6 +2,7 @@
 
 import pytest
 
+from workshop import i18n
 from workshop.room import live
 
 
@@ -128,3 +129,27 @@ def test_explanations_are_paged_one_at_a_time_and_start_again_on_a_move(store, d
     live.blank_screen(store, session.id, False)
     live.forward(store, session.id)  # the last explanation shown: the next activity
     assert store.session(session.id).current_index == quiz + 1
+
+
+def test_a_refusal_is_said_in_the_language_spoken(sqlite_store, deck):
+    session = live.start_session(sqlite_store, deck)
+    live.end_session(sqlite_store, session.id)
+    with i18n.speaking("es"):
+        with pytest.raises(live.LiveError) as ended:
+            live.next_activity(sqlite_store, session.id)
+        with pytest.raises(live.LiveError) as too_many:
+            live.start_session(sqlite_store, deck, headcount=live.MOST_PEOPLE + 1)
+    assert str(ended.value) == "Esa sesión ha terminado."
+    assert str(too_many.value) == (
+        f"El número de personas previstas debe estar entre 1 y {live.MOST_PEOPLE}."
+    )
+    # English is unchanged; and a refusal made where no language was set yet (a Streamlit
+    # callback) finds its Spanish when the page says it through gettext.
+    with pytest.raises(live.LiveError) as ended:
+        live.next_activity(sqlite_store, session.id)
+    assert str(ended.value) == "That session has ended."
+    with pytest.raises(live.LiveError) as too_many:
+        live.set_headcount(sqlite_store, session.id, 0)
+    assert str(too_many.value) == f"People expected must be between 1 and {live.MOST_PEOPLE}."
+    with i18n.speaking("es"):
+        assert i18n.gettext(str(ended.value)) == "Esa sesión ha terminado."

@@ -6,7 +6,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.web.test_participant import make_app
-from workshop import PROJECT_FOLDER
+from workshop import PROJECT_FOLDER, i18n
 from workshop.store import Store
 from workshop.web import door, keys, links
 from workshop.web.facilitator_login import COOKIE, LANGUAGE_SETTING
@@ -234,6 +234,68 @@ def test_the_login_pages_speak_the_dashboards_language(sqlite_store):
     assert '<html lang="es">' in logout and "Volver al panel" in logout
     sqlite_store.put_setting(LANGUAGE_SETTING, "en")
     assert "Facilitator login" in client.get("/facilitator/login").text
+
+
+def test_the_doors_refusals_are_said_in_the_chosen_language(clocked_store):
+    store, clock = clocked_store
+    store.put_setting(LANGUAGE_SETTING, "es")
+    client = laptop(store)
+
+    def attempt():
+        return client.post("/facilitator/login", data={"passcode": "wrong-horse"})
+
+    for _attempt in range(door.FREE_ATTEMPTS):
+        assert attempt().status_code == 401
+    waiting = attempt()
+    assert waiting.status_code == 429
+    assert "Demasiadas contraseñas incorrectas. Espera 2 segundos y vuelve a intentarlo." in (
+        waiting.text
+    )
+    while not door.is_locked(store):
+        clock.now += door.LONGEST_WAIT
+        attempt()
+    locked = client.get("/facilitator/login").text
+    assert "Demasiadas contraseñas incorrectas: el acceso está bloqueado." in locked
+    assert "`workshop unlock`" in locked and "Too many" not in locked
+    store.put_setting(LANGUAGE_SETTING, "en")
+    assert (
+        "Too many wrong passcodes: logging in is locked." in client.get("/facilitator/login").text
+    )
+
+
+def test_a_short_or_unreadable_passcode_is_refused_in_the_chosen_language(sqlite_store):
+    token = keys.setup_token(sqlite_store)
+    sqlite_store.put_setting(LANGUAGE_SETTING, "es")
+    client = laptop(sqlite_store)
+    short = client.post(
+        "/facilitator/setup", data={"token": token, "passcode": "short", "again": "short"}
+    )
+    assert short.status_code == 422 and "Usa al menos 8 caracteres." in short.text
+    assert not keys.passcode_is_set(sqlite_store)
+    sqlite_store.put_setting(keys.PASSCODE_SETTING, "scrypt$not base64$!!!")
+    damaged = client.post("/facilitator/login", data={"passcode": "anything-1"})
+    assert damaged.status_code == 500
+    assert "No se puede leer la contraseña guardada de quien facilita" in damaged.text
+
+
+def test_the_refusals_are_english_where_no_language_is_chosen():
+    """The terminal (`workshop passcode`, `workshop init`) and an English page say these."""
+    assert keys.passcode_problem("short") == "Please use at least 8 characters."
+    assert keys.passcode_problem("long-enough") is None
+    assert str(keys.UnreadablePasscode()).startswith("The stored facilitator passcode cannot")
+    assert door.Refusal(locked=False, wait_seconds=1).message == (
+        "Too many wrong passcodes. Please wait a second and try again."
+    )
+    assert door.Refusal(locked=False, wait_seconds=8).message == (
+        "Too many wrong passcodes. Please wait 8 seconds and try again."
+    )
+    assert door.Refusal(locked=True, wait_seconds=0).message == (
+        f"Too many wrong passcodes: logging in is locked. {door.UNLOCK_ADVICE}"
+    )
+    with i18n.speaking("es"):
+        assert door.Refusal(locked=False, wait_seconds=1).message == (
+            "Demasiadas contraseñas incorrectas. Espera un segundo y vuelve a intentarlo."
+        )
 
 
 def test_the_environment_passcode_is_stored_hashed(sqlite_store, monkeypatch):

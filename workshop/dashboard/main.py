@@ -13,6 +13,13 @@ from workshop.web.join import public_url
 from workshop.web.listening import Listening, remembered_problem
 from workshop.web.runtime import shared_store
 
+# A link's page (screen or remote control) has no sidebar to show: style only, so Streamlit
+# puts it where it takes no room.
+LINK_PAGE_STYLE = (
+    '<style>[data-testid="stSidebar"], [data-testid="stExpandSidebarButton"] '
+    "{ display: none !important; }</style>"
+)
+
 st.set_page_config(page_title="Tandem", page_icon=":material/diversity_3:", layout="wide")
 store = shared_store()
 # The facilitator's language for everything this run draws, the way to log in included.
@@ -138,4 +145,9 @@ else:
     only = {"screen": screen_page, "remote": control_page}[access.purpose]
     placeholder = st.Page(lambda: st.write(_("This link opens one page only.")), title="Tandem")
     navigation = st.navigation([placeholder, only], position="hidden")
+    # The browser is told the language here too (the projector's screen reader, the remote's
+    # phone), in the sidebar as on the facilitator's pages; a link's page hides the sidebar,
+    # which would otherwise offer a button opening an empty one on the phone.
+    st.html(LINK_PAGE_STYLE)
+    language.declare(speaking)
 navigation.run()

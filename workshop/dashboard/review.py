@@ -33,18 +33,6 @@ from workshop.store import Observation, Store
 # A preview of the projector's figures at laptop size.
 CHART_SCALE = 0.55
 NOT_SHOWN = N_("Not shown.")
-# Words other modules give what this page shows, marked here for the catalogue until they are
-# marked where they are defined: the agenda table's columns (renderers/table.py) and the
-# exports' names (renderers/exports.py). Shown through `_`, so a renamed one stays readable.
-BORROWED = (
-    N_("Actual (min)"),
-    N_("Skipped"),
-    N_("Reopened"),
-    N_("Revealed"),
-    N_("Report (HTML)"),
-    N_("Workbook (Excel)"),
-    N_("Aggregates (CSV)"),
-)
 # A session's status as the store keeps it, in words (a rehearsal says so instead).
 STATUS = {"live": N_("live"), "ended": N_("ended"), "rehearsal": N_("rehearsal")}
 

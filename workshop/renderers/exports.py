@@ -3,6 +3,9 @@ and the CSV of aggregates, each drawn from the same SessionReview (and so the sa
 
 The JSON archive is not among them: it carries answer-level data for moving a session between
 machines, and lives with the store (review/archive.py).
+
+A file is made in the language spoken when it is made (see table.py for what that changes);
+`Export.made_later` keeps the language of the page that offers the download.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from workshop import i18n
+from workshop.i18n import N_
 from workshop.renderers import report, table, workbook
 from workshop.review.session import SessionReview
 
@@ -18,8 +23,19 @@ from workshop.review.session import SessionReview
 class Export:
     extension: str
     media_type: str
-    label: str
+    label: str  # marked for the catalogue; a page shows it through `gettext`
     make: Callable[[SessionReview], bytes]
+
+    def made_later(self, review: SessionReview) -> Callable[[], bytes]:
+        """The file, made only when it is asked for, in the language spoken now: Streamlit makes
+        a download button's deferred file in a thread of its own, where no language is set."""
+        language = i18n.current_language()
+
+        def make() -> bytes:
+            with i18n.speaking(language):
+                return self.make(review)
+
+        return make
 
 
 def _csv(review: SessionReview) -> bytes:
@@ -29,14 +45,14 @@ def _csv(review: SessionReview) -> bytes:
 
 
 EXPORTS: dict[str, Export] = {
-    "html": Export("html", "text/html", "Report (HTML)", lambda r: report.report(r).encode()),
+    "html": Export("html", "text/html", N_("Report (HTML)"), lambda r: report.report(r).encode()),
     "xlsx": Export(
         "xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "Workbook (Excel)",
+        N_("Workbook (Excel)"),
         workbook.workbook,
     ),
-    "csv": Export("csv", "text/csv", "Aggregates (CSV)", _csv),
+    "csv": Export("csv", "text/csv", N_("Aggregates (CSV)"), _csv),
 }
 
 

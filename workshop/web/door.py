@@ -13,6 +13,8 @@ import json
 import math
 from dataclasses import dataclass
 
+from workshop.i18n import gettext as _
+from workshop.i18n import ngettext
 from workshop.store import Store
 
 SETTING = "login_door"
@@ -22,6 +24,8 @@ FREE_ATTEMPTS = 3
 LONGEST_WAIT = 60
 # ...and after this many wrong passcodes in a row the login locks until `workshop unlock`.
 LOCK_AFTER = 20
+# Printed in the terminal, which speaks English; the login page says it in its own language
+# (Refusal.message).
 UNLOCK_ADVICE = "At the laptop running Tandem, run `workshop unlock`."
 
 
@@ -34,10 +38,17 @@ class Refusal:
 
     @property
     def message(self) -> str:
+        """What the login page says, in the language spoken."""
         if self.locked:
-            return f"Too many wrong passcodes: logging in is locked. {UNLOCK_ADVICE}"
-        seconds = "a second" if self.wait_seconds == 1 else f"{self.wait_seconds} seconds"
-        return f"Too many wrong passcodes. Please wait {seconds} and try again."
+            return _(
+                "Too many wrong passcodes: logging in is locked. At the laptop running Tandem, "
+                "run `workshop unlock`."
+            )
+        return ngettext(
+            "Too many wrong passcodes. Please wait a second and try again.",
+            "Too many wrong passcodes. Please wait %(seconds)d seconds and try again.",
+            self.wait_seconds,
+        ) % {"seconds": self.wait_seconds}
 
 
 def wait_after(failures: int) -> int:
@@ -61,7 +72,7 @@ def _write(failures: int, next_at: float) -> str:
 
 def reserve_attempt(store: Store) -> Refusal | None:
     """Count one attempt as a failure before it is checked; a Refusal if none is allowed now."""
-    for _ in range(5):  # a few tries: a double click must not cost a wait it did not earn
+    for _try in range(5):  # a few tries: a double click must not cost a wait it did not earn
         raw = store.setting(SETTING)
         failures, next_at = _read(raw)
         now = store.clock()

@@ -22,6 +22,8 @@ import secrets
 import threading
 from dataclasses import dataclass
 
+from workshop.i18n import gettext as _
+from workshop.i18n import ngettext
 from workshop.store import Store
 
 PASSCODE_SETTING = "facilitator_passcode"
@@ -137,9 +139,13 @@ class UnreadablePasscode(RuntimeError):
     """The stored passcode hash is damaged: nobody can log in until a new one is chosen."""
 
     def __init__(self) -> None:
+        # In the language spoken where it is raised: the login page's, or English at the
+        # terminal (the command line speaks English).
         super().__init__(
-            "The stored facilitator passcode cannot be read (the database may have been "
-            "edited by hand). Choose a new one at the laptop with `workshop passcode`."
+            _(
+                "The stored facilitator passcode cannot be read (the database may have been "
+                "edited by hand). Choose a new one at the laptop with `workshop passcode`."
+            )
         )
 
 
@@ -180,9 +186,14 @@ def needs_new_hash(stored: str) -> bool:
 
 
 def passcode_problem(passcode: str) -> str | None:
-    """Why a new passcode is not acceptable, or None."""
+    """Why a new passcode is not acceptable, or None: in the language spoken (the setup page's,
+    or English at the terminal)."""
     if len(passcode) < MINIMUM_PASSCODE_LENGTH:
-        return f"Please use at least {MINIMUM_PASSCODE_LENGTH} characters."
+        return ngettext(
+            "Please use at least %(count)d character.",
+            "Please use at least %(count)d characters.",
+            MINIMUM_PASSCODE_LENGTH,
+        ) % {"count": MINIMUM_PASSCODE_LENGTH}
     return None
 
 
