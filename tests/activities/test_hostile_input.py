@@ -200,7 +200,9 @@ def test_rows_refuse_hostile_fields(activity_id):
     assert refusal(activity_id, {**valid, "s0": ["0"] * HUGE}) == UNREADABLE
     for raw in [*NOT_NUMBERS, "9"]:
         assert refusal(activity_id, {**valid, "s0": [raw]}) == NOT_AN_OPTION
-    assert "number 1 is still open" in refusal(activity_id, {**valid, "s0": [ZERO_WIDTH]})
+    # "number 1 is still open" (a knowledge check, a sort), "Statement 1 is still open" (a
+    # battery, whose statements can each be passed).
+    assert "1 is still open" in refusal(activity_id, {**valid, "s0": [ZERO_WIDTH]})
 
 
 # Multiple choice ------------------------------------------------------------------------------
@@ -401,9 +403,15 @@ def _assert_accepted_by_its_kind(kind, activity, value) -> None:
         assert 1 <= len(value) <= activity.max_words
         assert all(len(word) <= activity.max_length for word in value)
         assert len(set(value)) == len(value)
-    if isinstance(value, int) or (isinstance(value, list) and value and isinstance(value[0], int)):
+    if isinstance(value, int) or (
+        isinstance(value, list) and any(isinstance(number, int) for number in value)
+    ):
         numbers = [value] if isinstance(value, int) else value
-        assert all(type(number) is int and number >= 0 for number in numbers)
+        # A battery's statement passed on its own is None; every other number is an option's.
+        assert all(
+            (number is None and kind.name == "battery") or (type(number) is int and number >= 0)
+            for number in numbers
+        )
 
 
 @pytest.mark.parametrize("kind_name", sorted(KINDS))

@@ -262,6 +262,45 @@ def test_the_keyboard_alone_joins_answers_passes_and_changes_and_hears_the_next_
     assert outline == "solid"
 
 
+def test_one_statement_is_passed_with_the_keyboard_alone_and_the_rest_answered(
+    server, browser, store
+):
+    """A battery's "Prefer not to say" is one more choice in each statement's group: the
+    arrows reach it, a screen reader names it in the statement's group, and a finger finds it
+    (44 pixels tall, as the points are)."""
+    session = live.start_session(store, DECK, threshold=2)
+    phone = new_phone(browser, join_url(server, session))
+    expect(phone.get_by_role("heading", name="You're in")).to_be_visible()
+    show(store, session, "reflect")
+    expect(phone.get_by_role("heading", name="Reflect", exact=True)).to_be_focused()
+    first = phone.get_by_role("group", name="I notice others first.")
+    passing = first.get_by_role("radio", name="Prefer not to say")
+    box = first.locator("label.pill.pass").bounding_box()
+    assert box is not None and box["height"] >= 44
+    phone.keyboard.press("Tab")  # the first statement's first point
+    expect(first.get_by_role("radio", name="Rarely")).to_be_focused()
+    phone.keyboard.press("ArrowRight")  # Often
+    phone.keyboard.press("ArrowRight")  # Prefer not to say
+    expect(passing).to_be_checked()
+    phone.keyboard.press("Tab")  # the second statement
+    phone.keyboard.press("Space")
+    second = phone.get_by_role("group", name="I say yes too fast.")
+    expect(second.get_by_role("radio", name="Rarely")).to_be_checked()
+    phone.keyboard.press("Tab")
+    expect(phone.get_by_role("button", name="Send")).to_be_focused()
+    phone.keyboard.press("Enter")
+    expect(phone.get_by_text("Thank you, your answer is in.")).to_be_visible()
+    [stored] = store.answers_for(session.id, "reflect")
+    assert not stored.passed and stored.value == [None, 0]
+    # Changing the answer finds the statement still passed.
+    phone.get_by_role("link", name="Change my answer").click()
+    expect(
+        phone.get_by_role("group", name="I notice others first.").get_by_role(
+            "radio", name="Prefer not to say"
+        )
+    ).to_be_checked()
+
+
 FOCUSED = """() => {
   const element = document.activeElement;
   return {tag: element.tagName.toLowerCase(), type: element.type || "", name: element.name || "",
@@ -308,7 +347,8 @@ def test_every_kind_is_answered_with_the_keyboard_alone(server, browser, store):
 def test_axe_finds_nothing_on_any_phone_page_in_light_or_dark(server, browser, store):
     """Every kind's form and its result (statements as bars among them), the waiting and ended
     pages, in light and dark mode."""
-    session = live.start_session(store, DECK, threshold=3)
+    # Six made-up answers: the private battery's result is drawn too (its threshold lowered).
+    session = live.start_session(store, DECK, threshold=3, private_threshold=3)
     seed_answers(store, session)
     pages = {
         scheme: new_phone(browser, join_url(server, session), color_scheme=scheme)
@@ -371,7 +411,8 @@ def spanish(message: str) -> str:
 def test_a_spanish_phone_speaks_spanish_fits_the_screen_and_passes_axe(server, browser, store):
     """A phone whose browser asks for Spanish: every kind's form and result, the waiting and
     ended pages in Spanish, nothing wider than 390 px (Spanish words run longer), axe clean."""
-    session = live.start_session(store, DECK, threshold=3)
+    # Six made-up answers: the private battery's result is drawn too (its threshold lowered).
+    session = live.start_session(store, DECK, threshold=3, private_threshold=3)
     seed_answers(store, session)
     phone = new_phone(browser, join_url(server, session), locale="es-ES")
     found = []

@@ -185,8 +185,10 @@ def test_no_announcement_where_nothing_waits(sqlite_store, session):
     assert "Moderation queue" not in [header.value for header in app.header]
 
 
-def test_reveal_on_a_private_activity_waits_for_its_close_and_its_threshold(sqlite_store, session):
-    live.go_to(sqlite_store, session.id, 5)  # "reflect", private, threshold 2
+def test_reveal_on_a_private_activity_waits_for_its_close_and_its_threshold(sqlite_store, deck):
+    # Private activities wait for their own threshold, larger than the session's.
+    session = live.start_session(sqlite_store, deck, threshold=2, private_threshold=3)
+    live.go_to(sqlite_store, session.id, 5)  # "reflect", private
     app = _app(sqlite_store, session.id)
     assert any("· private" in caption.value for caption in app.caption)
     assert app.button(key="reveal").disabled
@@ -194,10 +196,14 @@ def test_reveal_on_a_private_activity_waits_for_its_close_and_its_threshold(sqli
     app.button(key="close").click().run(timeout=20)
     assert sqlite_store.activity_states(session.id)["reflect"].status == "closed"
     assert app.button(key="reveal").disabled  # closed, but nobody answered
-    assert "Nothing to reveal until 2 people have answered." in _small_text(app)
+    assert "Nothing to reveal until 3 people have answered." in _small_text(app)
     assert app.button(key="open").label == "Reopen"
     app.button(key="open").click().run(timeout=20)
     _answers(sqlite_store, session.id, "reflect", [[0, 1], [1, 1], None])
+    app.button(key="close").click().run(timeout=20)
+    assert app.button(key="reveal").disabled  # two answered: the private threshold is 3
+    app.button(key="open").click().run(timeout=20)
+    _answers(sqlite_store, session.id, "reflect", [[0, 0]], first=3)
     app.button(key="close").click().run(timeout=20)
     assert not app.button(key="reveal").disabled
     assert "reveals this private activity's results" in _small_text(app)

@@ -5,6 +5,10 @@ from streamlit.testing.v1 import AppTest
 from workshop.curriculum.deck_files import DECK_FOLDER, load_deck
 from workshop.web.participant.render import HERE as PARTICIPANT_FOLDER
 
+# The deck the library chooses first; its activities are read from the file, which the
+# curriculum's authors change.
+NINETY = DECK_FOLDER / "codependency-to-interdependency-90.toml"
+
 
 def library_script(
     database_url: str, deck_folder: str, practice_file: str = "no-practice-file.toml"
@@ -29,8 +33,15 @@ def test_the_library_previews_the_built_in_deck_and_starts_a_session(sqlite_stor
     assert not app.exception
     assert app.selectbox(key="deck").value == "codependency-to-interdependency-90"
     preview = app.dataframe[0].value
-    assert len(preview) == 18
-    assert "Private reflection" in list(preview["Activity"])
+    deck = load_deck(NINETY)
+    # Every activity, then the minutes no activity owns: the plan adds up to the deck's length.
+    titles = [activity.title for activity in deck.activities]
+    assert list(preview["Activity"]) == [*titles, "Joining and moving between activities"]
+    assert preview["Minutes"].sum() == deck.minutes == 90
+    private = [activity.title for activity in deck.activities if activity.sensitive]
+    assert private and all(
+        row["Private"] == "yes" for _, row in preview.iterrows() if row["Activity"] in private
+    )
     app.number_input(key="threshold").set_value(3)
     app.button(key="start").click().run(timeout=20)
     [row] = sqlite_store.sessions()
@@ -38,6 +49,24 @@ def test_the_library_previews_the_built_in_deck_and_starts_a_session(sqlite_stor
     assert row.deck_id == "codependency-to-interdependency-90"
     assert row.join_code in app.success[0].value
     assert app.session_state["opened"] == row.id
+
+
+def test_private_activities_get_their_own_larger_threshold(sqlite_store):
+    """Beside the threshold, a deck with private activities asks for theirs (8 by default); a
+    number below the threshold is raised to it."""
+    app = AppTest.from_function(library_script, args=(sqlite_store.url, str(DECK_FOLDER)))
+    app.run(timeout=20)
+    assert app.number_input(key="private_threshold").value == 8
+    app.number_input(key="threshold").set_value(4)
+    app.number_input(key="private_threshold").set_value(10)
+    app.button(key="start").click().run(timeout=20)
+    [row] = sqlite_store.sessions()
+    assert (row.threshold, row.private_threshold) == (4, 10)
+    app.number_input(key="threshold").set_value(6)
+    app.number_input(key="private_threshold").set_value(2)
+    app.button(key="start").click().run(timeout=20)
+    newest = max(sqlite_store.sessions(), key=lambda session: session.id)
+    assert (newest.threshold, newest.private_threshold) == (6, 6)
 
 
 def test_a_live_session_can_be_resumed(sqlite_store, session):
@@ -66,15 +95,19 @@ PHONE_STYLESHEET = PARTICIPANT_FOLDER / "static" / "tandem.css"
 def test_each_activity_can_be_previewed_as_a_phone_shows_it(sqlite_store):
     app = AppTest.from_function(library_script, args=(sqlite_store.url, str(DECK_FOLDER)))
     app.run(timeout=20)
-    app.selectbox(key="preview_activity").set_value(2).run(timeout=20)  # the check-in scale
+    activities = load_deck(NINETY).activities
+    number, check_in = next(
+        (number, activity) for number, activity in enumerate(activities) if activity.kind == "scale"
+    )
+    app.selectbox(key="preview_activity").set_value(number).run(timeout=20)
     [frame] = app.get("iframe")
     html = frame.proto.srcdoc
-    assert "Check-in: how are you arriving?" in html
-    assert 'name="point"' in html and "Sunny spells" in html
+    assert check_in.title in html
+    assert 'name="point"' in html and check_in.points[0] in html
     assert "Prefer not to answer" in html
     assert PHONE_STYLESHEET.read_text(encoding="utf-8") in html  # the phones' CSS, intact
-    assert any("Scale · 4 min" in caption.value for caption in app.caption)
-    assert "Invite one or two volunteers" in app.text[0].value
+    assert any(f"Scale · {check_in.minutes:g} min" in caption.value for caption in app.caption)
+    assert check_in.notes.split("\n")[0] in app.text[0].value
 
 
 def test_the_preview_escapes_deck_text():
@@ -195,7 +228,12 @@ def test_the_preview_shows_the_practice_resources(sqlite_store, tmp_path):
     arguments = (sqlite_store.url, str(DECK_FOLDER), str(path))
     app = AppTest.from_function(library_script, args=arguments)
     app.run(timeout=20)
-    app.selectbox(key="preview_activity").set_value(17).run(timeout=20)  # the support slide
+    support = next(
+        number
+        for number, activity in enumerate(load_deck(NINETY).activities)
+        if getattr(activity, "support_resources", False)
+    )
+    app.selectbox(key="preview_activity").set_value(support).run(timeout=20)
     assert "Ask at reception" in app.get("iframe")[0].proto.srcdoc
 
 

@@ -201,3 +201,20 @@ def test_a_running_session_comes_back_ended(sqlite_store, deck):
     restored, _ = archive.restore(sqlite_store, archive.archive(sqlite_store, session.id))
     row = sqlite_store.session(restored)
     assert row.status == "ended" and row.ended_at is not None
+
+
+def test_an_archive_from_before_the_private_threshold_shows_what_its_room_saw(sqlite_store, deck):
+    """Written before sessions had a private threshold: its private activities were shown under
+    its one threshold, and are again once restored."""
+    session = start_rehearsal(sqlite_store, deck, people=6, threshold=3, private_threshold=3)
+    live.go_to(sqlite_store, session.id, 5)  # the private battery
+    live.close_activity(sqlite_store, session.id, "reflect")
+    live.reveal(sqlite_store, session.id, "reflect")
+    live.end_session(sqlite_store, session.id)
+    document = json.loads(archive.archive(sqlite_store, session.id))
+    older = {k: v for k, v in document["session"].items() if k != "private_threshold"}
+    new_id, _code = archive.restore(sqlite_store, _resigned({**document, "session": older}))
+    restored = live.load(sqlite_store, new_id)
+    assert restored.row.private_threshold == 3
+    reflect = restored.deck.activity("reflect")
+    assert live.result_of(sqlite_store, restored, reflect).visible

@@ -55,7 +55,9 @@ def _expected_counts_hold(activity, answers, result) -> None:
     for line in counts:
         by_row[line.row] += line.count
     name = activity.kind
-    if name in ("single_choice", "scale", "battery", "knowledge_check", "scenario_sort"):
+    if name == "battery":
+        _battery_counts_hold(activity, answered, result)
+    elif name in ("single_choice", "scale", "knowledge_check", "scenario_sort"):
         # One choice per person (per row): every row's counts add up to those who answered.
         assert set(by_row.values()) == {len(answered)}
     elif name == "multiple_choice":
@@ -74,6 +76,24 @@ def _expected_counts_hold(activity, answers, result) -> None:
         assert sorted(texts) == sorted(approved)
     else:
         raise AssertionError(f"say what {name}'s counts promise")
+
+
+def _battery_counts_hold(activity, answered, result) -> None:
+    """Each statement counts those who rated it, point by point, and those who passed it (a
+    count of its own); a statement fewer than the threshold rated shows only its passes."""
+    for number, statement in enumerate(activity.statements):
+        rated = [answer.value[number] for answer in answered if answer.value[number] is not None]
+        row = [line for line in result.lines if line.row == statement.text]
+        options = [line for line in row if not line.passed]
+        assert [line.label for line in options] == activity.scale
+        [passes] = [line for line in row if line.passed]
+        assert passes.count == len(answered) - len(rated)
+        if len(rated) < result.threshold:
+            assert all(isinstance(line, Withheld) for line in options)
+        else:
+            assert [line.count for line in options] == [
+                rated.count(point) for point in range(len(activity.scale))
+            ]
 
 
 def test_every_kind_has_its_counting_promise_checked():
@@ -132,6 +152,14 @@ def test_counts_add_up_and_nothing_below_the_threshold_leaves(
         if isinstance(shown, Withheld):
             assert (shown.label, shown.row) == (line.label, line.row)
             assert shown.below is None or line.count < SMALL_CELL
+        elif (
+            isinstance(shown, Count)
+            and shown.row is not None
+            and kind_of(activity).name == "battery"
+        ):
+            # A statement's count is a share of all who answered (its passes are not counted).
+            assert (shown.label, shown.count, shown.row) == (line.label, line.count, line.row)
+            assert shown.count >= SMALL_CELL and shown.share == shown.count / result.answered
         else:
             assert shown == line and not (isinstance(line, Count) and line.count < SMALL_CELL)
     assert PASS_LABEL not in {line.label for line in phone.lines(result)}
@@ -171,8 +199,10 @@ def test_a_private_activity_shows_nothing_until_closed_and_revealed():
     assert not result_for(activity, answers, OPEN, 5).visible
     assert not result_for(activity, answers, ActivityState("closed", False), 5).visible
     shown = result_for(activity, answers, SHOWN, 5)
-    assert shown.chart.tallies == ((3, 3), (None, None))  # 0 and 6: both withheld
-    assert shown.chart.withheld == (0, 6)
+    # 0 and 6: both withheld. 3 and 3: nobody passed the first statement, a count under 3 that
+    # is never shown, so one count beside it is held back (else 6 - 3 - 3 would say it).
+    assert shown.chart.tallies == ((None, 3), (None, None))
+    assert shown.chart.withheld == (3, 6)
 
 
 # A private multiple choice: six answered (A five times, B once, C four times), two passed.
@@ -277,9 +307,10 @@ def test_a_private_battery_draws_each_statement_without_its_small_counts():
     assert result.chart == StackedRows(
         ("I notice others first.", "I say yes too fast."),
         ("Rarely", "Often"),
-        ((5, 3), (None, None)),
-        diverging=True,
-        withheld=(0, 8),
+        ((None, 3), (None, None)),
+        ordered=True,
+        withheld=(5, 8),
+        passes=(None, None),  # a private activity's passes are not counted
     )
 
 
@@ -306,3 +337,134 @@ def test_answer_keys_appear_only_once_revealed():
 def test_info_slides_have_no_result():
     result = result_for(DECK.activity("hello"), [], OPEN, 5)
     assert not result.visible and result.hidden_reason is None
+
+
+# A battery's statements, each passed on its own or answered --------------------------------
+
+FOUR = parse_deck(
+    {
+        "id": "four",
+        "title": "Four",
+        "activities": [
+            {
+                "id": "reflect",
+                "kind": "battery",
+                "title": "Reflect",
+                "minutes": 5,
+                "scale": ["Rarely", "Sometimes", "Often"],
+                "statements": [
+                    {"text": f"Statement {number}.", "construct": "c"} for number in range(1, 5)
+                ],
+            }
+        ],
+    }
+).activity("reflect")
+
+
+def _row_counts(result, statement):
+    return {
+        line.label: (line.count if isinstance(line, Count) else line.words)
+        for line in result.lines
+        if line.row == statement
+    }
+
+
+def test_a_statement_passed_on_its_own_counts_only_those_who_answered_it():
+    # Four answer everything; one of them... no: a fifth answers all but statement 2.
+    answers = _answers([[0, 1, 2, 0]] * 3 + [[1, 1, 1, 1]] + [[2, None, 0, 2]])
+    result = result_for(FOUR, answers, SHOWN, 4)
+    assert result.answered == 5 and result.passed == 0
+    assert _row_counts(result, "Statement 1.") == {
+        "Rarely": 3,
+        "Sometimes": 1,
+        "Often": 1,
+        "Passed": 0,
+    }
+    # Statement 2: the four who answered it, and one pass of its own.
+    assert _row_counts(result, "Statement 2.") == {
+        "Rarely": 0,
+        "Sometimes": 4,
+        "Often": 0,
+        "Passed": 1,
+    }
+    second = [line for line in result.lines if line.row == "Statement 2." and not line.passed]
+    assert [line.share for line in second] == [0, 1, 0]  # shares of those who answered it
+    assert result.chart.tallies[1] == (0, 4, 0) and result.chart.passes == (0, 1, 0, 0)
+    assert result.notes == ()
+
+
+def test_a_statement_fewer_than_the_threshold_answered_is_not_shown():
+    # Six answered the activity, but only three the third statement.
+    answers = _answers([[0, 0, 0, 0]] * 3 + [[1, 1, None, 1]] * 3)
+    result = result_for(FOUR, answers, SHOWN, 5)
+    assert result.visible
+    assert _row_counts(result, "Statement 3.") == {
+        "Rarely": "not shown",
+        "Sometimes": "not shown",
+        "Often": "not shown",
+        "Passed": 3,
+    }
+    assert _row_counts(result, "Statement 1.") == {
+        "Rarely": 3,
+        "Sometimes": 3,
+        "Often": 0,
+        "Passed": 0,
+    }
+    assert result.chart.tallies[2] == (None, None, None)
+    assert result.chart.withheld == (0, 0, 3, 0)  # the whole bar drawn as not shown
+    assert "A statement fewer than 5 people answered is not shown." in result.notes
+    assert "Statement 3." not in {row.text for row in phone.view(result).rows if row.parts[0].width}
+
+
+def test_a_private_battery_waits_for_the_private_threshold():
+    private = FOUR.model_copy(update={"sensitive": True})
+    six = _answers([[0, 1, 2, 0]] * 3 + [[2, 2, 2, 2]] * 3, passes=1)
+    result = result_for(private, six, SHOWN, 5, private_threshold=8)
+    assert not result.visible and result.lines == () and result.chart is None
+    assert result.threshold == 8 and result.answered == 6
+    assert result.hidden_reason.startswith("Private activity: results appear once 8 people")
+    # The session's threshold alone would have shown it; an open activity keeps that one.
+    assert result_for(private, six, SHOWN, 5).visible
+    assert result_for(FOUR, six, SHOWN, 5, private_threshold=8).visible
+    # The private threshold is never below the session's.
+    assert result_for(private, six, SHOWN, 7, private_threshold=3).threshold == 7
+    eight = six + _answers([[1, 1, 1, 1]] * 2)
+    assert result_for(private, eight, SHOWN, 5, private_threshold=8).visible
+
+
+def _private_two_statements():
+    return DECK.activity("reflect")  # private; scale Rarely / Often; two statements
+
+
+def _battery_lines(first_tally, passes):
+    """A private battery's lines and chart where statement 1 was rated `first_tally` (Rarely,
+    Often) and passed `passes` times, and everyone rated statement 2 "Rarely"."""
+    rarely, often = first_tally
+    values = [[0, 0]] * rarely + [[1, 0]] * often + [[None, 0]] * passes
+    result = result_for(_private_two_statements(), _answers(values), SHOWN, 1)
+    # What the phone draws too: its bars' lengths are shares.
+    return result.lines, result.chart, phone.view(result)
+
+
+@settings(max_examples=80, deadline=None)
+@given(rarely=st.integers(0, 5), often=st.integers(0, 5), passes=st.integers(0, 4))
+def test_no_small_count_of_a_statements_passes_can_be_worked_out(rarely, often, passes):
+    """Someone who knows the rule, how many answered and every count shown cannot tell how
+    many passed a statement when fewer than 3 did (nor any small count beside it)."""
+    assume(rarely + often + passes > 0)
+    shown = _battery_lines((rarely, often), passes)
+    total = rarely + often + passes
+    candidates = [
+        (first, second, total - first - second)
+        for first in range(total + 1)
+        for second in range(total + 1 - first)
+        if _battery_lines((first, second), total - first - second) == shown
+    ]
+    assert (rarely, often, passes) in candidates
+    for index, count in enumerate((rarely, often, passes)):
+        if count < SMALL_CELL:
+            possible = {candidate[index] for candidate in candidates}
+            assert len(possible) > 1 or possible == {0}, (index, candidates)
+    lines = shown[0]
+    passes_line = [line for line in lines if line.row == "I notice others first." and line.passed]
+    assert passes_line == [Withheld("Passed", "I notice others first.", None, passed=True)]

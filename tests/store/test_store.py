@@ -34,6 +34,7 @@ def test_a_version_1_database_is_migrated_in_place(store, deck):
         connection.exec_driver_sql("ALTER TABLE sessions DROP COLUMN lock_when_begun")
         connection.exec_driver_sql("ALTER TABLE sessions DROP COLUMN blanked")
         connection.exec_driver_sql("ALTER TABLE sessions DROP COLUMN note_shown")
+        connection.exec_driver_sql("ALTER TABLE sessions DROP COLUMN private_threshold")
         connection.exec_driver_sql("ALTER TABLE activity_states DROP COLUMN answers_taken")
         for table in ("observations", "snapshots", "purges", "logins", "session_links"):
             connection.exec_driver_sql(f"DROP TABLE {table}")
@@ -49,9 +50,37 @@ def test_a_version_1_database_is_migrated_in_place(store, deck):
     assert store.session(session.id).headcount is None
     assert store.session(session.id).turned_away == 0 and not store.session(session.id).joins_locked
     assert not store.session(session.id).blanked
+    assert store.session(session.id).private_threshold == store.session(session.id).threshold
     assert store.answers_taken([session.id]) == {session.id: 0}  # counted from here on
     store.add_observation(session.id, None, "Quiet start.")
     assert [note.text for note in store.observations(session.id)] == ["Quiet start."]
+
+
+def test_a_version_7_database_keeps_showing_private_results_as_the_room_saw_them(store, deck):
+    """A session from before the private threshold showed its private activities under its one
+    threshold: after the migration its review shows them under the same one."""
+    session = live.start_session(store, deck, threshold=4)
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE sessions DROP COLUMN private_threshold")
+        connection.exec_driver_sql("UPDATE settings SET value = '7' WHERE key = 'schema_version'")
+    store.migrate()
+    assert store.setting("schema_version") == str(SCHEMA_VERSION)
+    assert store.session(session.id).private_threshold == 4
+    # A session started now has its own.
+    assert live.start_session(store, deck, threshold=4).row.private_threshold == 8
+
+
+def test_a_session_keeps_its_private_threshold_never_below_its_threshold(store, deck):
+    assert (
+        live.start_session(store, deck, threshold=3, private_threshold=10).row.private_threshold
+        == 10
+    )
+    assert (
+        live.start_session(store, deck, threshold=6, private_threshold=4).row.private_threshold == 6
+    )
+    assert live.start_session(store, deck, threshold=5).row.private_threshold == 8
+    with pytest.raises(live.LiveError):
+        live.start_session(store, deck, threshold=5, private_threshold=0)
 
 
 def test_a_session_keeps_a_snapshot_of_its_deck(store, deck):

@@ -19,8 +19,11 @@ kind's `Spec` (its fields as a deck file writes them, each with a label and a he
   resources, for kinds that show them).
 
 Passing ("Prefer not to answer") is handled once, outside the kinds: a pass is never handed to
-`parse_answer`, `lines` or `chart`. Suppression is not a kind's business either: results.py
-asks for lines and a chart only once a result may be shown.
+`parse_answer`, `lines` or `chart`. A kind whose rows can each be passed (a battery's
+statements) says so in its own answers (None for a passed row), counts a row's passes as a
+`Count` marked `passed`, and says with `passes_everything` when an answer passes every row: that
+answer is stored as a pass of the whole activity. Suppression is not a kind's business either:
+results.py asks for lines and a chart only once a result may be shown.
 """
 
 from __future__ import annotations
@@ -94,7 +97,8 @@ class ActivitySpec(BaseModel):
         title="Private: results stay hidden until you close and reveal the activity",
         description=(
             "`true` keeps results private until the facilitator closes the activity and "
-            "reveals them"
+            "reveals them, and until the session's private threshold (8 people by default) "
+            "have answered"
         ),
     )
     content_note: str = Field(
@@ -125,12 +129,18 @@ class ActivitySpec(BaseModel):
 
 @dataclass(frozen=True)
 class Count:
-    """How many chose `label` (within `row`, for kinds that ask one question per row)."""
+    """How many chose `label` (within `row`, for kinds that ask one question per row).
+
+    `passed`: the count of those who passed this row (a battery's statement) rather than an
+    option; its share is of those who answered or passed the row, the options' of those who
+    answered it.
+    """
 
     label: str
     count: int
     share: float  # of the people it is counted among (0 to 1)
     row: str | None = None
+    passed: bool = False
 
 
 @dataclass(frozen=True)
@@ -157,10 +167,13 @@ class Withheld:
     label: str
     row: str | None = None
     below: int | None = None
+    passed: bool = False  # a row's count of passes (see `Count.passed`): "not counted"
 
     @property
     def words(self) -> str:
         """What a renderer shows in the count's place."""
+        if self.passed:
+            return _("not counted")
         if self.below is None:
             return _("not shown")
         return _("fewer than %(count)d") % {"count": self.below}
@@ -191,18 +204,34 @@ class Bars:
 class StackedRows:
     """One bar per row (statement, vignette) split into its answer categories, as shares.
 
-    `diverging`: the categories are ordered and bars centre on the middle of the scale.
+    `ordered`: the categories are points of one scale (one hue, light to dark, in order).
     `correct`: the right category of each row, marked once the answers are revealed.
-    `withheld`: on a private activity, a tally of None is not shown; each row's withheld
-    tallies together (this many people) are drawn as one "not shown" part of its bar.
+    `withheld`: a tally of None is not shown (a private activity's small count, or a row too
+    few people answered); each row's withheld tallies together (this many people) are drawn as
+    one "not shown" part of its bar.
+    `passes`: how many passed each row, for kinds whose rows can be passed; None for a row
+    whose passes are not counted (a private activity).
+    `groups`: the heading each row is drawn under ("Strengths"), rows of one heading together;
+    "" for rows under none. None when the rows are not grouped.
     """
 
     rows: tuple[str, ...]
     categories: tuple[str, ...]
     tallies: tuple[tuple[int | None, ...], ...]
-    diverging: bool = False
+    ordered: bool = False
     correct: tuple[int | None, ...] | None = None
     withheld: tuple[int, ...] | None = None
+    passes: tuple[int | None, ...] | None = None
+    groups: tuple[str, ...] | None = None
+
+    def headings(self) -> list[str]:
+        """The heading to draw above each row: its group's, on the first row of that group."""
+        if self.groups is None:
+            return [""] * len(self.rows)
+        return [
+            group if number == 0 or self.groups[number - 1] != group else ""
+            for number, group in enumerate(self.groups)
+        ]
 
 
 @dataclass(frozen=True)
@@ -276,6 +305,11 @@ class Kind(Generic[SpecT]):
     def sample_answer(self, spec: SpecT, rng: random.Random) -> Any:
         return None
 
+    def passes_everything(self, spec: SpecT, value: Any) -> bool:
+        """Whether a parsed answer passes every row (a battery with every statement passed):
+        the phone's answer is then stored as a pass of the whole activity."""
+        return False
+
     def tally(self, spec: SpecT, values: list[Any]) -> Any:
         """Every shown answer's value counted once, in whatever shape `lines` and `chart` use."""
         return None
@@ -315,9 +349,11 @@ class Kind(Generic[SpecT]):
         return spec
 
 
-# What a statement left unanswered says (battery and knowledge check): marked here, translated
-# when the answer is read.
+# What a statement left unanswered says (a knowledge check): marked here, translated when the
+# answer is read.
 EVERY_STATEMENT = N_("Please answer every statement (number %(number)d is still open), or pass.")
+# The value a row's "Pass" choice posts (kinds whose rows can each be passed).
+ROW_PASS = "pass"
 
 
 # Small helpers the kinds share -----------------------------------------------------------------
@@ -333,9 +369,27 @@ def one_per_row(form: Form, rows: Sequence[str], options: Sequence[str], missing
     return picked
 
 
-def rows_as_fields(value: Sequence[int]) -> dict[str, list[str]]:
-    """The inverse of one_per_row: fields s0, s1, ... for a stored answer."""
-    return {f"s{number}": [str(index)] for number, index in enumerate(value)}
+def one_per_row_or_pass(
+    form: Form, rows: Sequence[str], options: Sequence[str], missing: str
+) -> list[int | None]:
+    """As `one_per_row`, where a row may also be passed (its field is ROW_PASS): None."""
+    picked: list[int | None] = []
+    for number in range(len(rows)):
+        field = f"s{number}"
+        if first(form, field) == ROW_PASS:
+            picked.append(None)
+        else:
+            picked.append(choice_index(form, field, options, missing % {"number": number + 1}))
+    return picked
+
+
+def rows_as_fields(value: Sequence[int | None]) -> dict[str, list[str]]:
+    """The inverse of one_per_row (and one_per_row_or_pass): fields s0, s1, ... for a stored
+    answer."""
+    return {
+        f"s{number}": [ROW_PASS if index is None else str(index)]
+        for number, index in enumerate(value)
+    }
 
 
 def counts(values: Sequence[int], size: int) -> list[int]:
@@ -346,9 +400,18 @@ def counts(values: Sequence[int], size: int) -> list[int]:
     return tally
 
 
-def per_row_counts(values: Sequence[Sequence[int]], rows: int, size: int) -> list[list[int]]:
-    """For kinds with one question per row: a count of each option, row by row."""
-    return [counts([value[row] for value in values], size) for row in range(rows)]
+def per_row_counts(values: Sequence[Sequence[int | None]], rows: int, size: int) -> list[list[int]]:
+    """For kinds with one question per row: a count of each option, row by row, among those
+    who answered that row (a passed row, None, is counted by `per_row_passes`)."""
+    return [
+        counts([value[row] for value in values if value[row] is not None], size)
+        for row in range(rows)
+    ]
+
+
+def per_row_passes(values: Sequence[Sequence[int | None]], rows: int) -> list[int]:
+    """How many passed each row."""
+    return [sum(1 for value in values if value[row] is None) for row in range(rows)]
 
 
 def count_lines(

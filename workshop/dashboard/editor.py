@@ -226,7 +226,7 @@ def _deck_fields(draft: Draft, prefix: str, slots: ProblemSlots) -> None:
         format="%g",
         help=_(
             "Phones joining at the start and the room moving on take time no activity owns: "
-            "about 5 minutes for joining and half a minute per activity."
+            "about 3 minutes for joining and 20 to 30 seconds for each move."
         ),
         key=f"{prefix}-buffer",
     )

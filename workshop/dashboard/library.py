@@ -17,6 +17,7 @@ from workshop.dashboard.uploads import new_text
 from workshop.i18n import gettext as _
 from workshop.room import live
 from workshop.room.rehearsal import start_rehearsal
+from workshop.room.timing import BUFFER
 from workshop.store import Store
 from workshop.web.participant.render import phone_preview
 
@@ -99,21 +100,7 @@ def render(
             _("Change it in the deck editor"), key="edit"
         ):
             on_edit(f"edit:{deck.id}")
-    private = _("yes")
-    st.dataframe(
-        [
-            {
-                "#": number,
-                _("Activity"): activity.title,
-                _("Kind"): _(kind_of(activity).label),
-                _("Minutes"): activity.minutes,
-                _("Private"): private if activity.sensitive else "",
-            }
-            for number, activity in enumerate(deck.activities, start=1)
-        ],
-        hide_index=True,
-        width="stretch",
-    )
+    st.dataframe(_agenda(deck), hide_index=True, width="stretch")
 
     _activity_preview(practice.fill(deck))  # as phones will see it, resources included
 
@@ -125,6 +112,20 @@ def render(
         key="threshold",
         help=_("Protects small groups: below it, neither the screen nor the phones show a result."),
     )
+    private_threshold = live.DEFAULT_PRIVATE_THRESHOLD
+    if any(activity.sensitive for activity in deck.activities):
+        private_threshold = st.number_input(
+            _("Private activities: show results once this many people have answered"),
+            min_value=1,
+            max_value=50,
+            value=live.DEFAULT_PRIVATE_THRESHOLD,
+            key="private_threshold",
+            help=_(
+                "Private reflections are about the people in the room, so their totals need a "
+                "larger group before they show. Never below the number above: a smaller one is "
+                "raised to it."
+            ),
+        )
     people_expected = st.number_input(
         _("People expected (optional)"),
         min_value=1,
@@ -152,6 +153,7 @@ def render(
                 practice=practice,
                 headcount=None if people_expected is None else int(people_expected),
                 lock_when_begun=lock_when_begun,
+                private_threshold=int(private_threshold),
             )
         except live.LiveError as problem:
             st.error(_(str(problem)))  # said to the facilitator, never a crash of the page
@@ -176,7 +178,12 @@ def render(
         if st.button(_("Start rehearsal"), key="rehearse"):
             try:
                 rehearsal = start_rehearsal(
-                    store, deck, int(people), int(threshold), practice=practice
+                    store,
+                    deck,
+                    int(people),
+                    int(threshold),
+                    practice=practice,
+                    private_threshold=int(private_threshold),
                 )
             except live.LiveError as problem:
                 st.error(_(str(problem)))
@@ -227,6 +234,33 @@ def _deck_files(listing: DeckListing, folders: DeckFolders) -> None:
             st.session_state["added_deck"] = saved.title
             st.session_state[SELECT_DECK] = saved.id
             st.rerun()
+
+
+def _agenda(deck: Deck) -> list[dict[str, object]]:
+    """The deck's plan: its activities, then the minutes no activity owns (phones joining, the
+    room moving on), so the minutes add up to the length the deck promises."""
+    private = _("yes")
+    rows: list[dict[str, object]] = [
+        {
+            "#": str(number),
+            _("Activity"): activity.title,
+            _("Kind"): _(kind_of(activity).label),
+            _("Minutes"): activity.minutes,
+            _("Private"): private if activity.sensitive else "",
+        }
+        for number, activity in enumerate(deck.activities, start=1)
+    ]
+    if deck.buffer_minutes:
+        rows.append(
+            {
+                "#": "",
+                _("Activity"): _(BUFFER),
+                _("Kind"): "",
+                _("Minutes"): deck.buffer_minutes,
+                _("Private"): "",
+            }
+        )
+    return rows
 
 
 def _first_choice(store: Store, decks: list[Deck]) -> str:

@@ -8,7 +8,9 @@ Every size here is for a 1920 x 1080 screen, the smallest text 32 pixels; the sc
 multiplies them by its own scale (`scaled`). Colours: no answer ever looks like a bad one.
 Answers that are categories get Okabe & Ito's colour-blind-safe set, answers on an ordered scale
 (how often, how strongly) a ramp of one hue from light to dark, and every text meets WCAG AA
-contrast on whatever it is drawn on.
+contrast on whatever it is drawn on. A battery whose statements read different ways is drawn in
+groups, each under its heading ("Patterns to notice", "Strengths"): the same ramp for both, and
+the heading, not a colour, says which way "Almost always" reads.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import plotly.graph_objects as go
 
 from workshop.activities.base import Bars, Chart, Cloud, StackedRows
 from workshop.i18n import N_, gettext
+from workshop.room import vocabulary
 
 # Colours -----------------------------------------------------------------------------------
 
@@ -235,9 +238,11 @@ def _(chart: StackedRows) -> go.Figure:
         chart.rows,
         chart.categories,
         chart.tallies,
-        ordered=chart.diverging,
+        ordered=chart.ordered,
         correct=chart.correct,
         withheld=chart.withheld,
+        passes=chart.passes,
+        headings=chart.headings(),
     )
 
 
@@ -310,6 +315,14 @@ def row_colours(categories: int, ordered: bool) -> list[str]:
     return ramp(categories) if ordered else categorical(categories)
 
 
+def passed_words(passes: Sequence[int | None] | None) -> list[str]:
+    """What each row says of its passes ("2 passed"), for rows that can be passed on their own:
+    nothing where none passed, or where a private activity does not count them."""
+    if passes is None:
+        return []
+    return ["" if count is None or count == 0 else vocabulary.passed(count) for count in passes]
+
+
 def stacked_rows(
     rows: Sequence[str],
     categories: Sequence[str],
@@ -318,6 +331,8 @@ def stacked_rows(
     ordered: bool = False,
     correct: Sequence[int | None] | None = None,
     withheld: Sequence[int] | None = None,
+    passes: Sequence[int | None] | None = None,
+    headings: Sequence[str] | None = None,
 ) -> go.Figure:
     """One bar per row (statement, vignette) split into its answer categories, as shares.
 
@@ -325,13 +340,42 @@ def stacked_rows(
     revealed knowledge check) keeps each row's right answer in full colour, outlined and marked
     with a check mark inside the bar and in bold beside it, and mutes the others. `withheld`
     (a private activity's small counts, each row's together) is drawn last, hatched grey.
+    `passes` (rows passed on their own) are said under each row's label ("2 passed"), never
+    drawn as a part of its bar. `headings` (one per row, "" for none) start a group of rows:
+    a line of its own, in bold, where the bars begin.
     """
     colours = row_colours(len(categories), ordered)
     shares, withheld_shares = shares_of_rows(tallies, withheld)
+    headings = list(headings) if headings is not None else [""] * len(rows)
     # Six rows or more: longer lines, so that each statement takes one line where it can and
     # the rows keep their height on a wall.
-    labels = [wrap(row, 60 if len(rows) > 5 else 48) for row in rows]
+    width = 60 if len(rows) + sum(1 for heading in headings if heading) > 5 else 48
+    labels = [wrap(row, width) for row in rows]
+    for number, words in enumerate(passed_words(passes)):
+        if words:
+            labels[number] += f'<br><span style="color:{QUIET_INK}">{words}</span>'
+    # A heading is a row of the axis with no bar: a label of invisible characters, as many as
+    # make it unique, and the heading written over the empty row.
+    heading_rows = {}
+    order = []
+    for number, heading in enumerate(headings):
+        if heading:
+            blank = "\u200b" * (len(heading_rows) + 1)
+            heading_rows[blank] = heading
+            order.append(blank)
+        order.append(labels[number])
     figure = go.Figure()
+    if heading_rows:
+        figure.add_trace(
+            go.Bar(
+                y=list(heading_rows),
+                x=[0] * len(heading_rows),
+                orientation="h",
+                marker={"color": "rgba(0,0,0,0)"},  # places the rows; draws nothing
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
     for index, category in enumerate(categories):
         fills, outlines, texts = [], [], []
         for number, (row_shares, tally) in enumerate(zip(shares, tallies, strict=True)):
@@ -393,8 +437,22 @@ def stacked_rows(
         tickfont={"color": INK},
         ticklabelstandoff=12,
     )
+    if heading_rows:
+        figure.update_yaxes(categoryorder="array", categoryarray=order)
     figure.update_xaxes(visible=False, range=[0, 100])
-    _layout(figure, height=min(900, max(400, 110 * len(rows) + 120)))
+    for blank, heading in heading_rows.items():
+        figure.add_annotation(
+            text=f"<b>{heading}</b>",
+            x=0,
+            xref="x domain",
+            xanchor="left",
+            y=blank,
+            yref="y",
+            yanchor="middle",
+            showarrow=False,
+            font={"color": INK},
+        )
+    _layout(figure, height=min(900, max(400, 110 * len(order) + 120)))
     right_margin = 40
     if correct is not None:
         # The right answer in words at the end of each bar, in bold: read from the back.

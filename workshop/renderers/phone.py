@@ -8,7 +8,9 @@ withheld count of passes has no line at all.
 Kinds that ask one question per row (statements, vignettes) are drawn as one compact stacked
 bar per row (`view`): a battery of six statements is six short bars with their counts, not
 six times as many lines. A row's bar is drawn only from the shares its Count lines hold; what a
-private activity withholds is one grey "not shown" part, never a number.
+private activity withholds is one grey "not shown" part, never a number. A statement passed on
+its own is said under its bar ("2 passed"), never drawn as a part of it; statements grouped by
+the way they read ("Patterns to notice", "Strengths") come under their headings.
 """
 
 from __future__ import annotations
@@ -50,10 +52,20 @@ class PhoneRow:
     text: str
     parts: tuple[PhonePart, ...]
     unshown: float = 0.0  # length of the bar a private activity holds back, 0 to 100
+    passed: str = ""  # how many passed this statement on its own ("2 passed"), if any did
+    heading: str = ""  # the heading of the group this row starts ("Strengths"), if it starts one
 
     @property
     def unshown_start(self) -> float:
         return 100.0 - self.unshown
+
+
+@dataclass(frozen=True)
+class PhoneSection:
+    """Rows under one heading ("" for rows under none)."""
+
+    heading: str
+    rows: tuple[PhoneRow, ...]
 
 
 @dataclass(frozen=True)
@@ -66,6 +78,16 @@ class PhoneView:
     ordered: bool  # the options are points of one scale (neutral shades, light to dark)
     withheld: bool  # some row holds back part of its bar ("not shown" in the legend)
     tally: str  # "9 answered · 2 passed", in the room's words
+
+    @property
+    def sections(self) -> list[PhoneSection]:
+        """The rows in their groups, each group under its heading, in order."""
+        sections: list[PhoneSection] = []
+        for row in self.rows:
+            if row.heading or not sections:
+                sections.append(PhoneSection(row.heading, ()))
+            sections[-1] = PhoneSection(sections[-1].heading, (*sections[-1].rows, row))
+        return sections
 
 
 def lines(result: Result) -> list[PhoneLine]:
@@ -94,12 +116,14 @@ def view(result: Result) -> PhoneView:
         else:
             flat.append(_line(line))
     chart = result.chart if isinstance(result.chart, StackedRows) else None
-    correct = chart.correct if chart is not None and len(chart.rows) == len(groups) else None
-    ordered = bool(chart is not None and chart.diverging)
-    options = [line.label for line in groups[0]] if groups else []
+    matched = chart is not None and len(chart.rows) == len(groups)
+    correct = chart.correct if chart is not None and matched else None
+    headings = chart.headings() if chart is not None and matched else [""] * len(groups)
+    ordered = bool(chart is not None and chart.ordered)
+    options = [line.label for line in groups[0] if not line.passed] if groups else []
     shades = _shades(len(options), ordered)
     rows = tuple(
-        _row(group, shades, correct[number] if correct else None)
+        _row(group, shades, correct[number] if correct else None, headings[number])
         for number, group in enumerate(groups)
     )
     return PhoneView(
@@ -136,8 +160,16 @@ def _shades(count: int, ordered: bool) -> list[int]:
     return [index % SHADES for index in range(count)]
 
 
-def _row(group: list[Count | Withheld], shades: list[int], correct: int | None) -> PhoneRow:
-    """A row's bar: each counted option's share in turn, then what is held back, if any."""
+def _row(
+    group: list[Count | Withheld], shades: list[int], correct: int | None, heading: str = ""
+) -> PhoneRow:
+    """A row's bar: each counted option's share in turn, then what is held back, if any; its
+    passes in words (a private activity's are not counted, and said so once, in the tally)."""
+    passed = ""
+    for line in group:
+        if isinstance(line, Count) and line.passed and line.count:
+            passed = vocabulary.passed(line.count)
+    group = [line for line in group if not line.passed]
     parts = []
     start = 0.0
     for index, line in enumerate(group):
@@ -150,8 +182,8 @@ def _row(group: list[Count | Withheld], shades: list[int], correct: int | None) 
             parts.append(PhonePart(line.label, line.words, start, 0.0, shade, index == correct))
     withheld = any(isinstance(line, Withheld) for line in group)
     unshown = round(max(0.0, 100.0 - start), 2) if withheld else 0.0
-    text = group[0].row or ""
-    return PhoneRow(text, tuple(parts), unshown)
+    text = (group[0].row or "") if group else ""
+    return PhoneRow(text, tuple(parts), unshown, passed, heading)
 
 
 def _label(line: Count | Withheld) -> str:

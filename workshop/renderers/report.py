@@ -17,7 +17,7 @@ from workshop.activities import kind_of
 from workshop.renderers import phone, projector, svg, table
 from workshop.review.before_after import BinaryItem, Comparison, plain_words
 from workshop.review.session import SessionReview
-from workshop.room.results import SMALL_CELL
+from workshop.room.results import SMALL_CELL, private_threshold_of
 
 environment = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -29,10 +29,17 @@ PRIVACY = (
     "This report holds what the room said as a group: counts, shares and text the facilitator "
     "approved for the screen. It holds no names, no individual answers, nothing that links one "
     "person's answers together, and no score. A result is left out when fewer than {threshold} "
-    "people answered, and a private activity whose results were never revealed stays private; "
+    "people answered{private}, and so is a statement fewer answered; "
+    "a private activity whose results were never revealed stays private; "
     "a private activity's passes are not counted, and its counts under {small} show as "
     '"fewer than {small}".'
 )
+
+
+def _private_threshold(threshold: int, private_threshold: int) -> str:
+    """The report's words for a larger threshold of private activities, if the session had one."""
+    larger = private_threshold_of(threshold, private_threshold)
+    return f" (fewer than {larger} on a private activity)" if larger > threshold else ""
 
 
 def _minutes(seconds: float | None) -> str:
@@ -96,7 +103,11 @@ def report(review: SessionReview) -> str:
         row=row,
         date=table.day(row.created_at),
         duration=_duration(review.summary.duration_seconds),
-        privacy=PRIVACY.format(threshold=row.threshold, small=SMALL_CELL),
+        privacy=PRIVACY.format(
+            threshold=row.threshold,
+            private=_private_threshold(row.threshold, row.private_threshold),
+            small=SMALL_CELL,
+        ),
         agenda=[
             {
                 "item": item,

@@ -29,6 +29,7 @@ from workshop.renderers.charts import (
     cloud_layout,
     ink_on,
     mix,
+    passed_words,
     ramp,
     row_colours,
     shares_of_rows,
@@ -99,18 +100,28 @@ def _(chart: Bars) -> str:
 @svg.register
 def _(chart: StackedRows) -> str:
     categories = len(chart.categories)
-    palette = row_colours(categories, chart.diverging)
+    palette = row_colours(categories, chart.ordered)
     correct = chart.correct or (None,) * len(chart.rows)
+    passed = passed_words(chart.passes) or [""] * len(chart.rows)
     labels = []
     for number, row in enumerate(chart.rows):
         mark = ""
         if correct[number] is not None:
             mark = f"  {CORRECT_MARK} {chart.categories[correct[number]]}"
-        labels.append(_wrapped(row) + mark)
-    height = 0.55 * len(chart.rows) + 0.9
+        labels.append(_wrapped(row) + mark + (f"\n({passed[number]})" if passed[number] else ""))
+    # A group's heading takes a row of its own, with no bar, written where the bars begin.
+    positions: list[int] = []
+    headings: list[tuple[int, str]] = []
+    place = 0
+    for heading in chart.headings():
+        if heading:
+            headings.append((place, heading))
+            place += 1
+        positions.append(place)
+        place += 1
+    height = 0.55 * place + 0.9
     figure = Figure(figsize=(WIDTH_INCHES, height))
     axes = _axes_without_frame(figure)
-    positions = list(range(len(chart.rows)))
     left = [0.0] * len(chart.rows)
     row_shares, withheld_shares = shares_of_rows(chart.tallies, chart.withheld)
     for index, category in enumerate(chart.categories):
@@ -133,16 +144,16 @@ def _(chart: StackedRows) -> str:
             edgecolor="#1A1A1A",
             linewidth=[1.5 if is_right else 0 for is_right in right],
         )
-        for position, (start, share) in enumerate(zip(left, shares, strict=True)):
-            if share >= 8 and chart.tallies[position][index] is not None:
-                mark = f"{CORRECT_MARK} " if right[position] else ""
+        for number, (start, share) in enumerate(zip(left, shares, strict=True)):
+            if share >= 8 and chart.tallies[number][index] is not None:
+                mark = f"{CORRECT_MARK} " if right[number] else ""
                 axes.text(
                     start + share / 2,
-                    position,
+                    positions[number],
                     f"{mark}{share:.0f}%",
                     ha="center",
                     va="center",
-                    color=ink_on(fills[position]),
+                    color=ink_on(fills[number]),
                 )
         left = [start + share for start, share in zip(left, shares, strict=True)]
     if chart.withheld is not None:
@@ -159,8 +170,13 @@ def _(chart: StackedRows) -> str:
             label=gettext(WITHHELD_LABEL),
         )
         categories += 1  # one more entry in the legend
+    for position, heading in headings:
+        axes.text(0, position, heading, ha="left", va="center", fontweight="bold")
     axes.set_yticks(positions, labels)
-    axes.invert_yaxis()
+    if headings:
+        axes.set_ylim(place - 0.5, -0.5)  # first row at the top, headings' rows included
+    else:
+        axes.invert_yaxis()
     axes.set_xticks([])
     axes.set_xlim(0, 100)
     # The legend across the top of the whole figure, so a long one is never cut at the side;

@@ -11,7 +11,9 @@ compared with honest statistics for small groups (../shared/CURRICULUM.md).
 Only aggregates leave this module: no pair, no per-person change, no total score. A comparison
 is shown only when both activities' results could be shown (the threshold and the private rule
 of room/results.py), and each test only when its groups reach the threshold too. Every result
-says in plain words what it can and cannot tell: one small group, no comparison group.
+says in plain words what it can and cannot tell: one small group, no comparison group. The
+words are said in the language spoken, in whole sentences; the numbers in them (shares,
+p-values, r and delta) are written the same in every language.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ import pandas as pd
 from scipy import stats
 
 from workshop.activities import ActivitySpec, kind_of
+from workshop.i18n import N_, ngettext
+from workshop.i18n import gettext as _
 from workshop.room import live
 from workshop.store import Answer, Store
 
@@ -33,11 +37,21 @@ from workshop.store import Answer, Store
 MIN_PAIRS = 6
 # Up to this many arrangements of the answers, permutation tests enumerate them all (exact).
 EXACT_LIMIT = 200_000
-# Romano et al. (2006): where Cliff's delta stops being negligible, small, medium.
-CLIFF_SIZES = ((0.147, "negligible"), (0.33, "small"), (0.474, "medium"), (1.01, "large"))
-NO_CAUSE = (
+# Romano et al. (2006): where Cliff's delta stops being negligible, small, medium. The words
+# are marked here and said in plain_words, where "effect size:" stands before them.
+CLIFF_SIZES = (
+    (0.147, N_("negligible")),
+    (0.33, N_("small")),
+    (0.474, N_("medium")),
+    (1.01, N_("large")),
+)
+NO_CAUSE = N_(
     "This is one group with no comparison group, so it cannot show that the workshop caused "
     "any difference; people may also answer differently the second time for other reasons."
+)
+SMALL_P = N_(
+    "With so few people, a large p does not show that nothing changed, and a small one is "
+    "only a hint."
 )
 
 
@@ -146,7 +160,8 @@ def mann_whitney(before: list[int], after: list[int]) -> tuple[float, float]:
 
 
 def cliffs_size(delta: float) -> str:
-    """Romano et al.'s words for |delta|: negligible, small, medium or large."""
+    """Romano et al.'s words for |delta|: negligible, small, medium or large (in English, as
+    marked: `gettext` says them in the language spoken)."""
     return next(word for limit, word in CLIFF_SIZES if abs(delta) < limit)
 
 
@@ -173,10 +188,14 @@ def comparisons(store: Store, session: live.Live) -> list[Comparison]:
 def compare(
     store: Store, session: live.Live, before: ActivitySpec, after: ActivitySpec
 ) -> Comparison:
-    threshold = session.row.threshold
-    for result in (live.result_of(store, session, before), live.result_of(store, session, after)):
+    shown = tuple(
+        live.result_of(store, session, activity, afterwards=True) for activity in (before, after)
+    )
+    # A private before or after waits for the private threshold: so do its tests.
+    threshold = max(result.threshold for result in shown)
+    for result in shown:
         if not result.visible:
-            return Comparison(before, after, False, result.hidden_reason or "Not shown.")
+            return Comparison(before, after, False, result.hidden_reason or _("Not shown."))
     answered = [
         (_given(first), _given(second))
         for first, second in store.answer_pairs(session.id, before.id, after.id)
@@ -223,8 +242,8 @@ def _split(
 
 def _binary(item: str, scored: list[tuple[int | None, int | None]], threshold: int) -> BinaryItem:
     pairs, only_before, only_after = _split(scored)
-    before = [first for first, _ in scored if first is not None]
-    after = [second for _, second in scored if second is not None]
+    before = [first for first, _second in scored if first is not None]
+    after = [second for _first, second in scored if second is not None]
     mcnemar_p = None
     if _pairs_may_be_tested(len(pairs), len(only_before), len(only_after), threshold):
         right_to_wrong = sum(1 for first, second in pairs if first and not second)
@@ -254,12 +273,12 @@ def _ordinal(
     threshold: int,
 ) -> OrdinalItem:
     pairs, only_before, only_after = _split(scored)
-    before = Counter(first for first, _ in scored if first is not None)
-    after = Counter(second for _, second in scored if second is not None)
+    before = Counter(first for first, _second in scored if first is not None)
+    after = Counter(second for _first, second in scored if second is not None)
     wilcoxon_p = rank_biserial = None
     if _pairs_may_be_tested(len(pairs), len(only_before), len(only_after), threshold):
         wilcoxon_p, rank_biserial = wilcoxon_signed_rank(
-            [first for first, _ in pairs], [second for _, second in pairs]
+            [first for first, _second in pairs], [second for _first, second in pairs]
         )
     mann_whitney_p = cliffs_delta = None
     if min(len(only_before), len(only_after)) >= threshold:
@@ -289,77 +308,140 @@ def _p(value: float) -> str:
     return "p < 0.001" if value < 0.001 else f"p = {value:.3f}".rstrip("0").rstrip(".")
 
 
-def _people(count: int) -> str:
-    return "1 person" if count == 1 else f"{count} people"
+def _binary_words(item: BinaryItem) -> tuple[list[str], bool]:
+    """The sentences about a knowledge item, and whether any test was shown."""
+    before, after = item.before, item.after
+    said = [
+        ngettext(
+            "Before, %(right)d of %(answered)d answered correctly (%(share)s, 95%% interval "
+            "%(low)s to %(high)s); after, %(right_after)d of %(answered_after)d "
+            "(%(share_after)s, %(low_after)s to %(high_after)s).",
+            "Before, %(right)d of %(answered)d answered correctly (%(share)s, 95%% interval "
+            "%(low)s to %(high)s); after, %(right_after)d of %(answered_after)d "
+            "(%(share_after)s, %(low_after)s to %(high_after)s).",
+            before.right,
+        )
+        % {
+            "right": before.right,
+            "answered": before.answered,
+            "share": _percent(before.share),
+            "low": _percent(before.low),
+            "high": _percent(before.high),
+            "right_after": after.right,
+            "answered_after": after.answered,
+            "share_after": _percent(after.share),
+            "low_after": _percent(after.low),
+            "high_after": _percent(after.high),
+        }
+    ]
+    tested = False
+    if item.mcnemar_p is not None:
+        tested = True
+        said.append(
+            ngettext(
+                "%(count)d person answered both; for them the exact McNemar test gives %(p)s.",
+                "%(count)d people answered both; for them the exact McNemar test gives %(p)s.",
+                item.pairs,
+            )
+            % {"count": item.pairs, "p": _p(item.mcnemar_p)}
+        )
+    else:
+        said.append(
+            ngettext(
+                "%(count)d person answered both: too few for a test that could not point at "
+                "anyone's answer (a test needs at least %(least)d pairs, and either nobody or a "
+                "group answering only once).",
+                "%(count)d people answered both: too few for a test that could not point at "
+                "anyone's answer (a test needs at least %(least)d pairs, and either nobody or a "
+                "group answering only once).",
+                item.pairs,
+            )
+            % {"count": item.pairs, "least": MIN_PAIRS}
+        )
+    if item.fisher_p is not None:
+        tested = True
+        said.append(
+            _("For those who answered only once, Fisher's exact test gives %(p)s.")
+            % {"p": _p(item.fisher_p)}
+        )
+    return said, tested
 
 
-UNTESTED = (
-    "too few for a test that could not point at anyone's answer (a test needs at least "
-    f"{MIN_PAIRS} pairs, and either nobody or a group answering only once)"
-)
-SMALL_P = (
-    "With so few people, a large p does not show that nothing changed, and a small one is "
-    "only a hint."
-)
+def _ordinal_words(item: OrdinalItem) -> tuple[list[str], bool]:
+    """The sentences about a scale item, and whether any test was shown."""
+    before = sum(item.before)
+    said = [
+        ngettext(
+            "%(before)d person answered before and %(after)d after; %(both)d answered both.",
+            "%(before)d people answered before and %(after)d after; %(both)d answered both.",
+            before,
+        )
+        % {"before": before, "after": sum(item.after), "both": item.pairs}
+    ]
+    tested = False
+    if item.wilcoxon_p is None or item.rank_biserial is None:
+        said.append(
+            _(
+                "No test of the change: too few for a test that could not point at anyone's "
+                "answer (a test needs at least %(least)d pairs, and either nobody or a group "
+                "answering only once)."
+            )
+            % {"least": MIN_PAIRS}
+        )
+    elif item.rank_biserial == 0 and item.wilcoxon_p == 1.0:
+        tested = True
+        said.append(_("Of those who answered both, nobody's answer moved on balance."))
+    else:
+        tested = True
+        numbers = {"r": f"{item.rank_biserial:.2f}", "p": _p(item.wilcoxon_p)}
+        if item.rank_biserial > 0:
+            sentence = _(
+                "For those who answered both, answers after were higher on balance "
+                "(matched-pairs rank-biserial r = %(r)s, from -1, all lower, to 1, all higher; "
+                "Wilcoxon signed-rank %(p)s)."
+            )
+        else:
+            sentence = _(
+                "For those who answered both, answers after were lower on balance "
+                "(matched-pairs rank-biserial r = %(r)s, from -1, all lower, to 1, all higher; "
+                "Wilcoxon signed-rank %(p)s)."
+            )
+        said.append(sentence % numbers)
+    if item.cliffs_delta is not None and item.mann_whitney_p is not None:
+        tested = True
+        said.append(
+            # Translators: %(size)s is one of "negligible", "small", "medium" or "large",
+            # translated on their own: the size of the difference (an effect size).
+            _(
+                "For those who answered only once, Cliff's delta is %(delta)s (above 0: higher "
+                "after; %(size)s; Mann-Whitney %(p)s)."
+            )
+            % {
+                "delta": f"{item.cliffs_delta:.2f}",
+                "size": _(cliffs_size(item.cliffs_delta)),
+                "p": _p(item.mann_whitney_p),
+            }
+        )
+    return said, tested
 
 
 def plain_words(item: BinaryItem | OrdinalItem) -> str:
-    """What one compared item shows, and what it cannot: for the counselor reading the report."""
-    tested = False
+    """What one compared item shows, and what it cannot: for the counselor reading the report,
+    in the language spoken."""
     if isinstance(item, BinaryItem):
-        before, after = item.before, item.after
-        said = [
-            f"Before, {before.right} of {before.answered} answered correctly "
-            f"({_percent(before.share)}, 95% interval {_percent(before.low)} to "
-            f"{_percent(before.high)}); after, {after.right} of {after.answered} "
-            f"({_percent(after.share)}, {_percent(after.low)} to {_percent(after.high)})."
-        ]
-        if item.mcnemar_p is not None:
-            tested = True
-            said.append(
-                f"{_people(item.pairs)} answered both; for them the exact McNemar test gives "
-                f"{_p(item.mcnemar_p)}."
-            )
-        else:
-            said.append(f"{_people(item.pairs)} answered both: {UNTESTED}.")
-        if item.fisher_p is not None:
-            tested = True
-            said.append(
-                f"For those who answered only once, Fisher's exact test gives {_p(item.fisher_p)}."
-            )
+        said, tested = _binary_words(item)
     else:
-        said = [
-            f"{_people(sum(item.before))} answered before and {sum(item.after)} after; "
-            f"{item.pairs} answered both."
-        ]
-        if item.wilcoxon_p is None or item.rank_biserial is None:
-            said.append(f"No test of the change: {UNTESTED}.")
-        elif item.rank_biserial == 0 and item.wilcoxon_p == 1.0:
-            tested = True
-            said.append("Of those who answered both, nobody's answer moved on balance.")
-        else:
-            tested = True
-            direction = "higher" if item.rank_biserial > 0 else "lower"
-            said.append(
-                f"For those who answered both, answers after were {direction} on balance "
-                f"(matched-pairs rank-biserial r = {item.rank_biserial:.2f}, from -1, all "
-                f"lower, to 1, all higher; Wilcoxon signed-rank {_p(item.wilcoxon_p)})."
-            )
-        if item.cliffs_delta is not None and item.mann_whitney_p is not None:
-            tested = True
-            said.append(
-                f"For those who answered only once, Cliff's delta is {item.cliffs_delta:.2f} "
-                f"(above 0: higher after; {cliffs_size(item.cliffs_delta)}; Mann-Whitney "
-                f"{_p(item.mann_whitney_p)})."
-            )
+        said, tested = _ordinal_words(item)
     if tested:
-        said.append(SMALL_P)
-    said.append(NO_CAUSE)
+        said.append(_(SMALL_P))
+    said.append(_(NO_CAUSE))
     return " ".join(said)
 
 
 def as_table(found: list[Comparison]) -> pd.DataFrame:
-    """Every compared item as a row, for the workbook's Before-after sheet."""
+    """Every compared item as a row, for the workbook's Before-after sheet. The column names
+    are the sheet's fixed names (the workbook formats its shares by them); what each row
+    shows is said in the language spoken."""
     records = []
     for comparison in found:
         head = {"before": comparison.before.title, "after": comparison.after.title}

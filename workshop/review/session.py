@@ -143,7 +143,9 @@ def review_session(store: Store, session_id: int) -> SessionReview | None:
         found = tuple(comparisons(store, session))
 
         def result(activity: ActivitySpec) -> Result | None:
-            return live.result_of(store, session, activity) if activity.answerable else None
+            if not activity.answerable:
+                return None
+            return live.result_of(store, session, activity, afterwards=True)
 
     notes = store.observations(session_id)
     activities = tuple(

@@ -64,6 +64,9 @@ def _decode(value: Any, deck: Deck) -> Any:
             fields["answered"] = fields.pop("responded") - fields["passed"]
             kept = Result(**fields)
             return as_private(kept) if kept.activity.sensitive else kept
+        if kind == "StackedRows" and "diverging" in fields:
+            # Written when `ordered` was called `diverging` (the bars never diverged).
+            fields["ordered"] = fields.pop("diverging")
         return TYPES[kind](**fields)
     return value
 

@@ -11,6 +11,7 @@ become a Result.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import secrets
 from collections.abc import Callable
@@ -19,8 +20,9 @@ from dataclasses import dataclass
 from workshop.activities import ActivitySpec
 from workshop.curriculum.decks import Deck
 from workshop.curriculum.practice import Practice
+from workshop.i18n import gettext as _
 from workshop.room.moderation import DECISIONS
-from workshop.room.results import Result, result_for
+from workshop.room.results import DEFAULT_PRIVATE_THRESHOLD, Result, result_for
 from workshop.room.timing import Timing, timing
 from workshop.store import (
     ActivityState,
@@ -40,7 +42,11 @@ DEFAULT_THRESHOLD = 5
 
 
 class LiveError(ValueError):
-    """An action the session's state does not allow; the message is for the facilitator."""
+    """An action the session's state does not allow; the message is for the facilitator.
+
+    It is said in the language spoken where the action ran. A Streamlit callback runs before
+    its page has set the language, so pages show the message through `gettext` once more: an
+    English one finds its translation there, a translated one is left as it is."""
 
 
 _listeners: list[Callable[[int], None]] = []
@@ -105,7 +111,7 @@ class Room:
 
 
 def new_join_code() -> str:
-    return "".join(secrets.choice(JOIN_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+    return "".join(secrets.choice(JOIN_ALPHABET) for _position in range(JOIN_CODE_LENGTH))
 
 
 def normalise_code(text: str) -> str:
@@ -122,6 +128,7 @@ def start_session(
     practice: Practice | None = None,
     headcount: int | None = None,
     lock_when_begun: bool = False,
+    private_threshold: int = DEFAULT_PRIVATE_THRESHOLD,
 ) -> Live:
     """Start a session on a snapshot of `deck`, with the practice's support resources filled in.
 
@@ -129,9 +136,13 @@ def start_session(
     one, `lock_when_begun` closes the room to new phones when the first activity opens.
     """
     if not 1 <= threshold <= 50:
-        raise LiveError("The response threshold must be between 1 and 50.")
+        raise LiveError(_("The response threshold must be between 1 and 50."))
+    if not 1 <= private_threshold <= 50:
+        raise LiveError(_("The private threshold must be between 1 and 50."))
     if headcount is not None and not 1 <= headcount <= MOST_PEOPLE:
-        raise LiveError(f"People expected must be between 1 and {MOST_PEOPLE}.")
+        raise LiveError(
+            _("People expected must be between 1 and %(most)d.") % {"most": MOST_PEOPLE}
+        )
     deck = (practice or Practice()).fill(deck)
     for _attempt in range(20):
         try:
@@ -141,6 +152,8 @@ def start_session(
                 title=deck.title,
                 deck_json=deck.to_json(),
                 threshold=threshold,
+                # Never below `threshold`: the store keeps the larger of the two.
+                private_threshold=private_threshold,
                 activity_ids=[activity.id for activity in deck.activities],
                 rehearsal=rehearsal,
                 headcount=headcount,
@@ -150,7 +163,7 @@ def start_session(
         except JoinCodeTaken:
             continue  # that code is in use; draw another
     else:
-        raise LiveError("Could not find a free join code; please try again.")
+        raise LiveError(_("Could not find a free join code; please try again."))
     live = load(store, session_id)
     assert live is not None
     return live
@@ -186,10 +199,21 @@ def pick(store: Store, session_id: int | None) -> Live | None:
     return load(store, newest[0].id) if newest else None
 
 
-def result_of(store: Store, session: Live, activity: ActivitySpec) -> Result:
-    """The activity's result as the room may see it now: the one place answers become one."""
+def result_of(
+    store: Store, session: Live, activity: ActivitySpec, *, afterwards: bool = False
+) -> Result:
+    """The activity's result as the room may see it now: the one place answers become one.
+
+    `afterwards`: as a counselor reviews it, where a closed private activity counts as
+    revealed. A facilitator may keep the before-check or "Was this helpful?" from the room on
+    purpose and read it later; its thresholds hold all the same."""
+    state = session.state(activity.id)
+    if afterwards and activity.sensitive and state.status == "closed":
+        state = dataclasses.replace(state, revealed=True)
     answers = store.answers_for(session.id, activity.id)
-    return result_for(activity, answers, session.state(activity.id), session.row.threshold)
+    return result_for(
+        activity, answers, state, session.row.threshold, session.row.private_threshold
+    )
 
 
 def room(store: Store, session_id: int | None) -> Room | None:
@@ -205,9 +229,9 @@ def room(store: Store, session_id: int | None) -> Room | None:
 def _require_live(store: Store, session_id: int) -> Live:
     live = load(store, session_id)
     if live is None:
-        raise LiveError("That session does not exist.")
+        raise LiveError(_("That session does not exist."))
     if live.ended:
-        raise LiveError("That session has ended.")
+        raise LiveError(_("That session has ended."))
     return live
 
 
@@ -217,7 +241,7 @@ def _done(store: Store, session_id: int, write: Callable[[], object]) -> Live:
     try:
         write()
     except SessionNotLive:
-        raise LiveError("That session has ended.") from None
+        raise LiveError(_("That session has ended.")) from None
     _changed(session_id)
     return load(store, session_id)  # type: ignore[return-value]
 
@@ -231,7 +255,7 @@ def go_to(store: Store, session_id: int, index: int, *, keep_open: bool = False)
     """
     live = _require_live(store, session_id)
     if not -1 <= index < len(live.deck.activities):
-        raise LiveError("There is no activity there.")
+        raise LiveError(_("There is no activity there."))
     activity = live.deck.activities[index] if index >= 0 else None
     opens = (
         activity is not None and activity.answerable and live.state(activity.id).status == "waiting"
@@ -281,7 +305,7 @@ def previous_activity(store: Store, session_id: int, *, keep_open: bool = False)
 def open_activity(store: Store, session_id: int, activity_id: str) -> Live:
     live = _require_live(store, session_id)
     if not live.deck.activity(activity_id).answerable:
-        raise LiveError("An information slide has nothing to open.")
+        raise LiveError(_("An information slide has nothing to open."))
     locks = _locks_on_first_opening(live)
     return _done(
         store,
@@ -293,7 +317,7 @@ def open_activity(store: Store, session_id: int, activity_id: str) -> Live:
 def close_activity(store: Store, session_id: int, activity_id: str) -> Live:
     live = _require_live(store, session_id)
     if live.state(activity_id).status != "open":
-        raise LiveError("That activity is not open.")
+        raise LiveError(_("That activity is not open."))
     return _done(
         store, session_id, lambda: store.set_activity_status(session_id, activity_id, "closed")
     )
@@ -304,14 +328,14 @@ def reveal(store: Store, session_id: int, activity_id: str, revealed: bool = Tru
     live = _require_live(store, session_id)
     activity = live.deck.activity(activity_id)
     if revealed and activity.sensitive and live.state(activity_id).status != "closed":
-        raise LiveError("This activity is private: close it before revealing its results.")
+        raise LiveError(_("This activity is private: close it before revealing its results."))
     return _done(store, session_id, lambda: store.set_revealed(session_id, activity_id, revealed))
 
 
 def start_timer(store: Store, session_id: int, seconds: int) -> Live:
     _require_live(store, session_id)
     if not 10 <= seconds <= 3600:
-        raise LiveError("A timer runs between 10 seconds and an hour.")
+        raise LiveError(_("A timer runs between 10 seconds and an hour."))
     return _done(store, session_id, lambda: store.start_timer(session_id, seconds))
 
 
@@ -325,13 +349,13 @@ def moderate(store: Store, session_id: int, answer_id: int, decision: str) -> Li
     of it at once, like any other action."""
     _require_live(store, session_id)
     if decision not in DECISIONS:
-        raise LiveError("An answer can be approved, rejected or flagged.")
+        raise LiveError(_("An answer can be approved, rejected or flagged."))
 
     def write() -> None:
         try:
             store.moderate(session_id, answer_id, decision)
         except LookupError:
-            raise LiveError("That answer is not part of this session.") from None
+            raise LiveError(_("That answer is not part of this session.")) from None
 
     return _done(store, session_id, write)
 
@@ -350,7 +374,9 @@ def set_headcount(store: Store, session_id: int, headcount: int | None) -> None:
     """The people expected in the room: while the session is live, also the most phones that
     may join (None: no limit)."""
     if headcount is not None and not 1 <= headcount <= MOST_PEOPLE:
-        raise LiveError(f"People expected must be between 1 and {MOST_PEOPLE}.")
+        raise LiveError(
+            _("People expected must be between 1 and %(most)d.") % {"most": MOST_PEOPLE}
+        )
     store.set_headcount(session_id, headcount)
 
 

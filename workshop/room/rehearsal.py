@@ -30,11 +30,21 @@ def start_rehearsal(
     threshold: int = live.DEFAULT_THRESHOLD,
     practice: Practice | None = None,
     seed: int = 0,
+    private_threshold: int = live.DEFAULT_PRIVATE_THRESHOLD,
 ) -> live.Live:
-    """A rehearsal session whose `people` simulated participants have answered everything."""
+    """A rehearsal session whose `people` simulated participants have answered everything.
+    Its thresholds are the day's: a rehearsal with fewer people than the private threshold
+    shows what such a room will see of its private activities (nothing)."""
     if not 1 <= people <= 200:
         raise live.LiveError("A rehearsal has between 1 and 200 simulated participants.")
-    session = live.start_session(store, deck, threshold, rehearsal=True, practice=practice)
+    session = live.start_session(
+        store,
+        deck,
+        threshold,
+        rehearsal=True,
+        practice=practice,
+        private_threshold=private_threshold,
+    )
     rng = random.Random(seed)
     flags = flag_list_for(practice)
     # A simulated participant has no cookie: a random value stands where its token's keyed

@@ -2,9 +2,14 @@
 
 Small-group protection happens here and only here: below the response threshold, or while a
 private activity is not yet closed and revealed, a result carries no lines, no chart and no
-notes, so no renderer can leak what it does not have. Once a private activity is revealed, its
+notes, so no renderer can leak what it does not have. A private activity's threshold is the
+session's private one (default 8) where that is larger. Once a private activity is revealed, its
 result still holds no count under SMALL_CELL (a `Withheld` line, a chart value of None), none
 from which such a count could be worked out, and no count of passes.
+
+A statement that can be passed on its own (a battery's) is a question of its own: its counts are
+shown only once as many people as the threshold answered that statement, and on a private
+activity its passes are not counted and a small count of them cannot be worked out either.
 
 The counts use the room's vocabulary (room/vocabulary.py): *answered*, *passed* and
 *responded*. The threshold counts *answered* only.
@@ -19,6 +24,7 @@ from dataclasses import dataclass
 from workshop.activities import ActivitySpec, kind_of
 from workshop.activities.base import Bars, Chart, Cloud, Count, Line, StackedRows, Withheld
 from workshop.i18n import gettext as _
+from workshop.i18n import ngettext
 from workshop.room.moderation import APPROVED
 from workshop.room.vocabulary import threshold_reason
 from workshop.store import ActivityState, Answer
@@ -30,6 +36,25 @@ from workshop.store import ActivityState, Answer
 # all, and tied to it a group of six would see almost no numbers, while a facilitator lowering
 # the threshold for a tiny group must not lower this protection with it.
 SMALL_CELL = 3
+
+# The response threshold of private activities, unless the session sets its own (never below its
+# threshold for everything else). A private activity asks about the person, not the topic: in a
+# group of six, a total of five tells each person most of what the other four said, and a
+# facilitator cannot unsay a revealed chart. Eight is where a group's answers stop being
+# readable person by person, and still lets a typical therapy group (6 to 12) see its result.
+DEFAULT_PRIVATE_THRESHOLD = 8
+
+
+def threshold_for(activity: ActivitySpec, threshold: int, private_threshold: int | None) -> int:
+    """The threshold that decides whether this activity's result is shown: a private one's is
+    the private threshold where that is the larger."""
+    return private_threshold_of(threshold, private_threshold) if activity.sensitive else threshold
+
+
+def private_threshold_of(threshold: int, private_threshold: int | None) -> int:
+    """A session's threshold for private activities: its own, never below `threshold` (None
+    or 0, a session without one of its own: `threshold`)."""
+    return max(threshold, private_threshold or threshold)
 
 
 @dataclass(frozen=True)
@@ -57,9 +82,15 @@ class Result:
 
 
 def result_for(
-    activity: ActivitySpec, answers: list[Answer], state: ActivityState, threshold: int
+    activity: ActivitySpec,
+    answers: list[Answer],
+    state: ActivityState,
+    threshold: int,
+    private_threshold: int | None = None,
 ) -> Result:
-    """The activity's result as the room may see it now."""
+    """The activity's result as the room may see it now. `threshold` is the session's;
+    `private_threshold` the session's for private activities (None: the same)."""
+    threshold = threshold_for(activity, threshold, private_threshold)
     passed = sum(1 for answer in answers if answer.passed)
     counts = {
         "activity": activity,
@@ -73,7 +104,7 @@ def result_for(
     if not kind.answerable:
         return Result(**counts, visible=False)
     if len(answers) - passed < threshold:
-        reason = threshold_reason(threshold)
+        reason = threshold_reason(threshold, private=activity.sensitive)
         return Result(**counts, visible=False, hidden_reason=reason)
     if activity.sensitive and not (state.status == "closed" and state.revealed):
         reason = _("Private activity: results are shown only after it closes.")
@@ -85,14 +116,56 @@ def result_for(
         if not answer.passed and (not kind.moderated or answer.moderation == APPROVED)
     ]
     tally = kind.tally(activity, shown)
+    lines = kind.lines(activity, tally, state.revealed)
+    chart = kind.chart(activity, tally, state.revealed) if kind.has_chart else None
+    notes = kind.notes(activity, state.revealed)
+    # On a private activity, whether a statement is shown must not pin down how many passed it:
+    # with a threshold of 1, a statement hidden because nobody answered it would say that
+    # everyone passed it. From SMALL_CELL on, a hidden statement leaves at least three
+    # possible counts of passes.
+    row_threshold = max(threshold, SMALL_CELL) if activity.sensitive else threshold
+    lines, chart, said = rows_answered_enough(lines, chart, row_threshold)
     result = Result(
         **counts,
         visible=True,
-        lines=tuple(kind.lines(activity, tally, state.revealed)),
-        chart=kind.chart(activity, tally, state.revealed) if kind.has_chart else None,
-        notes=tuple(kind.notes(activity, state.revealed)),
+        lines=tuple(lines),
+        chart=chart,
+        notes=(*notes, said) if said else tuple(notes),
     )
     return as_private(result) if activity.sensitive else result
+
+
+# Rows passed one by one ----------------------------------------------------------------------
+
+
+def rows_answered_enough(
+    lines: Sequence[Line], chart: Chart | None, threshold: int
+) -> tuple[list[Line], Chart | None, str]:
+    """The lines and chart without the counts of any row (a statement that can be passed on
+    its own) fewer than `threshold` people answered, and a note saying so ("" if none).
+
+    The threshold protects each row as it does the activity: three people's answers to one
+    statement are as readable as three people's answers to a question. The row's passes stay
+    (a private activity's go later, in `protected`); its bar is drawn as not shown.
+    """
+    shown = list(lines)
+    for group in _groups(lines):
+        if group.row is None or group.passes is None:
+            continue
+        options = [lines[position] for position in group.options]
+        answered = sum(line.count for line in options if isinstance(line, Count))
+        if answered < threshold:
+            for position in group.options:
+                line = lines[position]
+                shown[position] = Withheld(line.label, line.row)
+    if shown == list(lines):
+        return shown, chart, ""
+    said = ngettext(
+        "A statement fewer than %(threshold)d person answered is not shown.",
+        "A statement fewer than %(threshold)d people answered is not shown.",
+        threshold,
+    ) % {"threshold": threshold}
+    return shown, _chart_without(chart, lines, shown), said
 
 
 # Small counts on private activities --------------------------------------------------------
@@ -133,15 +206,30 @@ def withheld_cells(counts: Sequence[int], minimum: int = SMALL_CELL) -> dict[int
     return hidden
 
 
-def _groups(lines: Sequence[Line]) -> list[list[tuple[int, Count]]]:
-    """The Count lines in groups (consecutive lines of one row), each with its position."""
-    groups: list[list[tuple[int, Count]]] = []
+@dataclass(frozen=True)
+class _Group:
+    """One question's counts among an activity's lines: its options' positions (Count or
+    Withheld lines, consecutive, of one row) and the position of its count of passes, if its
+    row can be passed on its own."""
+
+    row: str | None
+    options: tuple[int, ...]
+    passes: int | None = None
+
+
+def _groups(lines: Sequence[Line]) -> list[_Group]:
+    """The counts of `lines` in groups: consecutive lines of one row."""
+    groups: list[_Group] = []
     previous: Line | None = None
     for position, line in enumerate(lines):
-        if isinstance(line, Count):
-            if not (isinstance(previous, Count) and previous.row == line.row):
-                groups.append([])
-            groups[-1].append((position, line))
+        if isinstance(line, Count | Withheld):
+            if not (isinstance(previous, Count | Withheld) and previous.row == line.row):
+                groups.append(_Group(line.row, ()))
+            group = groups[-1]
+            if line.passed:
+                groups[-1] = dataclasses.replace(group, passes=position)
+            else:
+                groups[-1] = dataclasses.replace(group, options=(*group.options, position))
         previous = line
     return groups
 
@@ -168,67 +256,111 @@ def protected(
             )
         return kept, Cloud(words), " ".join(said)
     shown = list(lines)
-    groups = _groups(lines)
     withheld_any: set[int | None] = set()
-    for group in groups:
-        counts = [line.count for _position, line in group]
-        for index, below in withheld_cells(counts, minimum).items():
-            position, line = group[index]
-            shown[position] = Withheld(line.label, line.row, below)
-            withheld_any.add(below)
+    for group in _groups(lines):
+        # The group's counts: its options', and its passes' last (a row that can be passed:
+        # options and passes add up to those who answered the activity, which the room knows).
+        # A count already withheld (a row too few answered) is not counted again.
+        positions = [position for position in group.options if isinstance(lines[position], Count)]
+        if group.passes is not None and isinstance(lines[group.passes], Count):
+            positions.append(group.passes)
+        counts = [lines[position].count for position in positions]  # type: ignore[union-attr]
+        hidden = withheld_cells(counts, minimum)
+        for index, below in hidden.items():
+            line = lines[positions[index]]
+            shown[positions[index]] = Withheld(line.label, line.row, below, line.passed)
+            if not line.passed:
+                withheld_any.add(below)
+        if group.passes is not None:
+            # Passes of a private activity are never counted; a small count of them is held
+            # back above as any small count is, so that it cannot be worked out. A count still
+            # shown is a share of all who answered the activity, not of those who answered this
+            # statement: that number would give the passes away.
+            line = lines[group.passes]
+            shown[group.passes] = Withheld(line.label, line.row, None, passed=True)
+            among = sum(counts) or 1
+            for position in positions:
+                kept = shown[position]
+                if isinstance(kept, Count):
+                    shown[position] = dataclasses.replace(kept, share=kept.count / among)
     if minimum in withheld_any:
         said.append(
             _('Counts under %(minimum)d show as "fewer than %(minimum)d".') % {"minimum": minimum}
         )
     if None in withheld_any:
         said.append(_('A count "not shown" is held back so that a small one cannot be worked out.'))
-    if withheld_any:
-        counted = [[line for _position, line in group] for group in groups]
-        drawn = [[shown[position] for position, _ in group] for group in groups]
-        chart = _chart_without(chart, counted, drawn)
+    if shown != list(lines):
+        chart = _chart_without(chart, lines, shown)
     return shown, chart, " ".join(said)
 
 
+def _value(line: Line) -> int | None:
+    return line.count if isinstance(line, Count) else None
+
+
 def _chart_without(
-    chart: Chart | None, counted: list[list[Count]], drawn: list[list[Line]]
+    chart: Chart | None, counted: Sequence[Line], drawn: Sequence[Line]
 ) -> Chart | None:
-    """The chart drawn from the `drawn` lines (some of them Withheld) where its bars are exactly
-    the `counted` lines in order; otherwise no chart at all (the lines still say what is
-    shown)."""
-
-    def value(line: Line) -> int | None:
-        return line.count if isinstance(line, Count) else None
-
-    if isinstance(chart, Bars) and chart.texts is None and len(counted) == 1:
-        if _same(counted[0], chart.labels, chart.values):
-            [lines] = drawn
+    """The chart drawn from the `drawn` lines (some of them now Withheld) where its bars are
+    exactly the `counted` lines' options in order; otherwise no chart at all (the lines still
+    say what is shown)."""
+    groups = _groups(counted)
+    if isinstance(chart, Bars) and chart.texts is None and len(groups) == 1:
+        [group] = groups
+        before = [counted[position] for position in group.options]
+        if group.passes is None and _same(before, chart.labels, chart.values):
+            after = [drawn[position] for position in group.options]
             return dataclasses.replace(
                 chart,
-                values=tuple(value(line) for line in lines),
+                values=tuple(_value(line) for line in after),
                 texts=tuple(
-                    line.words if isinstance(line, Withheld) else str(value(line)) for line in lines
+                    line.words if isinstance(line, Withheld) else str(_value(line))
+                    for line in after
                 ),
             )
-    if isinstance(chart, StackedRows) and len(counted) == len(chart.rows):
-        pairs = zip(counted, chart.tallies, strict=True)
-        if all(_same(group, chart.categories, tally) for group, tally in pairs):
+    if isinstance(chart, StackedRows) and len(groups) == len(chart.rows):
+        pairs = zip(groups, chart.tallies, strict=True)
+        if all(
+            _same([counted[position] for position in group.options], chart.categories, tally)
+            for group, tally in pairs
+        ):
+            already = chart.withheld or (0,) * len(chart.rows)
             return dataclasses.replace(
                 chart,
-                tallies=tuple(tuple(value(line) for line in lines) for lines in drawn),
+                tallies=tuple(
+                    tuple(_value(drawn[position]) for position in group.options) for group in groups
+                ),
+                # Each row's part not shown: what it held back before, and now this too, its
+                # passes included once they are not counted (a bar of those who answered the
+                # statement would say how many did not).
                 withheld=tuple(
-                    sum(
-                        before.count
-                        for before, after in zip(group, lines, strict=True)
-                        if isinstance(after, Withheld)
+                    before
+                    + sum(
+                        counted[position].count  # type: ignore[union-attr]
+                        for position in _positions(group)
+                        if isinstance(counted[position], Count)
+                        and isinstance(drawn[position], Withheld)
                     )
-                    for group, lines in zip(counted, drawn, strict=True)
+                    for group, before in zip(groups, already, strict=True)
+                ),
+                passes=None
+                if chart.passes is None
+                else tuple(
+                    None if group.passes is None else _value(drawn[group.passes])
+                    for group in groups
                 ),
             )
     return None
 
 
-def _same(group: list[Count], labels: Sequence[str], values: Sequence[float | None]) -> bool:
-    """Whether a chart's bars (or one row's parts) are exactly these Count lines, in order."""
+def _positions(group: _Group) -> list[int]:
+    """A group's lines: its options', then its passes', if it has them."""
+    return [*group.options, *([] if group.passes is None else [group.passes])]
+
+
+def _same(group: Sequence[Line], labels: Sequence[str], values: Sequence[float | None]) -> bool:
+    """Whether a chart's bars (or one row's parts) are exactly these lines, in order (a
+    withheld line is a value of None)."""
     return len(labels) == len(values) == len(group) and list(zip(labels, values, strict=True)) == [
-        (line.label, line.count) for line in group
+        (line.label, _value(line)) for line in group
     ]

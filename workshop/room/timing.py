@@ -10,7 +10,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from workshop.curriculum.decks import Deck
+from workshop.i18n import N_
 from workshop.store import Event
+
+# The minutes of a deck's plan no activity owns (`buffer_minutes`), as agendas name them.
+BUFFER = N_("Joining and moving between activities")
+# The part of that buffer spent before the first activity: phones joining. The rest is spread
+# over the moves between activities.
+JOINING_MINUTES = 3.0
 
 
 @dataclass(frozen=True)
@@ -37,8 +44,15 @@ def timing(deck: Deck, events: Sequence[Event], now: float) -> Timing:
         if activity.id == current_id:
             planned_here = activity.minutes * 60
             break
-        planned_before += activity.minutes * 60
+        planned_before += (activity.minutes + move_allowance(deck)) * 60
     # Where the plan says the room should be, given the activity it is on and its time there.
     planned_now = planned_before + min(current_seconds, planned_here)
     behind = (now - begun[0].at) - planned_now
     return Timing(spent, current_seconds, behind)
+
+
+def move_allowance(deck: Deck) -> float:
+    """The minutes the plan allows for each move between activities: the deck's buffer after
+    the phones have joined, shared among its moves."""
+    moves = max(len(deck.activities) - 1, 1)
+    return max(deck.buffer_minutes - JOINING_MINUTES, 0.0) / moves

@@ -81,8 +81,17 @@ def waiting_for(result: Result) -> str:
     return f"{counts}. {reason}".strip()
 
 
-def threshold_reason(threshold: int) -> str:
-    """The hidden reason below the response threshold: passes do not count towards it."""
+def threshold_reason(threshold: int, private: bool = False) -> str:
+    """The hidden reason below the response threshold: passes do not count towards it. A
+    private activity says that its threshold is its own (the session's private threshold)."""
+    if private:
+        return ngettext(
+            "Private activity: results appear once %(threshold)d person has answered "
+            "(passes do not count).",
+            "Private activity: results appear once %(threshold)d people have answered "
+            "(passes do not count).",
+            threshold,
+        ) % {"threshold": threshold}
     return ngettext(
         "Results appear once %(threshold)d person has answered (passes do not count).",
         "Results appear once %(threshold)d people have answered (passes do not count).",

@@ -105,7 +105,12 @@ def dump_session(store: Store, session_id: int) -> dict[str, Any] | None:
 def load_session(store: Store, data: dict[str, Any], join_code: str) -> int:
     """Insert an archived session under `join_code`, in one transaction; JoinCodeTaken if the
     code is in use. Returns the new session's id."""
-    session = {name: data["session"][name] for name in SESSION_COLUMNS}
+    session = {
+        name: data["session"][name] for name in SESSION_COLUMNS if name != "private_threshold"
+    }
+    # An archive from before the private threshold: its private activities were shown under
+    # its one threshold, and are again.
+    session["private_threshold"] = data["session"].get("private_threshold", session["threshold"])
     session["join_code"] = join_code
     with store.writing() as connection:
         if connection.scalar(select(sessions.c.id).where(sessions.c.join_code == join_code)):

@@ -98,6 +98,9 @@ class SessionRow:
     lock_when_begun: bool = False
     blanked: bool = False
     note_shown: int = 0
+    # The threshold of its private activities (room/results.py); 0 in a row made by hand
+    # without one, which results read as "the same as `threshold`".
+    private_threshold: int = 0
 
 
 @dataclass(frozen=True)
@@ -388,8 +391,10 @@ class Store:
         rehearsal: bool = False,
         headcount: int | None = None,
         lock_when_begun: bool = False,
+        private_threshold: int | None = None,
     ) -> int:
-        """Insert a live session and its activities; JoinCodeTaken if the code is in use."""
+        """Insert a live session and its activities; JoinCodeTaken if the code is in use.
+        Without a `private_threshold`, private activities keep `threshold` (never below it)."""
         now = self.clock()
         try:
             with self.writing() as connection:
@@ -403,6 +408,7 @@ class Store:
                         current_index=-1,
                         version=1,
                         threshold=threshold,
+                        private_threshold=max(threshold, private_threshold or threshold),
                         created_at=now,
                         rehearsal=rehearsal,
                         headcount=headcount,

@@ -21,7 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 def _false(dialect: str) -> str:
@@ -66,6 +66,15 @@ MIGRATIONS: dict[int, list[Callable[[str], str]]] = {
         ),
         lambda dialect: "ALTER TABLE sessions ADD COLUMN note_shown INTEGER NOT NULL DEFAULT 0",
     ],
+    # A larger response threshold for private activities. A session that ran before it showed
+    # its private activities under its one threshold, and its review keeps showing what the
+    # room saw: its private threshold is that threshold.
+    8: [
+        lambda dialect: (
+            "ALTER TABLE sessions ADD COLUMN private_threshold INTEGER NOT NULL DEFAULT 0"
+        ),
+        lambda dialect: "UPDATE sessions SET private_threshold = threshold",
+    ],
 }
 
 metadata = MetaData()
@@ -89,6 +98,8 @@ sessions = Table(
     Column("current_index", Integer, nullable=False, default=-1),
     Column("version", Integer, nullable=False, default=1),
     Column("threshold", Integer, nullable=False, default=5),
+    # The response threshold of its private (sensitive) activities: never below `threshold`.
+    Column("private_threshold", Integer, nullable=False, default=8),
     Column("created_at", Float, nullable=False),
     Column("ended_at", Float),
     Column("timer_started_at", Float),

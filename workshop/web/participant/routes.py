@@ -525,7 +525,10 @@ class ParticipantPages:
                 return self._render_current(
                     session, participant_id, "1", form=form, error=str(problem), status_code=422
                 )
-            if kind.moderated:
+            if kind.passes_everything(activity, value):
+                # Every statement passed one by one is a pass, said and counted as one.
+                passed, value = True, None
+            elif kind.moderated:
                 moderation = first_status(str(value), self.flags)
         stored = self.store.record_answer(
             session.id,
