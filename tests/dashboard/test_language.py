@@ -89,7 +89,17 @@ def _spanish(store) -> None:
     store.put_setting(language.SETTING, "es")
 
 
-# English until chosen; Spanish once chosen -------------------------------------------------------
+# The browser's language until chosen; the choice once made ---------------------------------------
+
+
+def test_until_the_facilitator_chooses_the_browser_decides(sqlite_store, monkeypatch):
+    monkeypatch.setattr(language, "browser_asks", lambda: "es-ES,es;q=0.9,en;q=0.8")
+    assert language.chosen(sqlite_store) == "es"  # a Spanish laptop's login page
+    monkeypatch.setattr(language, "browser_asks", lambda: "de-DE,fr;q=0.5")
+    assert language.chosen(sqlite_store) == "en"  # nothing Tandem speaks: English
+    sqlite_store.put_setting(language.SETTING, "en")
+    monkeypatch.setattr(language, "browser_asks", lambda: "es-ES")
+    assert language.chosen(sqlite_store) == "en"  # the facilitator's choice wins
 
 
 def test_english_is_spoken_until_the_facilitator_chooses(sqlite_store, session):
@@ -153,7 +163,12 @@ def test_the_control_view_speaks_spanish(sqlite_store, session):
     app.button(key="next").click().run(timeout=TIMEOUT)
     app.button(key="next").click().run(timeout=TIMEOUT)  # "Pick a colour", now open
     metrics = [metric.label for metric in app.metric]
-    assert metrics[:4] == ["Código para entrar", "Conectados", "Respondieron", "No respondieron"]
+    assert metrics[:4] == [
+        "Código para entrar",
+        "Conectados",
+        "Respondieron",
+        "Prefirieron no responder",
+    ]
     assert app.caption[0].value.startswith("Actividad 2 de 10 · ")
     assert app.button(key="close").label == "Cerrar"
     assert app.button(key="reveal").label == "Revelar"

@@ -22,8 +22,14 @@ SWITCH_KEY = "interface_language_{language}"
 
 
 def chosen(store: Store) -> str:
-    """The language the facilitator chose (English until they choose)."""
-    return i18n.supported(store.setting(SETTING)) or i18n.DEFAULT_LANGUAGE
+    """The language the facilitator chose; until they choose, the one this browser asks for
+    (a Spanish laptop's login page is in Spanish), else English."""
+    return i18n.supported(store.setting(SETTING)) or i18n.negotiate(browser_asks())
+
+
+def browser_asks() -> str | None:
+    """The Accept-Language header of the browser this run is for (None without a browser)."""
+    return st.context.headers.get("Accept-Language")
 
 
 def speak(store: Store) -> str:
