@@ -192,8 +192,9 @@ def test_the_control_view_is_accessible(server, store, laptop):
     expect(laptop.get_by_text("Join code").first).to_be_visible()
     streamlit_settled(laptop)
     findings.check(laptop, "the control view at the join slide", STREAMLIT_CHROME)
-    for index in (1, 13):  # a single choice with its result; written answers to moderate
-        activity = DECK.activities[index]
+    # A single choice with its result; written answers to moderate.
+    for activity in (DECK.activity("agreements-ready"), DECK.activity("practice-insight")):
+        index = DECK.activities.index(activity)
         live.go_to(store, rehearsal.id, index)
         laptop.reload()
         expect(laptop.get_by_role("heading", name=activity.title, exact=True)).to_be_visible()

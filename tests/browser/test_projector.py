@@ -158,7 +158,7 @@ def _show(store: Store, session_id: int, activity_id: str | None, *, reveal=Fals
     return DECK.title if activity_id is None else DECK.activities[index].title
 
 
-# One of each kind of slide, the long ones included: an information slide of five paragraphs,
+# One of each kind of slide, the long ones included: the teaching and skills slides,
 # a revealed knowledge check (five explanations), a revealed private battery.
 SLIDES = [
     (None, False),  # the join slide
@@ -167,8 +167,10 @@ SLIDES = [
     ("check-in", False),
     ("knowledge-before", True),
     ("support-words", False),
+    ("what-the-words-mean", False),  # the teaching slides, the longest of the deck
+    ("side-by-side", False),
     ("private-reflection", True),
-    ("curiosity", False),
+    ("asking-and-holding", False),
     ("practice-insight", False),
     ("check-out", False),
 ]

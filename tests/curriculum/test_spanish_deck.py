@@ -19,8 +19,9 @@ from workshop.room.vocabulary import PASS_LABEL
 ENGLISH = load_deck(DECK_FOLDER / "codependency-to-interdependency-90.toml")
 SPANISH = load_deck(DECK_FOLDER / "de-la-codependencia-a-la-interdependencia-90.toml")
 PAIRS = list(zip(ENGLISH.activities, SPANISH.activities, strict=True))
-# Fields that name things rather than say them: the same in both languages.
-IDENTIFIERS = {"id", "kind", "pairs_with"}
+# Fields that name things rather than say them: the same in both languages (an activity's id,
+# the check it repeats, the slide that teaches a statement, which way a statement reads).
+IDENTIFIERS = {"id", "kind", "pairs_with", "taught_in", "direction"}
 # Words that are English and not Spanish: one of them in the Spanish deck is a sentence, or part
 # of one, left untranslated.
 ENGLISH_WORDS = re.compile(
@@ -96,6 +97,8 @@ def test_the_same_activities_in_the_same_order_and_time():
             english.minutes,
         )
     assert SPANISH.minutes == ENGLISH.minutes == 90
+    # The same time set aside for phones joining and the room moving on.
+    assert SPANISH.buffer_minutes == ENGLISH.buffer_minutes > 0
 
 
 def test_the_same_private_activities_pairings_and_support_slides():
