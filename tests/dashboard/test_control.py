@@ -99,6 +99,15 @@ def test_live_counts_in_the_rooms_words(sqlite_store, session):
     assert "3 of 4 joined" in [caption.value for caption in app.caption]
 
 
+def test_a_private_activitys_passes_are_never_counted_open_or_revealed(sqlite_store, session):
+    live.go_to(sqlite_store, session.id, 5)  # "reflect", private
+    _answers(sqlite_store, session.id, "reflect", [[0, 1], [1, 1], None])
+    app = _app(sqlite_store, session.id)
+    assert _metric(app, "Answered") == "2"
+    assert _metric(app, "Passed") == "—"
+    assert "passes not counted (private)" in [caption.value for caption in app.caption]
+
+
 def test_the_facilitator_notes_are_shown(sqlite_store, session):
     live.go_to(sqlite_store, session.id, 1)
     app = _app(sqlite_store, session.id)

@@ -574,13 +574,13 @@ def _counts(store: Store, session_id: int, guard: Callable[[], bool]) -> None:
         st.metric(_(vocabulary.JOINED), room.joined, width="content")
         if result is not None:
             st.metric(_(vocabulary.ANSWERED), result.answered, width="content")
-            # A revealed private activity withholds its passes, here as on the projector.
-            passes = "—" if result.passed is None else result.passed
-            st.metric(_(vocabulary.PASSED), passes, width="content")
+            # A private activity's passes are never counted: not while it is open either, so
+            # the control view says the same before and after its reveal, as the exports do.
+            private = result.passed is None or result.activity.sensitive
+            st.metric(_(vocabulary.PASSED), "—" if private else result.passed, width="content")
     expected = session.row.headcount
-    if result is not None:
-        if result.passed is None:
-            st.caption(vocabulary.passed(None))
+    if result is not None and (result.passed is None or result.activity.sensitive):
+        st.caption(vocabulary.passed(None))
     if expected is not None:
         st.caption(vocabulary.joined(room.joined, expected))
     if session.row.turned_away:

@@ -14,6 +14,7 @@ from typing import Any
 from workshop.activities import ActivitySpec, kind_of
 from workshop.curriculum.decks import Deck
 from workshop.curriculum.practice import Practice
+from workshop.i18n import gettext as _
 from workshop.room import live
 from workshop.room.moderation import APPROVED, FLAGGED, first_status, flag_list_for
 from workshop.room.results import Result, result_for
@@ -36,7 +37,7 @@ def start_rehearsal(
     Its thresholds are the day's: a rehearsal with fewer people than the private threshold
     shows what such a room will see of its private activities (nothing)."""
     if not 1 <= people <= 200:
-        raise live.LiveError("A rehearsal has between 1 and 200 simulated participants.")
+        raise live.LiveError(_("A rehearsal has between 1 and 200 simulated participants."))
     session = live.start_session(
         store,
         deck,
@@ -49,7 +50,7 @@ def start_rehearsal(
     flags = flag_list_for(practice)
     # A simulated participant has no cookie: a random value stands where its token's keyed
     # hash would be (the same length, so it looks like any other participant).
-    participants = [store.join(session.id, secrets.token_hex(32)) for _ in range(people)]
+    participants = [store.join(session.id, secrets.token_hex(32)) for _person in range(people)]
     seeds = []
     for activity in deck.activities:
         if not activity.answerable:
