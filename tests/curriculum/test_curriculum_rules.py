@@ -89,12 +89,13 @@ HEAVY_WORDS = {
     "en": (
         "death|died|dying|funeral|grief|grieving|bereave\\w*|violen\\w*|hit|hits|hitting|shout\\w*|"
         "yell\\w*|scream\\w*|abus\\w*|ill|illness|sick|cancer|hospital\\w*|dementia|debt\\w*|"
-        "money|rent|loan\\w*|bills|drinking|drunk|overdose|suicid\\w*"
+        "money|rent|loan\\w*|bills|drinking|drunk|overdose|suicid\\w*|trauma\\w*"
     ),
     "es": (
         "muerte|murió|muri\\w*|funeral|duelo|violen\\w*|golpe\\w*|grit\\w*|abus\\w*|"
         "enferm\\w*|cáncer|hospital\\w*|demencia|deuda\\w*|dinero|alquiler|préstamo\\w*|"
-        "facturas|bebe|bebida|alcohol\\w*|sobredosis|suicid\\w*"
+        "facturas|bebe|bebida|alcohol\\w*|sobredosis|suicid\\w*|trauma\\w*|TEPT|"
+        "estrés postraumático"
     ),
 }
 # The planned length each built-in deck promises, in its id.
