@@ -91,12 +91,18 @@ def test_a_phones_results_follow_the_room_without_a_reload(server, browser, stor
         phone.get_by_role("button", name="Send").click()
         expect(phone.get_by_text("Thank you, your answer is in.")).to_be_visible()
     first.evaluate("window.tandemStillHere = true")
-    expect(first.locator("#room-results")).to_contain_text("What the room said")
+    # Nothing approved yet: no heading over nothing, but what the texts wait for.
+    expect(first.locator("#room-results")).to_contain_text(
+        "2 answered · 0 passed. Written answers appear here once the facilitator shows them"
+    )
+    expect(first.get_by_role("heading", name="What the room said")).to_have_count(0)
     assert "Taking turns" not in first.locator("#room-results").inner_text()
     [queued, _other] = sorted(live.moderation_queue(store, session.id, "say"), key=lambda q: q.text)
     assert queued.text == "Listening helped"
     live.moderate(store, session.id, queued.answer_id, "approved")
     expect(first.locator("#room-results")).to_contain_text("Listening helped")
+    expect(first.get_by_role("heading", name="What the room said")).to_be_visible()
+    expect(first.get_by_text("Written answers appear here once")).to_have_count(0)
     assert first.evaluate("window.tandemStillHere") is True
 
 
@@ -219,6 +225,109 @@ def test_without_javascript_the_phone_says_to_reload_and_answers_still_work(serv
     expect(phone.get_by_text("Reload to see the next activity")).to_be_visible()
     [stored] = store.answers_for(session.id, "order")
     assert stored.value == [2, 0, 1]
+
+
+NO_SCRIPT_HINT = (
+    "The workshop may have moved on since you opened this page: reload it to see the current "
+    "activity."
+)
+
+
+def test_without_javascript_a_form_says_to_reload_and_the_server_keeps_the_limits(
+    server, browser, store
+):
+    """A phone without the script that has not answered stays on its form (a form never reloads
+    itself): the page says the room may have moved on. "Pick up to 2" is the server's to keep,
+    and a battery's statement is passed on its own with the plain form."""
+    session = live.start_session(store, DECK, threshold=2)
+    show(store, session, "colour")
+    phone = new_phone(browser, join_url(server, session), java_script_enabled=False)
+    scripted = new_phone(browser, join_url(server, session))
+    # (Playwright's text search skips <noscript>: the hint is found by its class.)
+    hint = phone.locator(".no-script-reload")
+    expect(hint).to_be_visible()
+    expect(hint).to_have_text(NO_SCRIPT_HINT)
+    expect(scripted.get_by_role("radio", name="Red")).to_be_visible()
+    assert NO_SCRIPT_HINT not in scripted.locator("main").inner_text()  # it follows the room
+
+    # The room moves on; this phone learns of it only by reloading, as the page says.
+    show(store, session, "many")
+    expect(scripted.get_by_role("heading", name="Pick any")).to_be_visible()
+    expect(phone.get_by_role("heading", name="Pick a colour")).to_be_visible()
+    phone.reload()
+    expect(phone.get_by_role("heading", name="Pick any")).to_be_visible()
+    for option in ("A", "B", "C"):
+        phone.get_by_label(option, exact=True).check()  # nothing stops a third tick here
+    phone.get_by_role("button", name="Send").click()
+    expect(phone.get_by_role("alert")).to_have_text("Please pick at most 2.")
+    assert store.answers_for(session.id, "many") == []
+    phone.get_by_label("C", exact=True).uncheck()
+    phone.get_by_role("button", name="Send").click()
+    expect(phone.get_by_text("Thank you, your answer is in.")).to_be_visible()
+    [stored] = store.answers_for(session.id, "many")
+    assert stored.value == [0, 1]
+
+    show(store, session, "reflect")
+    phone.reload()
+    first = phone.get_by_role("group", name="I notice others first.")
+    first.get_by_role("radio", name="Prefer not to say").check()
+    phone.get_by_role("group", name="I say yes too fast.").get_by_role(
+        "radio", name="Often"
+    ).check()
+    phone.get_by_role("button", name="Send").click()
+    expect(phone.get_by_text("Thank you, your answer is in.")).to_be_visible()
+    [stored] = store.answers_for(session.id, "reflect")
+    assert not stored.passed and stored.value == [None, 1]
+
+
+def test_pick_up_to_two_disables_the_other_boxes_once_two_are_ticked(server, browser, store):
+    session = live.start_session(store, DECK, threshold=2)
+    show(store, session, "many")  # A, B, C; up to 2
+    phone = new_phone(browser, join_url(server, session))
+    boxes = {option: phone.get_by_label(option, exact=True) for option in ("A", "B", "C")}
+    status = phone.get_by_role("status")
+    said = "You have picked 2, the most for this question. To pick another, untick one first."
+    boxes["A"].check()
+    expect(boxes["C"]).to_be_enabled()
+    expect(status).to_have_text("")
+    boxes["B"].check()
+    expect(boxes["C"]).to_be_disabled()
+    expect(status).to_have_text(said)
+    for scheme in ("dark", "light"):  # the disabled box stays readable in both
+        phone.emulate_media(color_scheme=scheme)
+        failed = violations(phone)
+        assert not failed, report(failed, f"at the limit ({scheme})")
+    phone.get_by_text("C", exact=True).click(force=True)  # a tap on the disabled one does nothing
+    expect(boxes["C"]).not_to_be_checked()
+    # Unticking one frees the others; the message goes.
+    boxes["B"].uncheck()
+    expect(boxes["C"]).to_be_enabled()
+    expect(status).to_have_text("")
+    boxes["C"].check()
+    expect(boxes["B"]).to_be_disabled()
+    # A reload keeps the draft, and the limit with it.
+    phone.reload()
+    expect(phone.get_by_label("B", exact=True)).to_be_disabled()
+    expect(phone.get_by_label("C", exact=True)).to_be_checked()
+    phone.get_by_role("button", name="Send").click()
+    expect(phone.get_by_text("Thank you, your answer is in.")).to_be_visible()
+    [stored] = store.answers_for(session.id, "many")
+    assert stored.value == [0, 2]
+    # Changing the answer starts at the limit: the unticked box is disabled at once.
+    phone.get_by_role("link", name="Change my answer").click()
+    expect(phone.get_by_label("A", exact=True)).to_be_checked()
+    expect(phone.get_by_label("B", exact=True)).to_be_disabled()
+
+
+@pytest.mark.parametrize("activity_id", ["colour", "weather"])
+def test_the_title_is_shown_once_and_names_the_choices(server, browser, store, activity_id):
+    session = live.start_session(store, DECK, threshold=2)
+    show(store, session, activity_id)
+    phone = new_phone(browser, join_url(server, session))
+    title = DECK.activity(activity_id).title
+    expect(phone.get_by_role("heading", name=title, exact=True)).to_be_visible()
+    assert phone.locator("main").inner_text().count(title) == 1
+    expect(phone.get_by_role("group", name=title, exact=True)).to_have_count(1)
 
 
 def test_the_keyboard_alone_joins_answers_passes_and_changes_and_hears_the_next_activity(

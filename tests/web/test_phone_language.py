@@ -417,6 +417,7 @@ SPOKEN_ATTRIBUTES = {
     "data-problem",
     "data-progress",
     "data-place",
+    "data-at-limit",
 }
 
 

@@ -21,7 +21,7 @@ from workshop.room.results import Result
 from workshop.room.vocabulary import waiting_for
 
 HERE = Path(__file__).resolve().parent
-ASSET_VERSION = "6"
+ASSET_VERSION = "7"
 # Without JavaScript, a page where nothing can be typed reloads itself this often, so a phone
 # still follows the room (a few seconds late) without anyone reloading it.
 NO_SCRIPT_REFRESH_SECONDS = 15
@@ -35,6 +35,12 @@ def _kind_template(name: str) -> str | None:
         if kind.template_text is not None and kind.template == name:
             return kind.template_text
     return None
+
+
+def awaits_showing(result: Result) -> bool:
+    """Whether a result is one of texts the facilitator approves, with none shown yet: the phone
+    says the texts are on their way instead of a heading with nothing under it."""
+    return result.visible and kind_of(result.activity).moderated and not result.lines
 
 
 environment = Environment(
@@ -51,6 +57,7 @@ environment.install_gettext_callables(gettext=i18n.gettext, ngettext=i18n.ngette
 # in the room's words, whichever page includes it (the live page, its fragment, a preview).
 environment.globals.update(
     phone_view=phone.view,
+    awaits_showing=awaits_showing,
     waiting_for=waiting_for,
     no_script_refresh_seconds=NO_SCRIPT_REFRESH_SECONDS,
     current_language=i18n.current_language,

@@ -8,6 +8,7 @@
 // - Keeps what is typed in this tab (sessionStorage, per session code and activity) until it
 //   is sent, so a reload or the room moving on and back loses nothing.
 // - Turns a ranking's place lists into buttons tapped in order.
+// - Keeps "Pick up to N" to N: the other boxes are disabled once N are ticked.
 //
 // Loaded in the head, before the page is drawn: it marks the page as running the script (the
 // stylesheet then shows the words and controls meant for it), and does the rest once the page
@@ -162,6 +163,28 @@ document.addEventListener("DOMContentLoaded", function () {
     draw();
     return { complete: complete, problem: box.dataset.problem };
   }
+
+  // "Pick up to N": once N are ticked, the other boxes are disabled and the status line says
+  // why (politely, once), so a third tick is never taken only to be refused after Send. The
+  // server still refuses too many, for phones without the script.
+
+  each(document.querySelectorAll("fieldset[data-max-choices]"), function (box) {
+    var most = parseInt(box.dataset.maxChoices, 10);
+    var boxes = box.querySelectorAll("input[type=checkbox]");
+    var status = box.querySelector(".choice-limit");
+
+    function limit() {
+      var ticked = 0;
+      each(boxes, function (input) { if (input.checked) ticked += 1; });
+      var full = ticked >= most;
+      each(boxes, function (input) { input.disabled = full && !input.checked; });
+      var said = full ? box.dataset.atLimit : "";
+      if (status && status.textContent !== said) status.textContent = said;
+    }
+
+    box.addEventListener("change", limit);
+    limit();  // a draft or an answer being changed may already be at the limit
+  });
 
   // Problems said at once, before anything is sent ------------------------------------------
 
