@@ -1,14 +1,20 @@
 """The projector in Chromium, measured: at 1920 x 1080 and at 1280 x 720 nothing is below the
 edge for any kind of slide (a revealed answer key included), no text is under 32 pixels on the
-1080-line screen, and the join slide's QR code takes at least 40% of the height. Then the
-facilitator's keys move the room (the store says so), and a screen link's holder moves nothing.
+1080-line screen, no label of a chart runs into another, and the join slide's QR code takes at
+least 40% of the height. Every information slide of every built-in deck (English and Spanish)
+fits, a timer running beside it. The facilitator's controls, awake, cover none of the room's
+text. Then the facilitator's keys move the room (the store says so), Reveal is off where it
+would change nothing, and a screen link's holder moves nothing.
 
-One server and one rehearsed room (the 90-minute deck, nine simulated people) for the module;
-the room is moved from here, through the store, as the control view would.
+One server and one page for the module: a rehearsed room (the 90-minute deck, nine simulated
+people), the Spanish 90-minute deck rehearsed with twenty (enough for its private results),
+and a session of every information slide of every built-in deck; the rooms are moved from here,
+through the store, as the control view would.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 
@@ -16,6 +22,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from workshop.curriculum.deck_files import DECK_FOLDER, load_deck
+from workshop.curriculum.decks import Deck
 from workshop.room import live
 from workshop.room.rehearsal import start_rehearsal
 from workshop.store import Store
@@ -26,6 +33,7 @@ from workshop.web import links
 pytestmark = pytest.mark.browser
 
 DECK = load_deck(DECK_FOLDER / "codependency-to-interdependency-90.toml")
+SPANISH = load_deck(DECK_FOLDER / "de-la-codependencia-a-la-interdependencia-90.toml")
 SMALLER = {"width": 1280, "height": 720}
 SMALLEST_TEXT = 32  # pixels, at 1080 lines
 
@@ -65,6 +73,18 @@ MEASURE = """
     texts.push([size, text.slice(0, 60)]);
   }
   texts.sort((one, other) => one[0] - other[0]);
+  // A chart's row labels (plotly's y-axis ticks), top to bottom: none may reach into the next.
+  const labels = [...document.querySelectorAll(".js-plotly-plot .ytick text")]
+    .map((label) => [label.getBoundingClientRect(), label.textContent.slice(0, 40)])
+    .filter(([box, text]) => box.height > 0 && text.replace(/\u200b/g, "").trim())
+    .sort((one, other) => one[0].top - other[0].top);
+  const overlaps = [];
+  for (let number = 1; number < labels.length; number++) {
+    const [above, aboveText] = labels[number - 1];
+    const [below, belowText] = labels[number];
+    if (below.top < above.bottom - 0.5)
+      overlaps.push([aboveText, belowText, above.bottom - below.top]);
+  }
   const main = document.querySelector('[data-testid="stMain"]');
   const slide = document.querySelector(".st-key-tandem-slide");
   const plot = slide.querySelector(".js-plotly-plot");
@@ -78,6 +98,7 @@ MEASURE = """
       [slide.scrollHeight, slide.clientHeight],
     ],
     below,
+    overlaps,
     smallest: texts.slice(0, 3),
   };
 }
@@ -86,18 +107,48 @@ MEASURE = """
 # The page has redrawn for the window it is in: the run is over (Streamlit marks the elements
 # of a run in progress "stale"), the title is the new one at its scaled size, and a chart (if
 # any) is laid out again with its caption at the scaled size.
+# (`position`, if given: the slide's place in the deck, which its eyebrow starts with.) The
+# line of how many answered is under the chart, or beside its legend where it has one.
 READY = """
-([title, scale]) => {
+([title, scale, position]) => {
   if (document.querySelector('[data-stale="true"]')) return false;
   const heading = [...document.querySelectorAll(".tandem-title")].find(
     (element) => element.textContent === title);
   if (!heading || Math.abs(parseFloat(getComputedStyle(heading).fontSize) - 64 * scale) > 1)
     return false;
+  const eyebrow = document.querySelector(".tandem-eyebrow");
+  if (position && !(eyebrow && eyebrow.textContent.startsWith(position))) return false;
   const plot = document.querySelector(".js-plotly-plot");
   if (!plot) return true;
+  const tally = document.querySelector(".tandem-tally");
+  if (tally) return Math.abs(parseFloat(getComputedStyle(tally).fontSize) - 32 * scale) < 0.5;
   const caption = [...plot.querySelectorAll(".annotation-text")].find(
-    (element) => element.textContent.includes("answered"));
+    (element) => element.textContent.includes("·"));
   return !!caption && Math.abs(parseFloat(caption.style.fontSize) - 32 * scale) < 0.5;
+}
+"""
+
+# The facilitator's controls, awake: every text of the page they cover (none may be).
+COVERED = """
+() => {
+  const controls = document.querySelector(".st-key-tandem-controls").getBoundingClientRect();
+  const covered = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const element = walker.currentNode.parentElement;
+    if (!walker.currentNode.textContent.trim() || !element) continue;
+    if (element.closest(".st-key-tandem-controls") || !element.closest(".st-key-tandem-slide"))
+      continue;
+    const range = document.createRange();
+    range.selectNodeContents(walker.currentNode);
+    for (const box of range.getClientRects()) {
+      if (box.width < 1 || box.height < 1) continue;
+      if (box.left < controls.right && controls.left < box.right &&
+          box.top < controls.bottom && controls.top < box.bottom)
+        covered.push(walker.currentNode.textContent.trim().slice(0, 40));
+    }
+  }
+  return covered;
 }
 """
 
@@ -123,11 +174,46 @@ def room(server):
 
 
 @pytest.fixture(scope="module")
+def spanish_room(server):
+    """The Spanish 90-minute deck, rehearsed by twenty: its private results show."""
+    store = Store(server.database_url)
+    session = start_rehearsal(store, SPANISH, people=20, threshold=5)
+    yield store, session.id
+    store.close()
+
+
+def every_info_slide() -> Deck:
+    """Every information slide of every built-in deck, in one deck (ids made unique)."""
+    slides = []
+    for path in sorted(DECK_FOLDER.glob("*.toml")):
+        for activity in load_deck(path).activities:
+            if activity.kind == "info":
+                unique = f"{len(slides)}-{activity.id}"[:48]
+                slides.append(activity.model_copy(update={"id": unique}))
+    return Deck(id="every-info-slide", title="Every information slide", activities=slides)
+
+
+@pytest.fixture(scope="module")
+def info_room(server):
+    store = Store(server.database_url)
+    deck = every_info_slide()
+    session = live.start_session(store, deck)
+    yield store, session.id, live.load(store, session.id).deck
+    store.close()
+
+
+@pytest.fixture(scope="module")
 def screen(browser, server, room):
     control = facilitator_logs_in(browser, server.url)
     page = open_screen(control, server.url, room[1])
     yield page
     control.context.close()
+
+
+def _on(screen: Page, server, session_id: int) -> None:
+    """The one screen page, showing this session."""
+    if not screen.url.endswith(f"session={session_id}"):
+        screen.goto(f"{server.url}/screen?session={session_id}")
 
 
 def _settled(page: Page) -> dict:
@@ -143,19 +229,23 @@ def _settled(page: Page) -> dict:
     raise AssertionError(f"the page never held still: {measured}")
 
 
-def _index(activity_id: str) -> int:
-    return next(n for n, activity in enumerate(DECK.activities) if activity.id == activity_id)
+def _index(activity_id: str, deck: Deck = DECK) -> int:
+    return next(n for n, activity in enumerate(deck.activities) if activity.id == activity_id)
 
 
-def _show(store: Store, session_id: int, activity_id: str | None, *, reveal=False) -> str:
+def _show(
+    store: Store, session_id: int, activity_id: str | None, *, reveal=False, deck: Deck = DECK
+) -> str:
     """Put an activity on screen (closed and revealed if asked); the title the screen shows."""
-    index = -1 if activity_id is None else _index(activity_id)
+    index = -1 if activity_id is None else _index(activity_id, deck)
     live.go_to(store, session_id, index)
     if reveal:
-        if live.load(store, session_id).state(activity_id).status == "open":
+        now = live.load(store, session_id)
+        if now.state(activity_id).status == "open":
             live.close_activity(store, session_id, activity_id)
-        live.reveal(store, session_id, activity_id)
-    return DECK.title if activity_id is None else DECK.activities[index].title
+        if not now.state(activity_id).revealed:
+            live.reveal(store, session_id, activity_id)
+    return deck.title if activity_id is None else deck.activities[index].title
 
 
 # One of each kind of slide, the long ones included: the teaching and skills slides,
@@ -176,33 +266,136 @@ SLIDES = [
 ]
 
 
+def _fits(measured: dict, where: str, scale: float) -> None:
+    for scrolled, shown in measured["scrolls"]:
+        assert scrolled <= shown, (where, measured["scrolls"])
+    assert measured["below"] == [], where
+    assert measured["overlaps"] == [], where
+    if scale == 1:
+        assert measured["smallest"][0][0] >= SMALLEST_TEXT, (where, measured["smallest"])
+
+
 @pytest.mark.parametrize("viewport", [PROJECTOR["viewport"], SMALLER], ids=["1080p", "720p"])
-def test_nothing_is_below_the_edge_and_type_reads_from_the_back(screen: Page, room, viewport):
+def test_nothing_is_below_the_edge_and_type_reads_from_the_back(
+    screen: Page, server, room, viewport
+):
     store, session_id = room
+    _on(screen, server, session_id)
     screen.set_viewport_size(viewport)
     scale = viewport["height"] / 1080
     for activity_id, reveal in SLIDES:
         title = _show(store, session_id, activity_id, reveal=reveal)
-        screen.wait_for_function(READY, arg=[title, scale])
+        screen.wait_for_function(READY, arg=[title, scale, None])
         measured = _settled(screen)
         where = f"{activity_id or 'join slide'} at {viewport['height']} lines"
-        for scrolled, shown in measured["scrolls"]:
-            assert scrolled <= shown, (where, measured["scrolls"])
-        assert measured["below"] == [], where
+        _fits(measured, where, scale)
         if measured["plot"] is not None:
             # A chart fills the screen: no half-empty wall, no chart squeezed to fit.
             assert measured["plot"] >= 0.45 and measured["lowest"] >= 0.8, (where, measured)
-        if scale == 1:
-            assert measured["smallest"][0][0] >= SMALLEST_TEXT, (where, measured["smallest"])
         if activity_id is None:
             qr_code = screen.locator("[data-testid=stImage] img").bounding_box()
             assert qr_code["height"] >= 0.4 * viewport["height"]
         if activity_id == "knowledge-before":
-            expect(screen.get_by_text("1 of 5")).to_be_visible()  # explanations one at a time
+            # Explanations one at a time.
+            expect(screen.get_by_text(re.compile(r"^1 of \d"))).to_be_visible()
     live.blank_screen(store, session_id, True)
     expect(screen.get_by_text("Paused")).to_be_visible()
     assert screen.evaluate(MEASURE)["below"] == []
     live.blank_screen(store, session_id, False)
+
+
+# The Spanish deck's charts, whose statements run longest: revealed, an explanation showing.
+SPANISH_SLIDES = [
+    ("support-words", False),
+    ("private-reflection", True),
+    ("self-worth", True),
+    ("knowledge-after", True),
+    ("small-step", True),
+]
+
+
+@pytest.mark.parametrize("viewport", [PROJECTOR["viewport"], SMALLER], ids=["1080p", "720p"])
+def test_long_statements_keep_to_their_rows(screen: Page, server, spanish_room, viewport):
+    store, session_id = spanish_room
+    _on(screen, server, session_id)
+    screen.set_viewport_size(viewport)
+    scale = viewport["height"] / 1080
+    for activity_id, reveal in SPANISH_SLIDES:
+        title = _show(store, session_id, activity_id, reveal=reveal, deck=SPANISH)
+        screen.wait_for_function(READY, arg=[title, scale, None])
+        screen.locator(".st-key-tandem-slide .js-plotly-plot").wait_for()
+        measured = _settled(screen)
+        where = f"{activity_id} (Spanish) at {viewport['height']} lines"
+        _fits(measured, where, scale)
+        assert measured["plot"] is not None, where
+        # Every chart, a word cloud and a private poll included, takes the room it has.
+        assert measured["lowest"] >= 0.8, (where, measured)
+
+
+@pytest.mark.parametrize("viewport", [PROJECTOR["viewport"], SMALLER], ids=["1080p", "720p"])
+def test_the_spanish_private_before_check_keeps_to_its_rows(
+    screen: Page, server, spanish_room, viewport
+):
+    """The fullest slide of all: a two-line prompt, five statements of two lines each and an
+    explanation of three. Its content note, read before the room answered, gives the
+    explanations its place once they show."""
+    store, session_id = spanish_room
+    _on(screen, server, session_id)
+    screen.set_viewport_size(viewport)
+    scale = viewport["height"] / 1080
+    title = _show(store, session_id, "knowledge-before", reveal=True, deck=SPANISH)
+    screen.wait_for_function(READY, arg=[title, scale, None])
+    screen.locator(".st-key-tandem-slide .js-plotly-plot").wait_for()
+    _fits(_settled(screen), f"knowledge-before (Spanish) at {viewport['height']} lines", scale)
+
+
+@pytest.mark.parametrize("viewport", [PROJECTOR["viewport"], SMALLER], ids=["1080p", "720p"])
+def test_every_information_slide_of_every_deck_fits(screen: Page, server, info_room, viewport):
+    """English and Spanish, with a timer running beside each (the corner at its tallest): a
+    long reading is set smaller, never under 32 pixels on a 1080-line screen."""
+    store, session_id, deck = info_room
+    _on(screen, server, session_id)
+    screen.set_viewport_size(viewport)
+    scale = viewport["height"] / 1080
+    total = len(deck.activities)
+    for index, activity in enumerate(deck.activities):
+        live.go_to(store, session_id, index)
+        live.start_timer(store, session_id, 600)
+        screen.wait_for_function(READY, arg=[activity.title, scale, f"{index + 1} / {total}"])
+        expect(screen.locator(".tandem-timer")).to_be_visible()
+        measured = _settled(screen)
+        _fits(measured, f"{activity.id} at {viewport['height']} lines", scale)
+
+
+def test_the_controls_cover_none_of_the_rooms_text(screen: Page, server, room):
+    """Awake (the mouse moving), on a revealed answer key with its explanation, on the longest
+    teaching slide and on the join slide, at both sizes."""
+    store, session_id = room
+    _on(screen, server, session_id)
+    controls = screen.locator(".st-key-tandem-controls")
+    for viewport in (PROJECTOR["viewport"], SMALLER):
+        screen.set_viewport_size(viewport)
+        scale = viewport["height"] / 1080
+        for activity_id, reveal in [
+            ("knowledge-before", True),
+            ("side-by-side", False),
+            (None, False),
+        ]:
+            title = _show(store, session_id, activity_id, reveal=reveal)
+            screen.wait_for_function(READY, arg=[title, scale, None])
+            _settled(screen)
+            screen.mouse.move(viewport["width"] / 2, viewport["height"] / 2)
+            screen.mouse.move(viewport["width"] / 2 + 20, viewport["height"] / 2 + 20)
+            expect(controls).to_have_css("opacity", "1")
+            where = f"{activity_id or 'join slide'} at {viewport['height']} lines"
+            assert screen.evaluate(COVERED) == [], where
+            box = controls.bounding_box()
+            assert box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"], where
+
+
+def _reveal(screen: Page):
+    """The projector's Reveal button (the page's newest, where a redraw has left two)."""
+    return screen.locator(".st-key-screen_reveal button").last
 
 
 def _eventually(check: Callable[[], bool], what: str) -> None:
@@ -213,8 +406,9 @@ def _eventually(check: Callable[[], bool], what: str) -> None:
         time.sleep(0.2)
 
 
-def test_the_facilitators_keys_move_the_room(screen: Page, room):
+def test_the_facilitators_keys_move_the_room(screen: Page, server, room):
     store, session_id = room
+    _on(screen, server, session_id)
     screen.set_viewport_size(PROJECTOR["viewport"])
     title = _show(store, session_id, "check-in")
     expect(screen.locator(".tandem-title", has_text=title)).to_be_visible()
@@ -231,8 +425,8 @@ def test_the_facilitators_keys_move_the_room(screen: Page, room):
     screen.keyboard.press("ArrowLeft")
     _eventually(lambda: now().row.current_index == _index("check-in"), "← moved back")
     expect(screen.locator(".tandem-title", has_text=title)).to_be_visible()
-    screen.keyboard.press("r")
-    _eventually(lambda: now().state("check-in").revealed, "R revealed")
+    # A scale has nothing to reveal: the projector's Reveal is off, as the control view's is.
+    expect(_reveal(screen)).to_be_disabled()
     screen.keyboard.press("b")
     _eventually(lambda: now().row.blanked, "B blanked the screen")
     expect(screen.get_by_text("Paused")).to_be_visible()
@@ -242,6 +436,16 @@ def test_the_facilitators_keys_move_the_room(screen: Page, room):
     expect(screen.locator(".tandem-title", has_text=title)).to_be_visible()
     screen.keyboard.press("PageDown")  # a presentation clicker's "next"
     _eventually(lambda: now().row.current_index == _index("check-in") + 1, "Page Down")
+    # A sort reveals its answers' discussion: R does.
+    title = _show(store, session_id, "scenario-sort")
+    expect(screen.locator(".tandem-title", has_text=title)).to_be_visible()
+    expect(_reveal(screen)).to_be_enabled()
+    screen.keyboard.press("r")
+    _eventually(lambda: now().state("scenario-sort").revealed, "R revealed")
+    # A poll with nothing to reveal: off, as in the control view.
+    title = _show(store, session_id, "agreements-ready")
+    expect(screen.locator(".tandem-title", has_text=title)).to_be_visible()
+    expect(_reveal(screen)).to_be_disabled()
     # The mouse wakes the controls, and with them the way back to the control view.
     screen.mouse.move(200, 900)
     expect(controls).to_have_css("opacity", "1")

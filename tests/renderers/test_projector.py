@@ -11,12 +11,17 @@ from __future__ import annotations
 import colorsys
 import dataclasses
 import itertools
+import re
 
 import pytest
 
 from tests.renderers.test_golden import ANSWERABLE, DECK
+from workshop import PROJECT_FOLDER
 from workshop.activities.base import StackedRows
+from workshop.curriculum.deck_files import DECK_FOLDER, load_deck
+from workshop.curriculum.practice import Practice
 from workshop.renderers import charts, projector
+from workshop.room import vocabulary
 from workshop.room.rehearsal import sample_result
 
 CHARTED = [activity for activity in ANSWERABLE if sample_result(activity).chart is not None]
@@ -190,25 +195,121 @@ def test_the_right_answers_stand_out_in_a_revealed_knowledge_check():
     assert all(set(trace.marker.line.width) == {0} for trace in figure.data)
 
 
-def test_a_word_cloud_fits_its_box_with_no_word_over_another():
+@pytest.mark.parametrize("height", [None, 420, 900])
+def test_a_word_cloud_fits_its_box_with_no_word_over_another(height):
+    """At the height the screen has for it (the default where it is not known)."""
     words = [(f"word{number}" * (1 + number % 3), 40 - number) for number in range(60)]
-    layout = charts.cloud_layout(words)
+    box = charts.cloud_box(height or charts.CLOUD_HEIGHT)
+    layout = charts.cloud_layout(words, box)
     assert 0 < len(layout.words) <= charts.CLOUD_WORDS
     assert min(word.size for word in layout.words) >= SMALLEST
-    assert layout.span_x <= charts.CLOUD_BOX[0] / 2 and layout.span_y <= charts.CLOUD_BOX[1] / 2
+    assert layout.span_x <= box[0] / 2 and layout.span_y <= box[1] / 2
 
-    def box(word):
+    def box_of(word):
         width, height = 0.6 * word.size * len(word.text), word.size
         return (word.x - width / 2, word.y - height / 2, word.x + width / 2, word.y + height / 2)
 
     for first, second in itertools.combinations(layout.words, 2):
-        one, other = box(first), box(second)
+        one, other = box_of(first), box_of(second)
         assert one[2] <= other[0] or other[2] <= one[0] or one[3] <= other[1] or other[3] <= one[1]
     for word in layout.words:
         assert charts.contrast(word.colour, charts.BACKGROUND) >= AA
-    # Drawn one pixel of the layout to one of the screen: the plot is at least the box.
-    figure = charts.word_cloud(words)
+    # Drawn one pixel of the layout to one of the screen: the plot is at least the box, and
+    # the figure is as tall as it was given.
+    figure = charts.word_cloud(words, height)
+    assert figure.layout.height == (height or charts.CLOUD_HEIGHT)
     x_range, y_range = figure.layout.xaxis.range, figure.layout.yaxis.range
     plot_height = figure.layout.height - figure.layout.margin.t - figure.layout.margin.b
     assert y_range[1] - y_range[0] == pytest.approx(plot_height)
-    assert x_range[1] - x_range[0] >= charts.CLOUD_BOX[0]
+    assert plot_height >= box[1]
+    assert x_range[1] - x_range[0] >= box[0]
+
+
+# One colour for an answer everywhere, and labels that keep to their rows --------------------
+
+STYLESHEET = PROJECT_FOLDER / "workshop" / "web" / "participant" / "static" / "tandem.css"
+
+
+def test_an_answer_has_the_same_colour_on_the_wall_and_on_the_phones():
+    """The phones' stylesheet names its categories' colours (light mode, --cat-0 on); the
+    projector's (and so the report's) are the same, in the same order: "Unsure" is one colour."""
+    light = STYLESHEET.read_text(encoding="utf-8").split("@media", 1)[0]
+    phones = dict(re.findall(r"--cat-(\d+):\s*(#[0-9a-fA-F]{6})", light))
+    assert len(phones) >= 3
+    for number, colour in phones.items():
+        assert charts.CATEGORICAL[int(number)].upper() == colour.upper()
+
+
+def test_a_withheld_count_has_one_name_on_the_wall_and_on_the_phones():
+    figure = projector.figure(sample_result(DECK.activity("reflect"), people=4))
+    names = {trace.name for trace in figure.data}
+    assert vocabulary.NOT_SHOWN in names and "Not shown (small counts)" not in names
+
+
+def test_the_longest_bar_reaches_across_when_its_number_is_short():
+    """A revealed private poll whose other counts are held back: the words of a withheld count
+    stand where no bar is, so they take no room from the longest bar."""
+    figure = charts.bars(
+        ["Notice one yes that I would rather make a no", "Ask for one thing", "Rest"],
+        [4, None, None],
+        texts=["4", "fewer than 3", "not shown"],
+    )
+    assert figure.layout.xaxis.range[1] <= 4 * 1.08
+    # Labels wrap on a third of the screen, not in a narrow column.
+    first, *others = figure.data[0].y[0].split("<br>")
+    assert 28 < len(first) <= charts.BAR_LABEL_WIDTH
+    # A number that needs room beside its bar still gets it.
+    wide = charts.bars(["A", "B"], [10, 9], texts=["10 (fewer than 3 passed)", "9"])
+    assert wide.layout.xaxis.range[1] > 10 * 1.1
+
+
+def _built_in_activities():
+    for path in sorted(DECK_FOLDER.glob("*.toml")):
+        deck = Practice().fill(load_deck(path))
+        for activity in deck.activities:
+            yield path.stem, activity
+
+
+STACKED = [
+    (deck, activity)
+    for deck, activity in _built_in_activities()
+    if isinstance(sample_result(activity).chart, StackedRows)
+]
+
+
+@pytest.mark.parametrize(
+    ("deck", "activity"), STACKED, ids=[f"{deck}-{activity.id}" for deck, activity in STACKED]
+)
+@pytest.mark.parametrize("scale", [1, 2 / 3], ids=["1080p", "720p"])
+def test_each_statement_label_fits_its_row_and_runs_into_no_other(deck, activity, scale):
+    """Every built-in deck's statements (English and Spanish), revealed, with the longest of
+    its explanations under the chart as the screen pages them: each label's lines fit its
+    row's share of the height the slide leaves the chart (headings included), or the chart has
+    done all it can: labels at their widest, in the wall's smallest type. (The browser test
+    measures what is drawn.)"""
+    result = sample_result(activity)
+    names = [key.name for key in projector.legend(projector.figure(result))]
+    longest = max(result.notes, key=len, default="")
+    shown = [f"5 of 5 {longest}"] if len(result.notes) > 1 else list(result.notes)
+    # As the screen draws it: the legend and how many answered on one line above the chart.
+    room = projector.chart_room(activity, shown, [*names, projector.counted(result)], scale)
+    figure = projector.figure(result, room, caption=False)
+    places = len(figure.layout.yaxis.categoryarray or set(figure.data[-1].y))
+    share = (room - charts.ROWS_MARGINS) / places
+    labels = set(figure.data[-1].y)
+    if all(charts.label_height(label) <= share for label in labels):
+        return
+    assert figure.layout.yaxis.tickfont.size == charts.SMALLEST_TEXT, (deck, activity.id)
+    widest = max(len(line) for label in labels for line in label.split("<br>"))
+    assert widest > charts.STATEMENT_WIDTH_MOST - 12, (deck, activity.id)
+
+
+def test_statements_wrap_wider_when_their_rows_are_short():
+    rows = [
+        f"Statement {number} runs on for a while, past one line of a chart." for number in range(6)
+    ]
+    roomy = charts.stacked_rows(rows, ["A", "B"], [[1, 1]] * 6, room=1000)
+    tight = charts.stacked_rows(rows, ["A", "B"], [[1, 1]] * 6, room=300)
+    assert all("<br>" in label for label in roomy.data[0].y)
+    assert all("<br>" not in label for label in tight.data[0].y)
+    assert roomy.layout.yaxis.tickfont.size is None  # the usual size where there is room

@@ -422,7 +422,10 @@ def test_a_private_battery_waits_for_the_private_threshold():
     result = result_for(private, six, SHOWN, 5, private_threshold=8)
     assert not result.visible and result.lines == () and result.chart is None
     assert result.threshold == 8 and result.answered == 6
-    assert result.hidden_reason.startswith("Private activity: results appear once 8 people")
+    # Closed (SHOWN), it says why nothing will come rather than promising a result.
+    assert result.hidden_reason.startswith("Private activity: fewer than 8 people answered")
+    still_open = result_for(private, six, ActivityState("open", revealed=False), 5, 8)
+    assert still_open.hidden_reason.startswith("Private activity: results appear once 8 people")
     # The session's threshold alone would have shown it; an open activity keeps that one.
     assert result_for(private, six, SHOWN, 5).visible
     assert result_for(FOUR, six, SHOWN, 5, private_threshold=8).visible

@@ -12,8 +12,9 @@ browser. Nothing is ever below the edge: a projector cannot scroll.
 
 A logged-in facilitator also gets the keys of presentation software (→ next, ← previous,
 R reveal or hide, B blank screen; a clicker's Page Down and Page Up too) and small controls
-that show while the mouse moves, with a way back to the control view. The holder of a screen
-link sees the room only: no control, no key does anything.
+that show while the mouse moves, with a way back to the control view: on an activity they sit
+in the band beside the slide's place in the deck, above the title, where they cover none of the
+room's text. The holder of a screen link sees the room only: no control, no key does anything.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ QR_SIZE = 760  # the join slide's QR code: 70% of the screen's height
 
 # What the page says (whole sentences, for the translation pass) ------------------------------
 NO_SESSION = N_("No live session. Start one from the library.")
+NOTHING_TO_CONTROL = N_("There is no live session to control.")
 ACCESS_ENDED = N_("Your login has ended, or this link was revoked.")
 THANKS = N_("Thank you for taking part.")
 NO_ADDRESS = N_("No network address found. Set WORKSHOP_PUBLIC_URL and restart Tandem.")
@@ -90,6 +92,8 @@ div:has(> .st-key-tandem-controls) {{ position: absolute !important; }}
   border-radius: 10px; opacity: 0; transition: opacity 0.3s; }}
 .st-key-tandem-controls:hover, .st-key-tandem-controls:focus-within,
 .tandem-awake .st-key-tandem-controls {{ opacity: 1; }}
+.stApp:has(.st-key-tandem-slide .tandem-eyebrow) .st-key-tandem-controls {{ top: 4px;
+  bottom: auto; left: 50%; transform: translateX(-50%); padding: 4px 8px; }}
 .tandem-back {{ font-size: 16px; padding: 0 8px; color: #0B4F8A; }}
 .stApp:has(.tandem-paused) {{ background: #1E2A36; }}
 """
@@ -111,6 +115,7 @@ TEXT_STYLE = """
   border-left: 10px solid #0072B2; padding: 12px 24px; margin: 0; }
 .tandem-legend { display: flex; flex-wrap: wrap; gap: 8px 48px; font-size: 32px;
   color: #1A1A1A; margin: 0; }
+.tandem-tally { margin-left: auto; color: #3D3D3D; }
 .tandem-swatch { display: inline-block; width: 30px; height: 30px; margin-right: 14px;
   vertical-align: -4px; border-radius: 4px; }
 .tandem-swatch.hatched { background-image: repeating-linear-gradient(135deg, #8C8C8C 0 4px,
@@ -119,6 +124,9 @@ TEXT_STYLE = """
 .tandem-card { font-size: 40px; line-height: 1.3; background: #F2F2F4; color: #1A1A1A;
   border-radius: 14px; padding: 16px 24px; margin: 0 0 16px; white-space: pre-wrap; }
 .tandem-reading { font-size: 44px; line-height: 1.3; color: #1A1A1A; margin: 0 0 20px; }
+.tandem-reading.size-40 { font-size: 40px; }
+.tandem-reading.size-36 { font-size: 36px; }
+.tandem-reading.size-32 { font-size: 32px; }
 ul.tandem-reading { padding-left: 48px; }
 .tandem-paused { text-align: center; padding-top: 300px; }
 .tandem-paused .tandem-title { color: #E8EEF3; }
@@ -205,7 +213,9 @@ def render(
         on_key_change=lambda: _pressed(store, session_id),
     )
     scale = window_scale(viewport.viewport)
-    st.html(_style(SCREEN_STYLE, scale) + text_style(scale))
+    # The controls in proportion with the slide, so that they fit the band above the title.
+    controls = f"<style>.st-key-tandem-controls {{ zoom: {scale:.3f}; }}</style>"
+    st.html(_style(SCREEN_STYLE, scale) + text_style(scale) + controls)
     _live_screen(store, session_id, public_url, guard, facilitator, scale)
 
 
@@ -245,7 +255,7 @@ def _live_screen(
         return
     session = room.session
     if facilitator and (problem := st.session_state.pop("problem", None)):
-        st.toast(problem)  # an action refused (a private activity still open, say)
+        st.toast(_(problem))  # an action refused (a private activity still open, say)
     if facilitator and not session.ended:
         _controls(store, room)
     with st.container(key="tandem-slide", height=_slide_height(scale), border=False):
@@ -289,7 +299,9 @@ def _join_slide(store: Store, room: live.Room, public_url: str | None, scale: fl
             alt=_(QR_ALT) % {"address": address, "code": code},
         )
     with text_column:
-        joined = vocabulary.joined(room.joined, session.row.headcount)
+        # Only how many joined, never "12 of 15": the whole room reads the projector, and a
+        # count against the people expected presses those who would rather not join.
+        joined = vocabulary.joined(room.joined, None)
         st.html(
             f'<p class="tandem-big">{escape(_(SCAN))}</p>'
             f'<p class="tandem-url">{escape(address)}</p>'
@@ -316,7 +328,10 @@ def _activity(store: Store, room: live.Room, public_url: str | None, scale: floa
     with heading:
         numbers = {"number": session.row.current_index + 1, "total": len(session.deck.activities)}
         eyebrow = (_(POSITION_REHEARSAL) if session.row.rehearsal else _(POSITION)) % numbers
-        activity_heading(activity, eyebrow)
+        # Once notes show under the chart (an answer key's explanations, what a private result
+        # withholds), the content note, read before the room answered, gives them its place:
+        # projector.chart_room counts on it.
+        activity_heading(activity, eyebrow, with_note=not (room.result and room.result.notes))
     still_open = session.state(activity.id).status == "open"
     result = room.result
     shown, count = live.explanations(store, session)
@@ -324,8 +339,8 @@ def _activity(store: Store, room: live.Room, public_url: str | None, scale: floa
     activity_body(activity, result, still_open=still_open, scale=scale, note_page=page, fill=True)
 
 
-def activity_heading(activity: ActivitySpec, eyebrow: str) -> None:
-    """Where the room is, the activity's title, its prompt and its content note."""
+def activity_heading(activity: ActivitySpec, eyebrow: str, *, with_note: bool = True) -> None:
+    """Where the room is, the activity's title, its prompt and (`with_note`) its content note."""
     parts = [
         f'<p class="tandem-eyebrow">{escape(eyebrow)}</p>',
         f'<p class="tandem-title">{escape(activity.title)}</p>',
@@ -333,7 +348,7 @@ def activity_heading(activity: ActivitySpec, eyebrow: str) -> None:
     if activity.prompt:
         parts.append(f'<p class="tandem-prompt">{escape(activity.prompt)}</p>')
     st.html("".join(parts))
-    if activity.content_note:
+    if activity.content_note and with_note:
         st.html(f'<p class="tandem-note">{escape(activity.content_note)}</p>')
 
 
@@ -356,22 +371,34 @@ def activity_body(
     """
     reading = kind_of(activity).reading(activity)
     if reading is not None:
-        _reading(reading)
+        # A long reading in smaller type (never under the wall's smallest), so that it fits.
+        _reading(reading, projector.reading_size(activity, reading, scale))
     if result is None or not activity.answerable:
         return
     if not result.visible:
-        waiting = vocabulary.waiting_for(result) if still_open else result.hidden_reason or ""
-        st.html(f'<p class="tandem-wait">{escape(waiting)}</p>')
+        # Why not, for the state the activity is in: a closed one promises no result.
+        st.html(f'<p class="tandem-wait">{escape(vocabulary.waiting_for(result))}</p>')
         return
     figure = projector.figure(result)
+    if figure is not None and fill:
+        # On the screen a legend is the page's own text, across the whole width (plotly's keeps
+        # its spacing when the type shrinks), with how many answered on the same line: the
+        # chart keeps the height. Then the figure is drawn again for the height it has on the
+        # slide (under its heading and legend, above its notes): a word cloud lays its words
+        # out for it, pixel for pixel, and a stacked chart wraps its labels so that none runs
+        # into the next row.
+        keys = projector.legend(figure)
+        shown = result.notes
+        if note_page is not None:
+            shown = [f"{_(NOTE_POSITION)} {result.notes[note_page]}"]
+        names = [key.name for key in keys] + ([projector.counted(result)] if keys else [])
+        room = projector.chart_room(activity, shown, names, scale)
+        figure = projector.figure(result, room, caption=not keys)
+        if keys:
+            _legend(keys, projector.counted(result))
+            figure.update_layout(showlegend=False, margin={"t": 8, "b": 8})
     if figure is not None:
-        # A word cloud keeps its own height: its words are laid out for it, pixel for pixel.
         stretch = fill and not isinstance(result.chart, Cloud)
-        if fill and (keys := projector.legend(figure)):
-            # The legend as the page's own text, across the whole width: plotly's keeps its
-            # spacing when the type shrinks, and wraps on a smaller projector.
-            _legend(keys)
-            figure.update_layout(showlegend=False, margin={"t": 16})
         st.plotly_chart(
             charts.scaled(figure, scale),
             key=chart_key,
@@ -384,13 +411,15 @@ def activity_body(
     _notes(result.notes, note_page)
 
 
-def _legend(keys: list[projector.Key]) -> None:
+def _legend(keys: list[projector.Key], tally: str) -> None:
+    """The chart's legend, and at the end of its line how many answered and passed."""
     entries = "".join(
         f'<span class="tandem-key"><span class="tandem-swatch{" hatched" if key.hatched else ""}"'
         f' style="background-color: {escape(key.colour)}"></span>{escape(key.name)}</span>'
         for key in keys
     )
-    st.html(f'<p class="tandem-legend">{entries}</p>')
+    tally_html = f'<span class="tandem-tally">{escape(tally)}</span>'
+    st.html(f'<p class="tandem-legend">{entries}{tally_html}</p>')
 
 
 def _notes(notes: tuple[str, ...], page: int | None) -> None:
@@ -407,14 +436,16 @@ def _notes(notes: tuple[str, ...], page: int | None) -> None:
     )
 
 
-def _reading(reading: Reading) -> None:
-    """A slide's paragraphs and its titled list (support resources), all escaped."""
-    parts = [f'<p class="tandem-reading">{escape(text)}</p>' for text in reading.paragraphs]
+def _reading(reading: Reading, size: int = projector.READING_SIZES[0]) -> None:
+    """A slide's paragraphs and its titled list (support resources), all escaped, at `size`
+    (one of projector.READING_SIZES: the stylesheet has a class for each)."""
+    kind = "tandem-reading" if size == projector.READING_SIZES[0] else f"tandem-reading size-{size}"
+    parts = [f'<p class="{kind}">{escape(text)}</p>' for text in reading.paragraphs]
     if reading.items:
         items = "".join(f"<li>{escape(item)}</li>" for item in reading.items)
         heading = escape(reading.list_heading)
-        parts.append(f'<p class="tandem-reading"><b>{heading}</b></p>')
-        parts.append(f'<ul class="tandem-reading">{items}</ul>')
+        parts.append(f'<p class="{kind}"><b>{heading}</b></p>')
+        parts.append(f'<ul class="{kind}">{items}</ul>')
     if parts:
         st.html("".join(parts))
 
@@ -471,12 +502,18 @@ def back(store: Store, session_id: int | None) -> None:
 
 def toggle_reveal(store: Store, session_id: int | None) -> None:
     """R: reveal the activity on screen (answer keys, a private activity's results), or hide
-    it again; the explanations start again from the first."""
+    it again; the explanations start again from the first. Nothing where the control view's
+    Reveal does nothing either (a question with nothing to reveal)."""
     session = _live_session(store, session_id)
     activity = session.current
     if session.row.blanked or activity is None or not activity.answerable:
         return
-    live.reveal(store, session.id, activity.id, not session.state(activity.id).revealed)
+    state = session.state(activity.id)
+    allowed, _reason = control.reveal_button(
+        activity, state, lambda: live.result_of(store, session, activity)
+    )
+    if allowed:
+        live.reveal(store, session.id, activity.id, not state.revealed)
 
 
 def toggle_blank(store: Store, session_id: int | None) -> None:
@@ -488,7 +525,7 @@ def toggle_blank(store: Store, session_id: int | None) -> None:
 def _live_session(store: Store, session_id: int | None) -> live.Live:
     session = live.pick(store, session_id)
     if session is None or session.ended:
-        raise live.LiveError("There is no live session to control.")
+        raise live.LiveError(_(NOTHING_TO_CONTROL))
     return session
 
 
@@ -513,7 +550,13 @@ def _controls(store: Store, room: live.Room) -> None:
     index = session.row.current_index
     last = len(session.deck.activities) - 1
     blanked = session.row.blanked
-    revealable = activity is not None and activity.answerable and not blanked
+    # Reveal as the control view has it: off where revealing would change nothing.
+    revealable, reveal_hint = False, _(REVEAL_HELP)
+    if activity is not None and activity.answerable and not blanked:
+        revealable, hint = control.reveal_button(
+            activity, session.state(activity.id), lambda: room.result
+        )
+        reveal_hint = _(REVEAL_HELP) if revealable else hint
     with st.container(
         key="tandem-controls", horizontal=True, gap="small", vertical_alignment="center"
     ):
@@ -541,7 +584,7 @@ def _controls(store: Store, room: live.Room) -> None:
             key="screen_reveal",
             icon=":material/visibility:",
             disabled=not revealable,
-            help=_(REVEAL_HELP),
+            help=reveal_hint,
             on_click=control._act,
             args=(toggle_reveal, store, session.id),
         )

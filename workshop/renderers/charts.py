@@ -24,7 +24,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from workshop.activities.base import Bars, Chart, Cloud, StackedRows
-from workshop.i18n import N_, gettext
+from workshop.i18n import gettext
 from workshop.room import vocabulary
 
 # Colours -----------------------------------------------------------------------------------
@@ -33,17 +33,18 @@ BACKGROUND = "#FFFFFF"
 INK = "#1A1A1A"  # text: 17:1 on white
 QUIET_INK = "#3D3D3D"  # secondary text (the tally): 11:1 on white, still far above AA
 # Categories (a knowledge check's True / False / Unsure, a sort's categories): Okabe & Ito's
-# set, which every common colour-vision deficiency tells apart. Blue and orange first, then a
-# neutral grey for the third (in every deck the "unsure" or "it depends" one); green and
-# vermilion, which could read as right and wrong, come last and never as the first pair.
+# set, which every common colour-vision deficiency tells apart, in the phones' order (their
+# stylesheet, web/participant/static/tandem.css), so that an answer has one colour on the wall,
+# on the phone and in the report: blue and orange first, sky blue for the third (in every deck
+# the "unsure" or "it depends" one); green and vermilion, which could read as right and wrong,
+# never as the first pair, and vermilion last.
 CATEGORICAL = [
     "#0072B2",
     "#E69F00",
-    "#999999",
     "#56B4E9",
+    "#009E73",
     "#CC79A7",
     "#F0E442",
-    "#009E73",
     "#D55E00",
 ]
 # One bar per option (single and multiple choice, ranking): one calm hue; the labels tell the
@@ -54,9 +55,9 @@ BAR_COLOUR = "#0072B2"
 RAMP_LIGHT = "#C6DBEF"
 RAMP_DARK = "#08306B"
 # The part of a bar a private activity does not show (its small counts together): light grey,
-# hatched, apart from every colour above, and said in the legend.
+# hatched, apart from every colour above, and said in the legend in the room's words.
 WITHHELD_COLOUR = "#D9D9D9"
-WITHHELD_LABEL = N_("Not shown (small counts)")
+WITHHELD_LABEL = vocabulary.NOT_SHOWN
 # How much of a category's colour an answer that is not the right one keeps once a knowledge
 # check is revealed: the right answer stays in full colour and stands out.
 MUTED = 0.6
@@ -76,18 +77,43 @@ FONT_FAMILY = '"Source Sans", "Source Sans Pro", "Segoe UI", Helvetica, Arial, s
 CLOUD_LARGEST = 200
 CLOUD_WORDS = 40
 # A word cloud is drawn one pixel of its layout to one pixel of a 1080p screen (so that words
-# never overlap, whatever their size): a figure CLOUD_HEIGHT tall, whose plotting area is at
+# never overlap, whatever their size): a figure as tall as the room it has on the screen
+# (CLOUD_HEIGHT where that is not known: previews, the golden files), whose plotting area is at
 # least CLOUD_PLOT_WIDTH wide (the screen's width less its margins), and the words laid out
-# within CLOUD_BOX, a little smaller than that area.
+# within a box a little smaller than that area (`cloud_box`).
 CLOUD_HEIGHT = 700
 CLOUD_MARGIN = {"l": 16, "r": 40, "t": 16, "b": CAPTION_BAND}
 CLOUD_PLOT_WIDTH = 1920 - 2 * 48 - CLOUD_MARGIN["l"] - CLOUD_MARGIN["r"]
-CLOUD_BOX = (1700, CLOUD_HEIGHT - CLOUD_MARGIN["t"] - CLOUD_MARGIN["b"] - 24)
+CLOUD_BOX_WIDTH = 1700
+# Below this a cloud has no room for its words: the figure keeps at least this height.
+CLOUD_LOWEST = 320
 # A cloud's colours: dark enough for AA contrast on white (every one at least 6:1), different
 # enough to tell neighbouring words apart.
 CLOUD_COLOURS = ["#0B4F8A", "#8A4500", "#0E6650", "#7A2E6E", "#333333", "#1F5F99"]
 # A figure's height where it is not stretched to fill the screen (previews, the review).
 NOMINAL_HEIGHT = 560
+# The width a chart has on the screen (1920 less the slide's margins), and about how wide a
+# character of the labels' type is (Source Sans measures 0.41 of its size on average; a little
+# more, so that an estimate never runs short).
+SCREEN_WIDTH = 1920 - 2 * 48
+CHARACTER_WIDTH = 0.45
+# A line of a label that wraps (plotly sets lines 1.3 of the font size apart), and the height
+# of a label's type from the top of its first line to the foot of its last (`label_height`).
+LABEL_LINE = 1.3 * FONT_SIZE
+LABEL_TYPE = 1.2 * FONT_SIZE
+# The options' labels beside single bars wrap at this many characters: about a third of the
+# screen, so that the bars have the rest.
+BAR_LABEL_WIDTH = 40
+# A stacked chart's rows share at least this height on a 1080-line screen (what is left under a
+# title, a prompt, the legend and an explanation of three lines): each label must fit its row's
+# share of it, or it runs into the next. Labels wrap at STATEMENT_WIDTH characters, wider where
+# that keeps them within their share, up to about half the screen (STATEMENT_WIDTH_MOST).
+ROWS_HEIGHT = 480
+# A stacked chart's margins on the screen, above and below its rows: its legend and the line of
+# how many answered are the page's own text there, above it.
+ROWS_MARGINS = 8 + 8
+STATEMENT_WIDTH = 48
+STATEMENT_WIDTH_MOST = 66
 
 
 def _channels(colour: str) -> tuple[int, int, int]:
@@ -214,26 +240,56 @@ def wrap(text: str, width: int = 28) -> str:
     return "<br>".join(lines)
 
 
-def _text_width(text: str, size: float) -> float:
-    """About how wide `text` is in pixels at font size `size` (bold, a generous estimate)."""
-    return 0.62 * size * len(text)
+def _text_width(text: str, size: float, *, bold: bool = True) -> float:
+    """About how wide `text` is in pixels at font size `size` (a generous estimate)."""
+    return (0.62 if bold else CHARACTER_WIDTH) * size * len(text)
+
+
+def _lines(label: str) -> int:
+    return label.count("<br>") + 1
+
+
+def label_height(label: str) -> float:
+    """How tall an axis label is drawn (plotly's lines, `<br>` apart), in pixels at 1080 lines:
+    labels centred on rows this far apart or more never touch."""
+    return (_lines(label) - 1) * LABEL_LINE + LABEL_TYPE
+
+
+def statement_width(
+    rows: Sequence[str], extra_lines: Sequence[int], places: int, height: float = ROWS_HEIGHT
+) -> int:
+    """The characters a line of a stacked chart's row labels holds: STATEMENT_WIDTH where
+    every label then fits its row's share of `height` (`places` rows, headings included;
+    `extra_lines`: each label's line of passes, if any), else as much wider as it takes, up
+    to STATEMENT_WIDTH_MOST (about half the screen)."""
+    share = height / max(places, 1)
+    for width in range(STATEMENT_WIDTH, STATEMENT_WIDTH_MOST + 1, 2):
+        if all(
+            label_height(wrap(row, width)) + extra * LABEL_LINE <= share
+            for row, extra in zip(rows, extra_lines, strict=True)
+        ):
+            return width
+    # Too long to fit at any sensible width: the fewest lines, at the widest.
+    return STATEMENT_WIDTH_MOST
 
 
 @functools.singledispatch
-def draw(chart: Chart) -> go.Figure:
-    """The projector's figure for a kind's chart."""
+def draw(chart: Chart, room: float | None = None) -> go.Figure:
+    """The projector's figure for a kind's chart. `room`: the height the screen has for it,
+    in pixels of a 1080-line screen, where known: a word cloud is laid out for it, and a
+    stacked chart's labels wrap to fit their rows in it (bars need nothing of it)."""
     raise TypeError(f"no figure for {type(chart).__name__}")
 
 
 @draw.register
-def _(chart: Bars) -> go.Figure:
+def _(chart: Bars, room: float | None = None) -> go.Figure:
     # A scale's points are one distribution, in order: a ramp, darker towards the last point.
     colours = ramp(len(chart.labels)) if chart.ordered else None
     return bars(chart.labels, chart.values, texts=chart.texts, colours=colours)
 
 
 @draw.register
-def _(chart: StackedRows) -> go.Figure:
+def _(chart: StackedRows, room: float | None = None) -> go.Figure:
     return stacked_rows(
         chart.rows,
         chart.categories,
@@ -243,12 +299,13 @@ def _(chart: StackedRows) -> go.Figure:
         withheld=chart.withheld,
         passes=chart.passes,
         headings=chart.headings(),
+        room=room,
     )
 
 
 @draw.register
-def _(chart: Cloud) -> go.Figure:
-    return word_cloud(chart.words)
+def _(chart: Cloud, room: float | None = None) -> go.Figure:
+    return word_cloud(chart.words, room)
 
 
 def bars(
@@ -266,10 +323,11 @@ def bars(
     """
     drawn = [0 if value is None else value for value in values]
     shown = list(texts) if texts is not None else [f"{value:g}" for value in drawn]
+    wrapped = [wrap(label, BAR_LABEL_WIDTH) for label in labels]
     figure = go.Figure(
         go.Bar(
             x=drawn,
-            y=[wrap(label) for label in labels],
+            y=wrapped,
             orientation="h",
             marker_color=list(colours) if colours is not None else [colour] * len(labels),
             text=shown,
@@ -284,9 +342,25 @@ def bars(
         tickfont={"color": INK},
         ticklabelstandoff=12,
     )
-    # Room beside the longest bar for its number (or words, for a withheld count).
-    widest = max([len(text) for text in shown] + [1])
-    figure.update_xaxes(visible=False, range=[0, max([*drawn, 1]) * (1.1 + 0.035 * widest)])
+    # Room beside each bar for its own number: the longest bar reaches across the screen
+    # unless its number needs the room (the words of a withheld count stand where no bar is).
+    label_width = max(
+        (
+            _text_width(line, FONT_SIZE, bold=False)
+            for label in wrapped
+            for line in label.split("<br>")
+        ),
+        default=0,
+    )
+    bars_width = max(SCREEN_WIDTH - label_width - 80, 200)
+    reach = max(
+        (
+            value * bars_width / max(bars_width - _text_width(text, FONT_SIZE) - 24, 1)
+            for value, text in zip(drawn, shown, strict=True)
+        ),
+        default=0,
+    )
+    figure.update_xaxes(visible=False, range=[0, max(reach, max(drawn, default=0), 1)])
     # Bars about as thick whatever their number: two options do not fill the screen with blue.
     figure.update_layout(bargap=max(0.28, 1 - 0.18 * len(labels)))
     # The height where the figure is not stretched over the screen (previews, the review).
@@ -333,6 +407,7 @@ def stacked_rows(
     withheld: Sequence[int] | None = None,
     passes: Sequence[int | None] | None = None,
     headings: Sequence[str] | None = None,
+    room: float | None = None,
 ) -> go.Figure:
     """One bar per row (statement, vignette) split into its answer categories, as shares.
 
@@ -342,16 +417,25 @@ def stacked_rows(
     (a private activity's small counts, each row's together) is drawn last, hatched grey.
     `passes` (rows passed on their own) are said under each row's label ("2 passed"), never
     drawn as a part of its bar. `headings` (one per row, "" for none) start a group of rows:
-    a line of its own, in bold, where the bars begin.
+    a line of its own, in bold, where the bars begin. `room`: the figure's height on the
+    screen, where known (its rows share it less the margins; else they count on ROWS_HEIGHT).
     """
     colours = row_colours(len(categories), ordered)
     shares, withheld_shares = shares_of_rows(tallies, withheld)
     headings = list(headings) if headings is not None else [""] * len(rows)
-    # Six rows or more: longer lines, so that each statement takes one line where it can and
-    # the rows keep their height on a wall.
-    width = 60 if len(rows) + sum(1 for heading in headings if heading) > 5 else 48
+    passed = passed_words(passes) or [""] * len(rows)
+    # Lines long enough that no label runs into the next row's: more rows, longer lines.
+    places = len(rows) + sum(1 for heading in headings if heading)
+    rows_height = ROWS_HEIGHT if room is None else room - ROWS_MARGINS
+    width = statement_width(rows, [1 if words else 0 for words in passed], places, rows_height)
     labels = [wrap(row, width) for row in rows]
-    for number, words in enumerate(passed_words(passes)):
+    share = rows_height / max(places, 1)
+    # Still too tall for their rows at the widest: the labels at the wall's smallest type.
+    crowded = any(
+        label_height(label) + (LABEL_LINE if words else 0) > share
+        for label, words in zip(labels, passed, strict=True)
+    )
+    for number, words in enumerate(passed):
         if words:
             labels[number] += f'<br><span style="color:{QUIET_INK}">{words}</span>'
     # A heading is a row of the axis with no bar: a label of invisible characters, as many as
@@ -434,7 +518,7 @@ def stacked_rows(
     figure.update_yaxes(
         autorange="reversed",
         automargin=True,
-        tickfont={"color": INK},
+        tickfont={"color": INK, "size": SMALLEST_TEXT if crowded else None},
         ticklabelstandoff=12,
     )
     if heading_rows:
@@ -544,8 +628,13 @@ def _spans(words: Sequence[PlacedWord]) -> tuple[float, float]:
     return span_x + 8, span_y + 8
 
 
+def cloud_box(height: float = CLOUD_HEIGHT) -> tuple[float, float]:
+    """The box a cloud's words are laid out in, for a figure `height` pixels tall."""
+    return (CLOUD_BOX_WIDTH, height - CLOUD_MARGIN["t"] - CLOUD_MARGIN["b"] - 24)
+
+
 def cloud_layout(
-    words: Sequence[tuple[str, int]], box: tuple[float, float] = CLOUD_BOX
+    words: Sequence[tuple[str, int]], box: tuple[float, float] | None = None
 ) -> CloudLayout:
     """Words sized by how often they were given, laid out on a spiral from the centre, within
     `box` (pixels on a 1080p screen).
@@ -555,7 +644,7 @@ def cloud_layout(
     words are left out. The projector (plotly) and the report (SVG) draw the same layout.
     """
     # The screen redraws every second: the same words are laid out once.
-    return _cloud_layout(tuple(words), box)
+    return _cloud_layout(tuple(words), box or cloud_box())
 
 
 @functools.lru_cache(maxsize=32)
@@ -592,10 +681,12 @@ def _cloud_layout(words: tuple[tuple[str, int], ...], box: tuple[float, float]) 
         chosen = chosen[: max(1, len(chosen) * 9 // 10)]
 
 
-def word_cloud(words: Sequence[tuple[str, int]]) -> go.Figure:
+def word_cloud(words: Sequence[tuple[str, int]], height: float | None = None) -> go.Figure:
     """The projector's word cloud: the spiral layout drawn as plotly text, one pixel of the
-    layout to (at least) one pixel of the screen, so that no two words ever overlap."""
-    layout = cloud_layout(words)
+    layout to (at least) one pixel of the screen, so that no two words ever overlap. `height`:
+    the room the screen has for it, in pixels of a 1080-line screen (CLOUD_HEIGHT if None)."""
+    height = round(max(CLOUD_LOWEST, height or CLOUD_HEIGHT))
+    layout = cloud_layout(words, cloud_box(height))
     figure = go.Figure()
     if not layout.words:
         return _layout(figure)
@@ -613,9 +704,9 @@ def word_cloud(words: Sequence[tuple[str, int]]) -> go.Figure:
             hoverinfo="skip",
         )
     )
-    plot_height = CLOUD_HEIGHT - CLOUD_MARGIN["t"] - CLOUD_MARGIN["b"]
+    plot_height = height - CLOUD_MARGIN["t"] - CLOUD_MARGIN["b"]
     figure.update_xaxes(visible=False, range=[-CLOUD_PLOT_WIDTH / 2, CLOUD_PLOT_WIDTH / 2])
     figure.update_yaxes(visible=False, range=[-plot_height / 2, plot_height / 2])
-    _layout(figure, height=CLOUD_HEIGHT)
+    _layout(figure, height=height)
     figure.update_layout(margin=CLOUD_MARGIN)
     return figure

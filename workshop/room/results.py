@@ -104,7 +104,9 @@ def result_for(
     if not kind.answerable:
         return Result(**counts, visible=False)
     if len(answers) - passed < threshold:
-        reason = threshold_reason(threshold, private=activity.sensitive)
+        reason = threshold_reason(
+            threshold, private=activity.sensitive, closed=state.status == "closed"
+        )
         return Result(**counts, visible=False, hidden_reason=reason)
     if activity.sensitive and not (state.status == "closed" and state.revealed):
         reason = _("Private activity: results are shown only after it closes.")

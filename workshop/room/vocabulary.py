@@ -7,7 +7,8 @@ phones and the exports all say them from here, so "answered" never means two thi
 - *responded*: answered + passed.
 
 A revealed private activity withholds its passes (they could tell who passed): its passes are
-"not counted", and so is the number who responded.
+"not counted", and so is the number who responded. A count it holds back is "not shown", in the
+legend of the projector, the phone and the report alike.
 """
 
 from __future__ import annotations
@@ -23,10 +24,12 @@ if TYPE_CHECKING:
 __all__ = [
     "ANSWERED",
     "JOINED",
+    "NOT_SHOWN",
     "PASSED",
     "PASS_LABEL",
     "RESPONDED",
     "answered",
+    "hidden_because",
     "joined",
     "passed",
     "tally",
@@ -43,6 +46,8 @@ JOINED = N_("Joined")
 ANSWERED = N_("Answered")
 PASSED = N_("Passed")
 RESPONDED = N_("Responded")
+# What stands where a private activity holds a count back, and names that part of its bars.
+NOT_SHOWN = N_("not shown")
 
 
 def joined(count: int, expected: int | None = None) -> str:
@@ -71,19 +76,47 @@ def tally(result: Result) -> str:
 
 
 def waiting_for(result: Result) -> str:
-    """Why a result is not shown yet, with the counts that decide it.
+    """Why a result is not shown, with the counts that decide it.
 
     A private activity says only how many answered before its reveal, never its passes: the
     number would let the room work out how many passed once the result appears.
     """
-    reason = result.hidden_reason or ""
+    reason = hidden_because(result)
     counts = answered(result.answered) if result.activity.sensitive else tally(result)
     return f"{counts}. {reason}".strip()
 
 
-def threshold_reason(threshold: int, private: bool = False) -> str:
+def hidden_because(result: Result) -> str:
+    """Why a hidden result is hidden, said for the state its activity is in now: once it has
+    closed, no more answers can come, so the room is not promised a result that cannot."""
+    if result.status == "closed":
+        if result.answered < result.threshold:
+            return threshold_reason(result.threshold, result.activity.sensitive, closed=True)
+        if result.activity.sensitive and not result.revealed:
+            return _("Private activity: its results are shown once the facilitator reveals them.")
+    return result.hidden_reason or ""
+
+
+def threshold_reason(threshold: int, private: bool = False, closed: bool = False) -> str:
     """The hidden reason below the response threshold: passes do not count towards it. A
-    private activity says that its threshold is its own (the session's private threshold)."""
+    private activity says that its threshold is its own (the session's private threshold).
+    `closed`: no more answers can come, so the result stays hidden, to protect the group."""
+    if closed and private:
+        return ngettext(
+            "Private activity: fewer than %(threshold)d person answered, so its results stay "
+            "hidden to protect the group.",
+            "Private activity: fewer than %(threshold)d people answered, so its results stay "
+            "hidden to protect the group.",
+            threshold,
+        ) % {"threshold": threshold}
+    if closed:
+        return ngettext(
+            "Fewer than %(threshold)d person answered, so the results stay hidden to protect "
+            "the group.",
+            "Fewer than %(threshold)d people answered, so the results stay hidden to protect "
+            "the group.",
+            threshold,
+        ) % {"threshold": threshold}
     if private:
         return ngettext(
             "Private activity: results appear once %(threshold)d person has answered "
