@@ -65,6 +65,12 @@ def test_a_second_facilitator_browser_follows_the_first(server, browser, store):
         "Show the room", timeout=FOLLOWS_WITHIN
     )
     assert store.session(session_id).blanked
+    # While the screen is blank the room rests, as the projector's keys do: Next waits.
+    expect(second.locator(".st-key-next button")).to_be_disabled()
+    click(first, "blank")
+    expect(second.locator(".st-key-blank button")).to_contain_text(
+        "Blank screen", timeout=FOLLOWS_WITHIN
+    )
     # A move the second never drew ("On screen" is keyed by the version) is not undone by it.
     next_activity(second, "Ready to begin?")
     expect(_heading(first, "Ready to begin?")).to_be_visible(timeout=FOLLOWS_WITHIN)
@@ -105,9 +111,10 @@ def test_keys_pace_the_room_but_not_while_typing(server, browser, store):
     expect(page.locator(".st-key-blank button")).to_contain_text("Blank screen")
     assert not store.session(session_id).blanked
 
-    # R reveals a knowledge check's answers, once someone has answered (threshold 1).
+    # R reveals a knowledge check's answers, once someone has answered (threshold 1; the
+    # after-check: the before-check is private, and waits for its close and 8 people).
     session = live.load(store, session_id)
-    quiz = session.deck.activity("knowledge-before")
+    quiz = session.deck.activity("knowledge-after")
     live.go_to(store, session_id, session.deck.activities.index(quiz))
     expect(_heading(page, quiz.title)).to_be_visible(timeout=FOLLOWS_WITHIN)
     expect(page.locator(".st-key-reveal button")).to_be_disabled()
