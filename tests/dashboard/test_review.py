@@ -124,3 +124,30 @@ def test_deck_text_is_shown_as_written_never_as_markdown(sqlite_store, deck):
     assert heading == (
         "**2. Costs \\$5 and \\$10 \\!\\[x\\]\\(http\\://example\\.invalid/x\\.png\\)**"
     )
+
+
+class _Column:
+    """Stands in for a Streamlit column: keeps what each download button was given."""
+
+    def __init__(self, offered: dict) -> None:
+        self.offered = offered
+
+    def download_button(self, label, *, data, file_name, **options) -> None:
+        self.offered[file_name.rsplit(".", 1)[-1]] = data
+
+
+def test_a_download_made_later_keeps_the_pages_language(sqlite_store, deck, monkeypatch):
+    """Streamlit makes a download's file after the run, in a thread where no language is set:
+    the file still speaks the language the page spoke."""
+    from workshop import i18n
+    from workshop.dashboard import review
+    from workshop.review.session import review_session
+
+    session = _answered_session(sqlite_store, deck, people=4)
+    offered = {}
+    monkeypatch.setattr(review.st, "columns", lambda count: [_Column(offered)] * count)
+    with i18n.speaking("es"):
+        review._downloads(sqlite_store, review_session(sqlite_store, session.id))
+    assert set(offered) == {"html", "xlsx", "csv", "json"}
+    report = offered["html"]().decode()  # made outside the block, as Streamlit does
+    assert '<html lang="es">' in report and "<h2>Lo que respondió el grupo</h2>" in report

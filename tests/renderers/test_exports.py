@@ -7,6 +7,7 @@ private one never revealed), no unapproved text, and no cell a spreadsheet would
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import os
 import random
@@ -25,7 +26,7 @@ from workshop.activities import kind_of
 from workshop.curriculum.decks import parse_deck
 from workshop.renderers import table
 from workshop.renderers.exports import EXPORTS, file_name
-from workshop.review.session import ActivityReview, SessionReview, agenda_as_run
+from workshop.review.session import ActivityReview, SessionReview, agenda_as_run, review_session
 from workshop.room import live
 from workshop.room.moderation import APPROVED, FLAGGED, PENDING, REJECTED
 from workshop.room.results import result_for
@@ -236,6 +237,147 @@ def test_the_report_matches_its_golden_file():
     assert drawn == GOLDEN_REPORT.read_text(encoding="utf-8")
 
 
+def compared_review(store) -> SessionReview:
+    """A session with every part a report can have: a before-and-after pair, facilitator notes,
+    a private activity, a headcount, an observation, a rehearsal whose answers were purged."""
+    data = small_deck_data()
+    quiz = next(activity for activity in data["activities"] if activity["id"] == "quiz")
+    data["activities"].append(
+        {
+            "id": "quiz-after",
+            "kind": "knowledge_check",
+            "title": "Quiz again",
+            "minutes": 2,
+            "pairs_with": "quiz",
+            "statements": quiz["statements"],
+            "notes": "Ask who changed their mind.",
+        }
+    )
+    weather = next(activity for activity in data["activities"] if activity["id"] == "weather")
+    data["activities"].append(
+        {**weather, "id": "weather-after", "title": "Weather again", "pairs_with": "weather"}
+    )
+    deck = parse_deck(data)
+    session = live.start_session(store, deck, threshold=3)
+    paired = ("quiz", "weather", "quiz-after", "weather-after")
+    for activity_id in paired:
+        live.open_activity(store, session.id, activity_id)
+    for number in range(6):
+        person = store.join(session.id, f"{number}" * 64)
+        for activity_id in paired:
+            value = number % 3 if "weather" in activity_id else [number % 3, (number + 1) % 3]
+            store.record_answer(session.id, activity_id, person, passed=False, value=value)
+    live.end_session(store, session.id)
+    review = review_session(store, session.id)
+    row = dataclasses.replace(
+        review.session.row, rehearsal=True, headcount=9, purged_at=1_790_000_000.0
+    )
+    return dataclasses.replace(
+        review,
+        session=dataclasses.replace(review.session, row=row),
+        observations=(Observation(1, None, "A calm room.", 0.0),),
+    )
+
+
+def report_texts(html: str) -> set[str]:
+    """Every piece of text between two tags, charts and style left out."""
+    html = re.sub(r"<svg.*?</svg>|<style>.*?</style>", "", html, flags=re.S)
+    return {text.strip() for text in re.findall(r">([^<>]+)<", html) if text.strip()}
+
+
+# The report's own words (not the deck's, which are written in the deck's language): headings,
+# labels and column names as whole pieces of text, and phrases inside longer ones.
+REPORT_LABELS = {
+    "The agenda as it ran",
+    "What the room said",
+    "Before and after",
+    "Observations",
+    "Date",
+    "Duration",
+    "Joined",
+    "Headcount",
+    "Deck",
+    "Rehearsal",
+    "with simulated participants",
+    "Activity",
+    "Kind",
+    "Planned",
+    "Actual",
+    "Notes",
+    "Answered rightly",
+    "Share",
+    "95% interval",
+    "Point",
+    "Before",
+    "After",
+    "Single choice",
+}
+REPORT_PHRASES = [
+    "Tandem report",
+    "This report holds what the room said",
+    "no individual answers",
+    "A result is left out",
+    "were purged",
+    "Read together",
+    " · private",
+    "Facilitator notes:",
+    " of 6",
+    "Made with Tandem",
+    "Not a diagnosis",
+    "skipped",
+]
+
+
+def test_the_report_speaks_the_language_of_the_page_that_offers_it(sqlite_store):
+    english = EXPORTS["html"].make(compared_review(sqlite_store)).decode()
+    with i18n.speaking("es"):
+        # The review page's download makes the file later, in a thread of its own.
+        make_report = EXPORTS["html"].made_later(compared_review(sqlite_store))
+    spanish = make_report().decode()  # made outside the block
+    assert '<html lang="en">' in english and '<html lang="es">' in spanish
+    # The English report has every word looked for below, so their absence means something.
+    assert REPORT_LABELS <= report_texts(english)
+    assert all(phrase in english for phrase in REPORT_PHRASES)
+    assert not REPORT_LABELS & report_texts(spanish)
+    assert [phrase for phrase in REPORT_PHRASES if phrase in spanish] == []
+    for heading in [
+        "El programa tal como se desarrolló",
+        "Lo que respondió el grupo",
+        "Antes y después",
+        "Observaciones",
+    ]:
+        assert f"<h2>{heading}</h2>" in spanish
+    assert "<th>Actividad</th><th>Tipo</th>" in spanish
+    assert "<b>Ensayo</b> con participantes simulados" in spanish
+    assert "Notas para quien facilita: Ask who changed their mind." in spanish
+    assert "menos de 3 personas" in spanish and "«menos de 3»" in spanish
+    assert "· Informe de Tandem</title>" in spanish
+    # The deck's own words stay as the deck wrote them.
+    assert "<h3>11. Quiz again</h3>" in spanish
+
+
+def test_the_workbooks_sheets_are_named_in_the_language_spoken(sqlite_store):
+    english = openpyxl.load_workbook(
+        io.BytesIO(EXPORTS["xlsx"].make(compared_review(sqlite_store)))
+    )
+    with i18n.speaking("es"):
+        make_workbook = EXPORTS["xlsx"].made_later(compared_review(sqlite_store))
+    spanish = openpyxl.load_workbook(io.BytesIO(make_workbook()))
+    fixed = ["Summary", "Agenda", "Before-after", "Notes"]
+    assert [name for name in english.sheetnames if name in fixed] == fixed
+    assert [name for name in spanish.sheetnames if name in fixed] == []
+    assert {"Resumen", "Programa", "Antes-después", "Notas"} <= set(spanish.sheetnames)
+
+
+def test_the_privacy_note_counts_its_people():
+    review = made_up_review({}, threshold=1)
+    row = dataclasses.replace(review.session.row, threshold=1)
+    review = dataclasses.replace(review, session=dataclasses.replace(review.session, row=row))
+    assert "fewer than 1 person answered," in EXPORTS["html"].make(review).decode()
+    with i18n.speaking("es"):
+        assert "menos de 1 persona," in EXPORTS["html"].make(review).decode()
+
+
 def test_sheet_names_are_ones_excel_accepts():
     from workshop.renderers.workbook import sheet_name
 
@@ -307,11 +449,12 @@ def test_files_for_people_speak_the_facilitators_language_and_the_csvs_names_do_
     assert agenda.loc[agenda["Actividad"] == "Pick a colour", "Tipo"].item() == "Opción única"
     assert labels == ["Informe (HTML)", "Hoja de cálculo (Excel)", "Totales (CSV)"]
     book = openpyxl.load_workbook(io.BytesIO(make_workbook()))  # made outside the block
-    assert [cell.value for cell in book["Agenda"][1]] == SPANISH_AGENDA
-    summary = dict(book["Summary"].iter_rows(min_row=2, values_only=True))
+    assert book.sheetnames[:2] == ["Resumen", "Programa"] and book.sheetnames[-1] == "Notas"
+    assert [cell.value for cell in book["Programa"][1]] == SPANISH_AGENDA
+    summary = dict(book["Resumen"].iter_rows(min_row=2, values_only=True))
     assert summary["Taller"] == DECK.title and summary["Ensayo"] == "no"
     assert summary["Estado"] == "terminada"
-    notes = list(book["Notes"].iter_rows(min_row=2, values_only=True))
+    notes = list(book["Notas"].iter_rows(min_row=2, values_only=True))
     assert ("(toda la sesión)", "observación", "'" + HOSTILE) in notes
     spanish_rows = list(csv.DictReader(io.StringIO(make_csv().decode("utf-8-sig"))))
     assert list(spanish_rows[0]) == list(english_rows[0]) == table.AGGREGATE_COLUMNS

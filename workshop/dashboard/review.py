@@ -289,7 +289,8 @@ def _downloads(store: Store, review: SessionReview) -> None:
     for column, (name, export) in zip(columns, EXPORTS.items(), strict=False):
         column.download_button(
             _(export.label),
-            data=lambda export=export: export.make(review),
+            # Made when asked for, in a thread of Streamlit's own: in this page's language.
+            data=export.made_later(review),
             file_name=file_name(review, export.extension),
             mime=export.media_type,
             key=f"download-{name}-{review.session.id}",

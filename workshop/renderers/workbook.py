@@ -1,5 +1,6 @@
 """A reviewed session as an Excel workbook (openpyxl): Summary, Agenda, one sheet per activity,
 Before-after, Notes; readable as opened (widths, a frozen header row, percentages as such).
+The sheets are named in the language spoken when the file is made, as their headings are.
 
 The sheets are the tables of table.py, neutralised for a spreadsheet; every text cell is also
 written as text, so nothing in a workbook is ever a formula.
@@ -14,6 +15,8 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from workshop.i18n import N_
+from workshop.i18n import gettext as _
 from workshop.renderers import table
 from workshop.review import before_after
 from workshop.review.session import SessionReview
@@ -22,6 +25,8 @@ MAX_WIDTH = 60
 # Columns that hold shares (0 to 1), shown as percentages.
 PERCENT_COLUMNS = {"share", "right before", "right after"}
 UNSAFE_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
+# The sheets every workbook may have (a translation keeps to 31 characters and none of []:*?/\).
+SUMMARY, AGENDA, BEFORE_AFTER, NOTES = N_("Summary"), N_("Agenda"), N_("Before-after"), N_("Notes")
 
 
 def _excel_length(text: str) -> int:
@@ -65,10 +70,11 @@ def workbook(review: SessionReview) -> bytes:
     """The .xlsx file's bytes."""
     aggregates = table.aggregates(review)
     sheets: list[tuple[str, pd.DataFrame]] = [
-        ("Summary", table.summary(review)),
-        ("Agenda", table.agenda(review)),
+        (_(SUMMARY), table.summary(review)),
+        (_(AGENDA), table.agenda(review)),
     ]
-    taken = {"summary", "agenda", "before-after", "notes"}
+    # An activity's sheet never takes a name these sheets have (Excel ignores case).
+    taken = {_(name).lower() for name in (SUMMARY, AGENDA, BEFORE_AFTER, NOTES)}
     for number, item in enumerate(review.activities, start=1):
         if item.result is None:
             continue
@@ -77,8 +83,8 @@ def workbook(review: SessionReview) -> bytes:
         shown = rows[[column for column in columns if rows[column].notna().any()]]
         sheets.append((sheet_name(number, item.activity.title, taken), shown))
     if review.comparisons:
-        sheets.append(("Before-after", before_after.as_table(list(review.comparisons))))
-    sheets.append(("Notes", table.notes(review)))
+        sheets.append((_(BEFORE_AFTER), before_after.as_table(list(review.comparisons))))
+    sheets.append((_(NOTES), table.notes(review)))
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in sheets:
