@@ -134,15 +134,18 @@ def every_phone_shows(phones: list[Page], heading: str) -> None:
 
 
 def choose(phone: Page, option: str) -> None:
+    # The radio button itself: its group is named by the activity's title, which may contain
+    # the option's words ("Ready" in "Ready to begin?").
+    choice = phone.get_by_role("radio", name=option, exact=True)
     try:
-        expect(phone.get_by_label(option)).to_be_visible()
+        expect(choice).to_be_visible()
     except AssertionError as missing:
         # Say what the phone showed instead: a missing form has been seen twice under load.
         shown = phone.locator("main").inner_text()
         raise AssertionError(
             f"no {option!r} to choose on {phone.url}; the phone shows:\n{shown}"
         ) from missing
-    phone.get_by_label(option).check()
+    choice.check()
     phone.get_by_role("button", name="Send").click()
     expect(phone.get_by_text("Thank you, your answer is in.")).to_be_visible()
 

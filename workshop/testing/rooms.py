@@ -9,10 +9,10 @@ from workshop.room.rehearsal import start_rehearsal
 from workshop.store import Store
 
 
-def finished_workshop(database_url: str, people: int = 9, deck_id: str = "") -> str:
-    """A rehearsed workshop (the 90-minute deck unless named) run to its end: every activity
-    shown, closed and revealed, a few written answers approved, one observation. Returns its
-    join code."""
+def finished_workshop(database_url: str, people: int = 12, deck_id: str = "") -> str:
+    """A rehearsed workshop (the 90-minute deck unless named) run to its end, with enough people
+    for its private activities (8 by default) to show: every activity shown, closed and
+    revealed, a few written answers approved, one observation. Returns its join code."""
     store = Store(database_url)
     try:
         deck = load_deck(DECK_FOLDER / f"{deck_id or 'codependency-to-interdependency-90'}.toml")
