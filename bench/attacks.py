@@ -44,13 +44,13 @@ import os
 import random
 import re
 import secrets
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
+import harness
 import httpx2
 
 from workshop.curriculum.decks import parse_deck
@@ -121,7 +121,7 @@ class Bench:
 
     def client(self, **options) -> httpx2.Client:
         """A fresh client: its own cookie jar, redirects not followed."""
-        return httpx2.Client(base_url=self.url, timeout=120, **options)
+        return harness.phone(self.url, timeout=120, **options)
 
     def room(
         self,
@@ -135,15 +135,14 @@ class Bench:
         on the join slide); (session, join code). The door's defaults are live.start_session's,
         what an API caller gets: no headcount, and the room left open when the first activity
         opens (the library ticks `lock_when_begun`)."""
-        session = live.start_session(
+        session = harness.start_session(
             self.store,
             parse_deck(DECK),
+            index=1 if opened else None,
             threshold=threshold,
             headcount=headcount,
             lock_when_begun=lock_when_begun,
         )
-        if opened:
-            live.go_to(self.store, session.id, 1)
         return session, session.row.join_code
 
     def proof(self, code: str) -> str:
@@ -151,14 +150,7 @@ class Bench:
         return keys.join_proof(keys.cookie_key(self.store), code)
 
     def rss(self) -> float:
-        return rss_megabytes(self.server.process.pid)
-
-
-def rss_megabytes(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+        return harness.rss_megabytes(self.server.process.pid)
 
 
 def heading(number: int, finding: int | None, title: str) -> None:
@@ -1209,32 +1201,27 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4, help="clients for floods")
     arguments = parser.parse_args()
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="tandem-attacks-") as folder:
-        server = Server(Path(folder))
-        store = Store(server.database_url)
-        store.migrate()
-        server.start()
+    with (
+        harness.temporary_folder("tandem-attacks-") as folder,
+        harness.running_server(folder) as (server, store),
+    ):
         bench = Bench(server, store)
         print(f"Server on {server.url} (pid {server.process.pid}), database {server.database}")
-        try:
-            section(lambda: fake_joins(bench, arguments.flood, arguments.clients))
-            section(lambda: forged_cookie(bench))
-            section(lambda: passcode_guessing(bench, arguments.seconds))
-            section(lambda: ending_logins(bench))
-            section(lambda: huge_bodies(bench))
-            section(lambda: cross_site(bench))
-            first_run = Path(folder) / "first-run"
-            first_run.mkdir()
-            section(lambda: first_run_setup(first_run))
-            section(lambda: code_guessing(bench, arguments.seconds, arguments.clients))
-            section(lambda: security_headers(bench))
-            section(lambda: streamlit_uploads(bench))
-            base_path = Path(folder) / "base-path"
-            base_path.mkdir()
-            section(lambda: base_path_uploads(base_path))
-        finally:
-            server.stop()
-            store.close()
+        section(lambda: fake_joins(bench, arguments.flood, arguments.clients))
+        section(lambda: forged_cookie(bench))
+        section(lambda: passcode_guessing(bench, arguments.seconds))
+        section(lambda: ending_logins(bench))
+        section(lambda: huge_bodies(bench))
+        section(lambda: cross_site(bench))
+        first_run = Path(folder) / "first-run"
+        first_run.mkdir()
+        section(lambda: first_run_setup(first_run))
+        section(lambda: code_guessing(bench, arguments.seconds, arguments.clients))
+        section(lambda: security_headers(bench))
+        section(lambda: streamlit_uploads(bench))
+        base_path = Path(folder) / "base-path"
+        base_path.mkdir()
+        section(lambda: base_path_uploads(base_path))
     print()
     print(f"Done in {time.monotonic() - started:.0f} s.")
 

@@ -37,7 +37,6 @@ import re
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -49,6 +48,8 @@ PROJECT = Path.cwd()
 if not (PROJECT / "workshop" / "store").is_dir():
     sys.exit(f"Run this from a Tandem checkout: {PROJECT} has no workshop/store/.")
 sys.path.insert(0, str(PROJECT))
+
+import harness  # noqa: E402
 
 import workshop  # noqa: E402
 from workshop.curriculum.decks import parse_deck  # noqa: E402
@@ -200,11 +201,11 @@ def start_session(database_url: str, *, migrate: bool = False) -> live.Live:
     try:
         if migrate:
             store.migrate()
-        session = live.start_session(store, parse_deck(DECK), threshold=1)
-        live.go_to(store, session.id, 1)  # "colour": a single choice, opened now
-        # A large room expected, so that its phones may all join at once.
-        live.set_headcount(store, session.id, live.MOST_PEOPLE)
-        return session
+        # "colour", a single choice, opened now; a large room expected, so that its phones
+        # may all join at once.
+        return harness.start_session(
+            store, parse_deck(DECK), index=1, headcount=live.MOST_PEOPLE, threshold=1
+        )
     finally:
         store.close()
 
@@ -253,8 +254,8 @@ def logged_sqlite_errors(log: Path) -> collections.Counter:
 def one_run(
     phone_count: int, spread: float, thread_count: int, *, session_first: bool
 ) -> RunFigures:
-    with tempfile.TemporaryDirectory(prefix="tandem-outsiders-") as folder:
-        server = Server(Path(folder))
+    with harness.temporary_folder("tandem-outsiders-") as folder:
+        server = Server(folder)
         if session_first:  # no other process closes the database before the phones arrive
             session = start_session(server.database_url, migrate=True)
         server.start()
@@ -264,7 +265,7 @@ def one_run(
                 session = start_session(server.database_url)
             code = session.row.join_code
             phones = [
-                Phone(number, httpx2.Client(base_url=server.url, timeout=60))
+                Phone(number, harness.phone(server.url, timeout=60))
                 for number in range(phone_count)
             ]
             outsiders = [Outsider(name) for name in OUTSIDERS]

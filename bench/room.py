@@ -1,0 +1,1053 @@
+"""A room of phones against one Tandem server, beside the plain-app floor, in one invocation.
+
+    .venv/bin/python bench/room.py [--phones 100] [--spread 10] [--think 3]
+        [--database sqlite|postgresql|URL] [--deck codependency-to-interdependency-90]
+        [--facilitator both|same|other] [--no-projector] [--no-floor]
+
+Two servers are measured one after the other with the same phones:
+
+- the plain-app floor (bench/floor.py): a plain Starlette app on uvicorn that shows a form,
+  stores the answer in SQLite (WAL) and shows the room's counts with one GROUP BY, with the
+  same long poll; always SQLite;
+- Tandem: `streamlit run streamlit_app.py` on 127.0.0.1 with its own database (an SQLite file
+  in a temporary folder, or a PostgreSQL schema of its own), a session on the deck moved to its
+  first question, the facilitator's control view and the projector open in Chromium.
+
+Each phone has its own cookie jar and does what a phone running the page's script does
+(workshop/web/participant/static/tandem.js): it arrives at its moment in the arrival spread,
+joins (GET /j/CODE, then the page's CSS and script), parks on the long poll while it reads the
+question, answers (reads the form, picks, POSTs, follows the redirect), parks again on the page
+after answering (following the room's answers: the results section fetched again when woken
+with a new count) and reloads its page when the room moves on.
+
+The room: every phone answers the first question; the facilitator moves on from another
+process (this one, through the store: phones hear of it from the server's half-second check);
+every phone answers the second; the facilitator moves on from the server's own process (a
+click on Next in the control view, in Chromium: the click wakes the phones directly). With
+`--facilitator other` (or `same`) both moves are taken that way.
+
+Prints: join, answer and page p50/p95/p99; advance-to-phone p50/p95 for each move (from the
+action to the phone showing the new activity, its reload included); answer-to-projector delay
+(from an answer stored, its 303, to the projector's "N answered" including it; counts show only
+once the response threshold, 5, is met); server CPU and memory (RSS of the server process and
+its children); errors (HTTP 5xx, connection errors, timeouts); the load generator's own CPU
+and how late its event loop woke (is the generator itself the bottleneck?), and the browser's
+CPU. Each Tandem figure is printed beside the floor's and their ratio.
+
+Prints figures; asserts nothing. Only loopback addresses are used. Nothing identifies anyone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import concurrent.futures
+import contextlib
+import os
+import queue
+import random
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+import httpx2
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import floor  # noqa: E402
+import harness  # noqa: E402
+
+from workshop.room import live  # noqa: E402
+from workshop.testing.server import free_port  # noqa: E402
+
+HEADINGS = (
+    "Phones",
+    "Latency",
+    "Advance to phone",
+    "Answer to projector",
+    "Server",
+    "Errors",
+    "Load generator",
+)
+WORDS = ["calm", "tired", "curious", "hopeful", "ready", "unsure", "open", "warm"]
+BODY = re.compile(r"<body([^>]*)>")
+ATTRIBUTE = re.compile(r'data-([a-z-]+)="([^"]*)"')
+TAKEN = re.compile(r'id="room-results"[^>]*data-taken="(\d+)"')
+# What the projector says under a result: "12 answered · 0 passed" (room/vocabulary.py).
+COUNT_SEEN = """
+() => {
+  window.tandemSeen = [];
+  let last = null;
+  const look = () => {
+    // Text node by text node: the slide's whole text runs a timer's digits into a count.
+    const slide = document.querySelector(".st-key-tandem-slide");
+    let count = null;
+    const walker = slide ? document.createTreeWalker(slide, NodeFilter.SHOW_TEXT) : null;
+    while (walker && walker.nextNode()) {
+      const found = /(?:^|[^\\d])(\\d+) answered/.exec(walker.currentNode.textContent);
+      if (found) { count = Number(found[1]); break; }
+    }
+    if (count !== last) { last = count; window.tandemSeen.push([Date.now() / 1000, count]); }
+  };
+  new MutationObserver(look).observe(document.body,
+    {childList: true, subtree: true, characterData: true});
+  look();
+}
+"""
+CLICK_SEEN = """
+() => document.addEventListener("click", (event) => {
+  if (event.target.closest(".st-key-next")) window.tandemClicked = Date.now() / 1000;
+}, true)
+"""
+
+
+# What a phone reads in a page ----------------------------------------------------------------
+
+
+class FormReader(HTMLParser):
+    """The answer form's fields, as a browser would send them once a person has chosen."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inside = False
+        self.found = False
+        self.hidden: dict[str, str] = {}
+        self.radios: dict[str, list[str]] = collections.defaultdict(list)
+        self.checkboxes: dict[str, list[str]] = collections.defaultdict(list)
+        self.selects: list[tuple[str, list[str]]] = []
+        self.texts: list[str] = []
+        self._select: tuple[str, list[str]] | None = None
+
+    def handle_starttag(self, tag: str, attributes: list[tuple[str, str | None]]) -> None:
+        named = {key: value or "" for key, value in attributes}
+        if tag == "form" and "answer" in named.get("class", ""):
+            self.inside = self.found = True
+        if not self.inside:
+            return
+        name = named.get("name", "")
+        if tag == "input" and name:
+            kind = named.get("type", "text")
+            if kind == "hidden":
+                self.hidden[name] = named.get("value", "")
+            elif kind == "radio":
+                self.radios[name].append(named.get("value", ""))
+            elif kind == "checkbox":
+                self.checkboxes[name].append(named.get("value", ""))
+            elif kind in {"text", "search"}:
+                self.texts.append(name)
+        elif tag == "textarea" and name:
+            self.texts.append(name)
+        elif tag == "select" and name:
+            self._select = (name, [])
+            self.selects.append(self._select)
+        elif tag == "option" and self._select is not None and named.get("value"):
+            self._select[1].append(named["value"])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self._select = None
+
+    def answer(self, chance: random.Random) -> list[tuple[str, str]]:
+        """What a person sends: one choice per question, a box or two, a place per item (each
+        place once), a word."""
+        fields = list(self.hidden.items())
+        for name, values in self.radios.items():
+            fields.append((name, chance.choice(values)))
+        for name, values in self.checkboxes.items():
+            fields.append((name, chance.choice(values)))
+        places = [values for unused, values in self.selects]
+        if (
+            places
+            and all(values == places[0] for values in places)
+            and len(places[0]) >= len(places)
+        ):
+            order = chance.sample(places[0], len(places))  # a ranking: each place once
+            fields.extend(
+                (name, place) for (name, unused), place in zip(self.selects, order, strict=True)
+            )
+        else:
+            fields.extend((name, chance.choice(values)) for name, values in self.selects if values)
+        fields.extend((name, chance.choice(WORDS)) for name in self.texts)
+        fields.append(("send", "1"))
+        return fields
+
+
+@dataclass
+class Page:
+    """A phone page as the script reads it (its body's data-* attributes)."""
+
+    version: str = ""
+    activity: str = ""
+    status: str = ""
+    taken: str | None = None  # the results section follows the room's answers
+    form: FormReader | None = None
+    received: float = 0.0  # time.time() when it arrived
+
+    @classmethod
+    def read(cls, text: str) -> Page:
+        body = BODY.search(text)
+        data = dict(ATTRIBUTE.findall(body.group(1))) if body else {}
+        taken = TAKEN.search(text)
+        reader = FormReader()
+        reader.feed(text)
+        return cls(
+            version=data.get("version", ""),
+            activity=data.get("activity", ""),
+            status=data.get("status", ""),
+            taken=taken.group(1) if taken else None,
+            form=reader if reader.found else None,
+            received=time.time(),
+        )
+
+
+def as_form(fields: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """Fields as the client sends them (a name may repeat: a ranking's places, boxes)."""
+    form: dict[str, list[str]] = {}
+    for name, value in fields:
+        form.setdefault(name, []).append(value)
+    return form
+
+
+def moved_on(state: dict, page: Page) -> bool:
+    """tandem.js's movedOn: the room ended, or shows another activity or status."""
+    if state.get("gone") or state.get("ended"):
+        return True
+    return (state.get("activity") or "") != page.activity or (
+        state.get("status") or ""
+    ) != page.status
+
+
+# The room, as the phones and the facilitator share it ----------------------------------------
+
+
+@dataclass
+class Site:
+    """Where phones go: Tandem's /j/CODE or the floor's /f/CODE."""
+
+    name: str
+    base: str
+    prefix: str  # "/j" or "/f"
+    code: str
+    assets: tuple[str, ...] = ()
+    results: bool = False  # has the results section a page after answering fetches again
+
+    @property
+    def page(self) -> str:
+        return f"{self.prefix}/{self.code}"
+
+
+@dataclass
+class Figures:
+    join: list[float] = field(default_factory=list)
+    answer: list[float] = field(default_factory=list)
+    page: list[float] = field(default_factory=list)
+    results: list[float] = field(default_factory=list)
+    advance: dict[str, list[float]] = field(default_factory=dict)
+    projector: dict[str, list[float]] = field(default_factory=dict)  # activity: delays
+    loop_lag: list[float] = field(default_factory=list)  # seconds the loop woke sleepers late
+    projector_seen: list[tuple[float, int | None]] = field(default_factory=list)
+    errors: collections.Counter = field(default_factory=collections.Counter)
+    joined: int = 0
+    waited_to_join: int = 0
+    answered: collections.Counter = field(default_factory=collections.Counter)
+    stored_at: dict[str, list[float]] = field(default_factory=dict)  # activity: 303 moments
+    stored: dict[str, int] = field(default_factory=dict)  # what the database holds afterwards
+    requests: int = 0
+    memory: dict[str, float] = field(default_factory=dict)  # MB: idle, parked, peak
+    cpu: dict[str, float] = field(default_factory=dict)  # share of one core
+    generator: dict[str, float] = field(default_factory=dict)
+    browser: dict[str, float] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+@dataclass
+class Room:
+    site: Site
+    figures: Figures
+    answering: set[str]  # the activities phones answer
+    think: float
+    settle: float = 2.5  # seconds between the room's last answer and the facilitator's move
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+    # The move being measured: the activity it shows; which phones have shown it, and when.
+    move: str | None = None
+    seen_move: set[int] = field(default_factory=set)
+    shown_at: list[float] = field(default_factory=list)
+
+
+class Phone:
+    def __init__(self, number: int, room: Room, client: httpx2.AsyncClient) -> None:
+        self.number = number
+        self.room = room
+        self.client = client
+        self.chance = random.Random(number)
+        self.site = room.site
+        self.figures = room.figures
+
+    async def request(self, method: str, path: str, **options) -> httpx2.Response | None:
+        """One request; an error is counted, never raised."""
+        self.figures.requests += 1
+        try:
+            reply = await self.client.request(method, path, **options)
+        except httpx2.TimeoutException:
+            self.figures.errors["timeouts"] += 1
+            return None
+        except httpx2.TransportError:
+            self.figures.errors["connection errors"] += 1
+            return None
+        if reply.status_code >= 500:
+            self.figures.errors["HTTP 5xx"] += 1
+        return reply
+
+    async def run(self, arrival: float, started: float) -> None:
+        try:
+            await self._run(arrival, started)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # a benchmark reports, never stops: say what broke
+            self.figures.errors[f"phone broke: {type(error).__name__}: {error}"[:120]] += 1
+
+    async def _run(self, arrival: float, started: float) -> None:
+        await asyncio.sleep(max(0.0, started + arrival - time.perf_counter()))
+        page = await self.join()
+        while page is not None and not self.room.stop.is_set():
+            if page.form is not None and page.activity in self.room.answering:
+                page = await self.read_and_answer(page)
+            else:
+                page = await self.follow(page)
+
+    async def join(self) -> Page | None:
+        began = time.perf_counter()
+        while not self.room.stop.is_set():
+            reply = await self.request("GET", self.site.page)
+            if reply is None or reply.status_code >= 500:
+                return None
+            if reply.status_code == 429:  # "Joining…": the page tries again by itself
+                self.figures.waited_to_join += 1
+                await asyncio.sleep(float(reply.headers.get("retry-after", "3")))
+                continue
+            if reply.status_code != 200:
+                self.figures.errors[f"join refused ({reply.status_code})"] += 1
+                return None
+            self.figures.join.append(time.perf_counter() - began)
+            self.figures.joined += 1
+            # The page's stylesheet and script, fetched at once by the browser on a first visit.
+            await asyncio.gather(*(self.request("GET", asset) for asset in self.site.assets))
+            return self.seen(Page.read(reply.text))
+        return None
+
+    async def reload(self) -> Page | None:
+        began = time.perf_counter()
+        reply = await self.request("GET", self.site.page)
+        if reply is None or reply.status_code != 200:
+            return None
+        self.figures.page.append(time.perf_counter() - began)
+        return self.seen(Page.read(reply.text))
+
+    def seen(self, page: Page) -> Page:
+        """A page arrived: is it the one the facilitator's move shows?"""
+        room = self.room
+        if room.move and page.activity == room.move and self.number not in room.seen_move:
+            room.seen_move.add(self.number)
+            room.shown_at.append(page.received)
+        return page
+
+    async def wait(self, page: Page) -> dict | None:
+        parameters = {"v": page.version}
+        if page.taken is not None:
+            parameters["t"] = page.taken
+        reply = await self.request("GET", f"{self.site.page}/wait", params=parameters)
+        if reply is None or reply.status_code != 200:
+            return None
+        return reply.json()
+
+    async def read_and_answer(self, page: Page) -> Page | None:
+        """The question is read (the page still following the room meanwhile), then answered."""
+        deadline = time.perf_counter() + self.chance.uniform(0, self.room.think)
+        while (remaining := deadline - time.perf_counter()) > 0:
+            poll = asyncio.ensure_future(self.wait(page))
+            done, _pending = await asyncio.wait({poll}, timeout=remaining)
+            if not done:
+                poll.cancel()  # Send pressed: the browser leaves the page and its long poll
+                with contextlib.suppress(asyncio.CancelledError):
+                    await poll
+                break
+            state = poll.result()
+            if state is not None and moved_on(state, page):
+                return await self.reload()
+            if state is None:
+                await asyncio.sleep(min(2.0, max(0.0, deadline - time.perf_counter())))
+        return await self.answer(page)
+
+    async def answer(self, page: Page) -> Page | None:
+        assert page.form is not None
+        fields = as_form(page.form.answer(self.chance))
+        began = time.perf_counter()
+        headers = {"Origin": self.site.base, "Sec-Fetch-Site": "same-origin"}
+        reply = await self.request("POST", self.site.page, data=fields, headers=headers)
+        if reply is not None and reply.status_code == 422:  # refused: pass instead
+            self.figures.errors["answers refused (422), passed instead"] += 1
+            fields = as_form([*page.form.hidden.items(), ("pass", "1")])
+            reply = await self.request("POST", self.site.page, data=fields, headers=headers)
+        if reply is None or reply.status_code != 303:
+            if reply is not None and reply.status_code < 500:
+                self.figures.errors[f"answer not taken ({reply.status_code})"] += 1
+            return None if reply is None else await self.reload()
+        self.figures.stored_at.setdefault(page.activity, []).append(time.time())
+        thanks = await self.request("GET", reply.headers["location"])
+        if thanks is None or thanks.status_code != 200:
+            return None
+        self.figures.answer.append(time.perf_counter() - began)
+        self.figures.answered[page.activity] += 1
+        return self.seen(Page.read(thanks.text))
+
+    async def follow(self, page: Page) -> Page | None:
+        """tandem.js's poll and follow: reload when the room moves on, fetch the results
+        section again when only the room's answers moved."""
+        state = await self.wait(page)
+        if state is None:
+            await asyncio.sleep(2)  # as the script does after a failed poll
+            return page
+        if state.get("retry"):
+            await asyncio.sleep(5)
+            return page
+        if str(state.get("version")) != page.version:
+            if moved_on(state, page):
+                return await self.reload()
+            page.version = str(state["version"])
+            if page.taken is not None and "taken" in state:
+                page.taken = str(state["taken"])
+            return await self.refresh_results(page)
+        if page.taken is not None and "taken" in state and str(state["taken"]) != page.taken:
+            page.taken = str(state["taken"])
+            return await self.refresh_results(page)
+        return page
+
+    async def refresh_results(self, page: Page) -> Page | None:
+        if not self.site.results or page.taken is None:
+            return page
+        began = time.perf_counter()
+        reply = await self.request(
+            "GET", f"{self.site.page}/results", params={"activity": page.activity}
+        )
+        if reply is not None and reply.status_code == 409:
+            return await self.reload()
+        if reply is not None and reply.status_code == 200:
+            self.figures.results.append(time.perf_counter() - began)
+        return page
+
+
+# Processes measured while the room runs --------------------------------------------------------
+
+
+class Sampler:
+    """Every half second: CPU used by the server, by this process and by the browser, and the
+    server's memory. Figures are shares of one core between two moments."""
+
+    def __init__(self, server_pid: int) -> None:
+        self.server_pid = server_pid
+        self.samples: list[tuple[float, float, float, float, float]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def sample(self) -> tuple[float, float, float, float, float]:
+        server = set(harness.process_tree(self.server_pid))
+        others = [pid for pid in harness.process_tree(os.getpid())[1:] if pid not in server]
+        browser = sum(harness.cpu_seconds(pid) for pid in others)
+        return (
+            time.perf_counter(),
+            harness.tree_cpu_seconds(self.server_pid),
+            harness.own_cpu_seconds(),
+            browser,
+            harness.tree_rss_megabytes(self.server_pid),
+        )
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.5):
+            self.mark()
+
+    def mark(self) -> None:
+        """A sample now: a phase begins or ends."""
+        self.samples.append(self.sample())
+
+    def __enter__(self) -> Sampler:
+        self.samples.append(self.sample())
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exception) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.samples.append(self.sample())
+
+    def shares(self, column: int, since: float, until: float) -> tuple[float, float]:
+        """(mean, busiest second) share of one core used in [since, until]."""
+        window = [sample for sample in self.samples if since <= sample[0] <= until]
+        if len(window) < 2:
+            return float("nan"), float("nan")
+        mean = (window[-1][column] - window[0][column]) / (window[-1][0] - window[0][0])
+        busiest = mean  # a window shorter than a second has no busier second in it
+        for first, second in zip(window, window[2:], strict=False):
+            busiest = max(busiest, (second[column] - first[column]) / (second[0] - first[0]))
+        return mean, busiest
+
+    def peak_memory(self) -> float:
+        return max(sample[4] for sample in self.samples)
+
+
+def processes_figures(figures: Figures, sampler: Sampler, since: float, until: float) -> None:
+    figures.cpu["mean"], figures.cpu["busiest"] = sampler.shares(1, since, until)
+    figures.generator["mean"], figures.generator["busiest"] = sampler.shares(2, since, until)
+    figures.browser["mean"], figures.browser["busiest"] = sampler.shares(3, since, until)
+    figures.memory["peak"] = sampler.peak_memory()
+
+
+# The facilitator's browser ----------------------------------------------------------------------
+
+
+class Browser:
+    """Debian's Chromium in a thread of its own (Playwright's sync API stays in the thread
+    that started it): the facilitator's control view and the projector."""
+
+    def __init__(self) -> None:
+        self._calls: queue.Queue = queue.Queue()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        from playwright.sync_api import sync_playwright
+
+        from workshop.testing.browser import CHROMIUM, CHROMIUM_FLAGS
+
+        with sync_playwright() as playwright:
+            self.browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            while True:
+                call, future = self._calls.get()
+                if call is None:
+                    break
+                try:
+                    future.set_result(call())
+                except Exception as error:  # handed to the caller
+                    future.set_exception(error)
+            self.browser.close()
+
+    def call(self, action: Callable) -> concurrent.futures.Future:
+        future: concurrent.futures.Future = concurrent.futures.Future()
+        self._calls.put((action, future))
+        return future
+
+    def close(self) -> None:
+        self._calls.put((None, None))
+        self._thread.join(timeout=30)
+
+    # Run in the browser's thread ------------------------------------------------------------
+
+    def open_room(self, base: str, session_id: int, projector: bool) -> None:
+        from workshop.testing.browser import facilitator_logs_in, open_screen
+
+        self.control = facilitator_logs_in(self.browser, base)
+        self.control.goto(f"{base}/control?session={session_id}")
+        self.control.locator(".st-key-next button").wait_for()
+        self.control.evaluate(CLICK_SEEN)
+        self.screen = None
+        if projector:
+            self.screen = open_screen(self.control, base, session_id)
+            self.screen.locator(".st-key-tandem-slide").wait_for()
+            self.screen.evaluate(COUNT_SEEN)
+
+    def press_next(self, showing: str) -> float:
+        """Press Next once the control view shows `showing`; when the click happened."""
+        from playwright.sync_api import expect
+
+        from workshop.testing.browser import click
+
+        expect(self.control.get_by_role("heading", name=showing, exact=True)).to_be_visible()
+        click(self.control, "next")
+        return self.control.evaluate("() => window.tandemClicked")
+
+    def counts_seen(self) -> list[tuple[float, int | None]]:
+        if self.screen is None:
+            return []
+        return [tuple(item) for item in self.screen.evaluate("() => window.tandemSeen")]
+
+
+def projector_delays(
+    stored_at: list[float], seen: list[tuple[float, int | None]], since: float, threshold: int
+) -> list[float]:
+    """For each answer stored (the k-th, from the threshold on), from its 303 to the projector
+    first showing a count of at least k."""
+    delays = []
+    after = [(moment, count) for moment, count in seen if moment >= since]
+    # Until it draws the new question the projector still shows the last one's count: start
+    # where it shows a count under the threshold (or none), as a question no one answered yet.
+    fresh = next(
+        (
+            index
+            for index, (_moment, count) in enumerate(after)
+            if count is None or count < threshold
+        ),
+        len(after),
+    )
+    shown = [(moment, count) for moment, count in after[fresh:] if count is not None]
+    for number, stored in enumerate(sorted(stored_at), start=1):
+        if number < threshold:
+            continue
+        first = next((moment for moment, count in shown if count >= number), None)
+        if first is not None:
+            delays.append(max(0.0, first - stored))
+    return delays
+
+
+# One run: the floor or Tandem ----------------------------------------------------------------
+
+
+async def until(condition: Callable[[], bool], seconds: float) -> bool:
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        if condition():
+            return True
+        await asyncio.sleep(0.05)
+    return condition()
+
+
+async def drive(
+    room: Room,
+    phones: int,
+    spread: float,
+    moves: list[tuple[str, str, Callable]],
+    sampler: Sampler,
+    rounds: list[str],
+) -> dict[str, float]:
+    """The phones arrive and answer; the facilitator makes each move once the room has answered
+    the question before it. `moves`: (label, the activity it shows, a coroutine function that
+    makes the move and returns when it was made, by time.time()). Returns when each move was
+    made."""
+    figures = room.figures
+    # Made before the clock starts: making a client blocks the loop for a few milliseconds.
+    clients = [harness.phone(room.site.base, asynchronous=True) for _ in range(phones)]
+    team = [Phone(number, room, client) for number, client in enumerate(clients)]
+    sampler.mark()
+    started = time.perf_counter()
+    tasks = [
+        asyncio.ensure_future(phone.run(number * spread / phones, started))
+        for number, phone in enumerate(team)
+    ]
+    lag = asyncio.ensure_future(loop_lag(figures.loop_lag))
+    moved_at: dict[str, float] = {}
+    for position, (label, target, action) in enumerate(moves):
+        if position < len(rounds):
+            activity = rounds[position]
+            await until(
+                lambda activity=activity: (
+                    time.perf_counter() > started + spread
+                    and figures.answered[activity] >= figures.joined
+                ),
+                spread + room.think + 60,
+            )
+        progress(
+            f"  {figures.joined} joined, answered: "
+            + (", ".join(f"{key} {value}" for key, value in figures.answered.items()) or "none")
+        )
+        if position == 0:
+            sampler.mark()
+            processes_figures(figures, sampler, started - 0.1, time.perf_counter())
+        await asyncio.sleep(room.settle)  # results followers settle; the projector catches up
+        if position == 0:
+            figures.memory["parked"] = harness.tree_rss_megabytes(sampler.server_pid)
+        room.seen_move, room.shown_at, room.move = set(), [], target
+        moment = await action()
+        moved_at[label] = moment
+        await until(lambda: len(room.seen_move) >= figures.joined, 60)
+        progress(f"  moved ({label}): {len(room.seen_move)} phones show {target}")
+        figures.advance[label] = [shown - moment for shown in room.shown_at]
+        room.move = None
+    figures.seconds = time.perf_counter() - started
+    room.stop.set()
+    lag.cancel()
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    await asyncio.gather(*(client.aclose() for client in clients), return_exceptions=True)
+    return moved_at
+
+
+async def loop_lag(lags: list[float], every: float = 0.1) -> None:
+    """How late the generator's own event loop wakes a sleeper: when it is late, the phones'
+    figures include the generator's waiting, not only the server's."""
+    while True:
+        asked = time.perf_counter()
+        await asyncio.sleep(every)
+        lags.append(time.perf_counter() - asked - every)
+
+
+def progress(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def move_labels(facilitator: str) -> list[str]:
+    """The two moves' labels: where each facilitator action is taken."""
+    if facilitator == "both":
+        return ["other process", "same process"]
+    return [f"{facilitator} process"] * 2 if facilitator == "other" else ["same process"] * 2
+
+
+async def run_floor(arguments: argparse.Namespace, folder: Path) -> Figures:
+    path = folder / "floor.db"
+    code = "FLOOR1"
+    floor.create_room(path, code)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [sys.executable, str(Path(floor.__file__)), "--port", str(port), "--database"]
+    process = subprocess.Popen([*command, str(path)], stdout=subprocess.DEVNULL)
+    figures = Figures()
+    try:
+        async with harness.phone(base, asynchronous=True) as probe:
+            for _ in range(100):
+                with contextlib.suppress(httpx2.TransportError):
+                    if (await probe.get("/health")).status_code == 200:
+                        break
+                await asyncio.sleep(0.1)
+
+            async def other() -> float:
+                moment = time.time()
+                await asyncio.to_thread(floor.advance, path, code)
+                return moment
+
+            async def same() -> float:
+                moment = time.time()
+                await probe.post(f"/f/{code}/next")
+                return moment
+
+            labels = move_labels(arguments.facilitator)
+            actions = {"other process": other, "same process": same}
+            moves = [
+                (f"{label} {'2nd' if index else '1st'}", target, actions[label])
+                for index, (label, target) in enumerate(zip(labels, floor.ORDER[1:], strict=True))
+            ]
+            site = Site("floor", base, "/f", code)
+            room = Room(site, figures, {"first", "second"}, arguments.think, arguments.settle)
+            figures.memory["idle"] = harness.tree_rss_megabytes(process.pid)
+            with Sampler(process.pid) as sampler:
+                await drive(
+                    room, arguments.phones, arguments.spread, moves, sampler, floor.ORDER[:2]
+                )
+        with contextlib.closing(floor.connect(path)) as connection:
+            rows = connection.execute("SELECT activity, count(*) FROM answers GROUP BY activity")
+            figures.stored = dict(rows.fetchall())
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+    return figures
+
+
+async def run_tandem(arguments: argparse.Namespace, folder: Path) -> Figures:
+    deck = harness.built_in_deck(arguments.deck)
+    first = next(index for index, activity in enumerate(deck.activities) if activity.answerable)
+    following = deck.activities[first + 1 : first + 3]
+    rounds = [deck.activities[first].id]
+    if following and following[0].answerable:
+        rounds.append(following[0].id)
+    labels = move_labels(arguments.facilitator)
+    browser = None
+    if "same process" in labels or arguments.projector:
+        browser = Browser()
+    figures = Figures()
+    try:
+        with (
+            harness.database(arguments.database, folder) as url,
+            harness.running_server(folder, database_url=url) as (server, store),
+        ):
+            session = harness.start_session(store, deck, index=first, headcount=arguments.phones)
+            if browser is not None:
+                await asyncio.wrap_future(
+                    browser.call(
+                        lambda: browser.open_room(server.url, session.id, arguments.projector)
+                    )
+                )
+            showing = [deck.activities[first].title, following[0].title]
+
+            def other_process(position: int) -> Callable:
+                async def move() -> float:
+                    moment = time.time()
+                    await asyncio.to_thread(live.next_activity, store, session.id)
+                    return moment
+
+                return move
+
+            def same_process(position: int) -> Callable:
+                async def move() -> float:
+                    return await asyncio.wrap_future(
+                        browser.call(lambda: browser.press_next(showing[position]))
+                    )
+
+                return move
+
+            makers = {"other process": other_process, "same process": same_process}
+            moves = [
+                (
+                    f"{label} {'2nd' if position else '1st'}",
+                    activity.id,
+                    makers[label](position),
+                )
+                for position, (label, activity) in enumerate(zip(labels, following, strict=False))
+            ]
+            site = Site(
+                "Tandem",
+                server.url,
+                "/j",
+                session.row.join_code,
+                assets=("/j/assets/tandem.css", "/j/assets/tandem.js"),
+                results=True,
+            )
+            room = Room(site, figures, set(rounds), arguments.think, arguments.settle)
+            figures.memory["idle"] = harness.tree_rss_megabytes(server.process.pid)
+            with Sampler(server.process.pid) as sampler:
+                moved_at = await drive(
+                    room, arguments.phones, arguments.spread, moves, sampler, rounds
+                )
+            if browser is not None and arguments.projector:
+                seen = await asyncio.wrap_future(browser.call(browser.counts_seen))
+                figures.projector_seen = seen
+                windows = [0.0, *moved_at.values()]
+                for activity, since in zip(rounds, windows, strict=False):
+                    figures.projector[activity] = projector_delays(
+                        figures.stored_at.get(activity, []),
+                        seen,
+                        since,
+                        live.DEFAULT_THRESHOLD,
+                    )
+            counts = store.answer_counts(session.id)
+            figures.stored = {activity: counts.get(activity, 0) for activity in rounds}
+    finally:
+        if browser is not None:
+            browser.close()
+    return figures
+
+
+# The report -----------------------------------------------------------------------------------
+
+
+def shown(value: float, unit: str) -> str:
+    if value != value:
+        return "-"
+    if unit == "ms":
+        return harness.milliseconds(value)
+    if unit == "%":
+        return f"{value * 100:.0f}%"
+    return f"{value:,.0f} {unit}"
+
+
+def line(name: str, tandem: float, floor_value: float | None, unit: str = "ms") -> None:
+    ratio = "-"
+    if floor_value is not None and floor_value == floor_value and floor_value > 0:
+        ratio = f"x{tandem / floor_value:,.1f}" if tandem == tandem else "-"
+    floor_text = shown(floor_value, unit) if floor_value is not None else "-"
+    print(f"  {name:<44}{shown(tandem, unit):>12}{floor_text:>12}{ratio:>10}")
+
+
+def table_head() -> None:
+    print(f"  {'':<44}{'Tandem':>12}{'floor':>12}{'ratio':>10}")
+
+
+def report(arguments: argparse.Namespace, tandem: Figures, base: Figures | None) -> None:
+    def of(figures: Figures | None, name: str) -> list[float] | None:
+        return None if figures is None else getattr(figures, name)
+
+    def at(values: list[float] | None, share: float) -> float | None:
+        return None if values is None else harness.percentile(values, share)
+
+    print()
+    print("Phones")
+    print(
+        f"  {arguments.phones} phones arriving over {arguments.spread:g} s, each reading for up "
+        f"to {arguments.think:g} s before answering; deck {arguments.deck}; Tandem on "
+        f"{arguments.database}, the floor on SQLite (WAL)"
+    )
+    for name, figures in (("Tandem", tandem), ("floor", base)):
+        if figures is None:
+            continue
+        answered = ", ".join(f"{key} {value}" for key, value in figures.answered.items())
+        stored = ", ".join(f"{key} {value}" for key, value in figures.stored.items())
+        print(
+            f"  {name}: joined {figures.joined}, answered {answered or 'none'}; the database "
+            f"holds {stored or 'none'}; {figures.waited_to_join} asked to wait to join; "
+            f"{figures.requests:,} requests in {figures.seconds:.0f} s"
+        )
+
+    print()
+    print("Latency (each request as the phone saw it)")
+    table_head()
+    rows = (
+        ("join", "join"),
+        ("answer (POST + page)", "answer"),
+        ("page (reload)", "page"),
+        ("results section", "results"),
+    )
+    for label, name in rows:
+        for share in (0.5, 0.95, 0.99):
+            line(
+                f"{label} p{round(share * 100)}",
+                harness.percentile(getattr(tandem, name), share),
+                at(of(base, name), share),
+            )
+
+    print()
+    print("Advance to phone (the facilitator's action to the new activity on the phone)")
+    table_head()
+    for position, label in enumerate(tandem.advance):
+        floor_label = list(base.advance)[position] if base and len(base.advance) > position else ""
+        floor_values = base.advance.get(floor_label) if base else None
+        count = len(tandem.advance[label])
+        for share in (0.5, 0.95):
+            line(
+                f"{label} p{round(share * 100)} (n={count})",
+                harness.percentile(tandem.advance[label], share),
+                at(floor_values, share),
+            )
+
+    print()
+    print("Answer to projector (an answer stored to the projector counting it)")
+    if not arguments.projector:
+        print("  not measured (--no-projector)")
+    else:
+        print(
+            f"  from the {live.DEFAULT_THRESHOLD}th answer of each question on (counts show "
+            "from the threshold); the first chart of a session also loads the browser's plotly"
+        )
+        for position, (activity, delays) in enumerate(tandem.projector.items()):
+            said = f"{activity} ({'first chart' if position == 0 else 'later'}, n={len(delays)})"
+            for share in (0.5, 0.95):
+                line(f"{said} p{round(share * 100)}", harness.percentile(delays, share), None)
+        if not any(tandem.projector.values()):
+            counts = [count for _moment, count in tandem.projector_seen]
+            print(
+                f"  no delay measured: the projector's count changed {len(counts)} times; the "
+                f"counts it showed: {counts[:12]}{' ...' if len(counts) > 12 else ''}"
+            )
+
+    print()
+    print("Server (process and its children; CPU while phones arrived and answered)")
+    table_head()
+    line("CPU, mean (share of one core)", tandem.cpu["mean"], of_dict(base, "cpu", "mean"), "%")
+    line("CPU, busiest second", tandem.cpu["busiest"], of_dict(base, "cpu", "busiest"), "%")
+    for key, label in (("idle", "before phones"), ("parked", "phones parked"), ("peak", "peak")):
+        line(f"memory (RSS), {label}", tandem.memory[key], of_dict(base, "memory", key), "MB")
+    per_phone = (tandem.memory["parked"] - tandem.memory["idle"]) * 1024 / arguments.phones
+    floor_per_phone = (
+        (base.memory["parked"] - base.memory["idle"]) * 1024 / arguments.phones if base else None
+    )
+    line("memory per phone parked", per_phone, floor_per_phone, "KB")
+
+    print()
+    print("Errors (HTTP 5xx, connection errors, timeouts, anything refused)")
+    for name, figures in (("Tandem", tandem), ("floor", base)):
+        if figures is None:
+            continue
+        said = ", ".join(f"{count} {kind}" for kind, count in figures.errors.items())
+        print(f"  {name}: {said or 'none'}")
+
+    print()
+    print("Load generator (this process; the browser is the facilitator's and the projector's)")
+    table_head()
+    line("CPU, mean", tandem.generator["mean"], of_dict(base, "generator", "mean"), "%")
+    line(
+        "CPU, busiest second",
+        tandem.generator["busiest"],
+        of_dict(base, "generator", "busiest"),
+        "%",
+    )
+    line("browser CPU, mean", tandem.browser["mean"], None, "%")
+    for share in (0.5, 0.99):
+        line(
+            f"event loop late by, p{round(share * 100)}",
+            harness.percentile(tandem.loop_lag, share),
+            at(of(base, "loop_lag"), share),
+        )
+    busiest = max(tandem.generator["busiest"], base.generator["busiest"] if base else 0.0)
+    late = max(
+        harness.percentile(tandem.loop_lag, 0.99),
+        harness.percentile(base.loop_lag, 0.99) if base else 0.0,
+    )
+    if late > 0.05:
+        print(
+            "  The generator's event loop was late by more than 50 ms at times: the phones' "
+            "figures include that waiting (the machine's other work, or the generator itself)."
+        )
+    if busiest > 0.8:
+        print(
+            "  The generator used most of a core at its busiest: its latencies include its own "
+            "waiting, so they are pessimistic."
+        )
+    else:
+        print("  The generator used less than a core at its busiest.")
+
+
+def of_dict(figures: Figures | None, name: str, key: str) -> float | None:
+    return None if figures is None else getattr(figures, name).get(key)
+
+
+async def run(arguments: argparse.Namespace, folder: Path | None = None) -> Figures:
+    """Measure the floor, then Tandem; print the report. `folder` keeps the databases (tests)."""
+    with contextlib.ExitStack() as stack:
+        if folder is None:
+            folder = stack.enter_context(harness.temporary_folder("tandem-room-"))
+        base = None
+        if arguments.floor:
+            print(f"The floor: {arguments.phones} phones...", flush=True)
+            base = await run_floor(arguments, folder)
+        print(f"Tandem: {arguments.phones} phones...", flush=True)
+        tandem = await run_tandem(arguments, folder)
+        report(arguments, tandem, base)
+        return tandem
+
+
+def parser() -> argparse.ArgumentParser:
+    made = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    made.add_argument("--phones", type=int, default=100)
+    made.add_argument("--spread", type=float, default=10.0, help="seconds the phones arrive over")
+    made.add_argument(
+        "--think", type=float, default=3.0, help="a phone reads for up to this many seconds"
+    )
+    made.add_argument(
+        "--settle",
+        type=float,
+        default=2.5,
+        help="seconds between the room's last answer and the facilitator's move",
+    )
+    made.add_argument(
+        "--database",
+        default="sqlite",
+        help="sqlite, postgresql (a schema of its own at 127.0.0.1:5432/test) or a URL",
+    )
+    made.add_argument("--deck", default=harness.DEFAULT_DECK, help="a built-in deck's id")
+    made.add_argument(
+        "--facilitator",
+        choices=["both", "same", "other"],
+        default="both",
+        help="where the facilitator's moves are taken: the server's process, another, or one each",
+    )
+    made.add_argument(
+        "--no-projector", dest="projector", action="store_false", help="no projector in Chromium"
+    )
+    made.add_argument("--no-floor", dest="floor", action="store_false", help="Tandem only")
+    return made
+
+
+def main() -> None:
+    asyncio.run(run(parser().parse_args()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+"""bench/room.py, the benchmark harness, run with five phones against a real server and the
+plain-app floor: every phone joins and answers both questions, the store holds their answers,
+and the report has each of its parts. Behaviour only: no figure of time is asserted."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).parent.parent / "bench"
+
+
+@pytest.fixture
+def room():
+    sys.path.insert(0, str(BENCH))
+    try:
+        import room as module
+
+        yield module
+    finally:
+        sys.path.remove(str(BENCH))
+
+
+def test_five_phones_join_answer_and_the_report_has_every_part(room, tmp_path, capsys):
+    # No browser: both moves from another process, no projector (the browser tests cover those).
+    arguments = room.parser().parse_args(
+        ["--phones", "5", "--spread", "1", "--think", "0.3", "--settle", "0.5"]
+        + ["--facilitator", "other", "--no-projector"]
+    )
+    figures = asyncio.run(room.run(arguments, folder=tmp_path))
+
+    assert figures.joined == 5
+    assert dict(figures.answered) == {"agreements-ready": 5, "check-in": 5}
+    assert len(figures.advance) == 2
+    assert all(len(shown) == 5 for shown in figures.advance.values())
+    assert not figures.errors
+    # What the server's database holds, read apart from the harness.
+    with contextlib.closing(sqlite3.connect(tmp_path / "tandem.db")) as database:
+        stored = dict(
+            database.execute(
+                "SELECT activity_id, count(*) FROM answers GROUP BY activity_id"
+            ).fetchall()
+        )
+    assert stored == {"agreements-ready": 5, "check-in": 5}
+    report = capsys.readouterr().out
+    lines = report.splitlines()
+    for heading in room.HEADINGS:
+        assert any(line.startswith(heading) for line in lines), heading
+    assert "floor: joined 5, answered first 5, second 5" in report
