@@ -57,6 +57,9 @@ GO_TO_QUEUE = N_("Go to the queue ↓")
 NOTHING_APPROVED = N_("No text is on the screen yet: approve some in the queue.")
 BLANKED = N_("The screen is blank: the room sees a pause screen. Press B or “Show the room”.")
 LOGIN_ENDED = N_("Your login has ended: nothing was changed.")
+# When this browser last revealed or hid each activity, and how long after that a toggle waits.
+REVEALED_AT = "revealed_at"
+REVEAL_PAUSE_SECONDS = 1.5
 MOVED_ON = N_("The room moved on meanwhile, so nothing was changed: pick again.")
 # An activity's status as the store keeps it, in words.
 STATUS = {
@@ -490,10 +493,23 @@ def _activity_buttons(store: Store, session: live.Live, activity: ActivitySpec) 
         icon=":material/visibility_off:" if state.revealed else ":material/visibility:",
         disabled=not enabled,
         on_click=_act,
-        args=(live.reveal, store, session.id, activity.id, not state.revealed),
+        args=(_reveal_once, store, session.id, activity.id, not state.revealed),
         kwargs={"unchanged": as_drawn(store, session, lambda now: now.state(activity.id).revealed)},
     )
     return hint
+
+
+def _reveal_once(store: Store, session_id: int, activity_id: str, revealed: bool) -> None:
+    """Reveal or hide, unless this browser toggled it a moment ago: in CI one press of R was
+    seen to reveal and hide at once (the page said Hide, the store not revealed), the second
+    toggle coming from the redrawn button. Nobody reveals and hides on purpose within a second
+    and a half; the page shows the room as it is."""
+    now = store.clock()
+    last = st.session_state.get(REVEALED_AT, {})
+    if now - last.get(activity_id, float("-inf")) < REVEAL_PAUSE_SECONDS:
+        return
+    live.reveal(store, session_id, activity_id, revealed)
+    st.session_state[REVEALED_AT] = {**last, activity_id: now}
 
 
 def _position_label(session: live.Live, index: int) -> str:
