@@ -586,16 +586,16 @@ def _counts(store: Store, session_id: int, guard: Callable[[], bool]) -> None:
     st.metric(_("Join code"), session.row.join_code)
     # Each count as wide as its label, side by side where they fit: a longer word (Spanish
     # "No respondieron") moves to a row of its own rather than being cut short.
+    # A private activity's passes are never counted: not while it is open either, so the
+    # control view says the same before and after its reveal, as the exports do.
+    private = result is not None and (result.passed is None or result.activity.sensitive)
     with st.container(horizontal=True, gap="small", key="room_counts"):
         st.metric(_(vocabulary.JOINED), room.joined, width="content")
         if result is not None:
             st.metric(_(vocabulary.ANSWERED), result.answered, width="content")
-            # A private activity's passes are never counted: not while it is open either, so
-            # the control view says the same before and after its reveal, as the exports do.
-            private = result.passed is None or result.activity.sensitive
             st.metric(_(vocabulary.PASSED), "—" if private else result.passed, width="content")
     expected = session.row.headcount
-    if result is not None and (result.passed is None or result.activity.sensitive):
+    if private:
         st.caption(vocabulary.passed(None))
     if expected is not None:
         st.caption(vocabulary.joined(room.joined, expected))
