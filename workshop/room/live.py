@@ -210,7 +210,7 @@ def result_of(
     state = session.state(activity.id)
     if afterwards and activity.sensitive and state.status == "closed":
         state = dataclasses.replace(state, revealed=True)
-    answers = store.answers_for(session.id, activity.id)
+    answers = store.answers_for(session.id, activity.id, version=session.row.version)
     return result_for(
         activity, answers, state, session.row.threshold, session.row.private_threshold
     )
