@@ -217,6 +217,17 @@ def test_the_script_and_stylesheet_are_served(room):
     assert client.get("/j/assets/other.js").status_code == 404
 
 
+def test_a_phone_that_has_the_script_is_told_so_without_it(room):
+    store, _ = room
+    client = phone(store)
+    first = client.get("/j/assets/tandem.js")
+    assert first.headers["cache-control"] == "public, max-age=86400"
+    again = client.get("/j/assets/tandem.js", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+    stale = client.get("/j/assets/tandem.js", headers={"If-None-Match": '"something-else"'})
+    assert stale.status_code == 200 and stale.content == first.content
+
+
 def test_odd_digits_in_the_long_poll_and_cookie_are_harmless(room):
     store, session = room
     client = phone(store)

@@ -153,6 +153,48 @@ def test_phones_showing_a_result_are_woken_by_new_answers_at_most_once_per_inter
     assert run(scenario) == (True, True, True)
 
 
+def test_a_bigger_room_refreshes_each_phone_less_often(sqlite_store, deck):
+    """Phones following a result are refreshed no faster than the process can afford: with
+    four phones following and two refreshes a second allowed, two seconds pass between wakes."""
+    session = live.start_session(sqlite_store, deck)
+    live.go_to(sqlite_store, session.id, 1)
+    version = sqlite_store.versions([session.id])[session.id]
+    voter = sqlite_store.join(session.id, "hash-voter")
+    now = [100.0]
+
+    async def scenario():
+        waiters = Waiters(results_interval=0.5, refreshes_per_second=2, clock=lambda: now[0])
+        followers = [
+            asyncio.create_task(waiters.wait(session.id, version, 5, taken=0)) for _ in range(4)
+        ]
+        answering = asyncio.create_task(waiters.wait(session.id, version, 5))
+        await asyncio.sleep(0.02)
+        interval = waiters.results_interval(session.id)
+        sqlite_store.record_answer(session.id, "colour", voter, passed=False, value=0)
+        await waiters.check(sqlite_store)
+        await asyncio.sleep(0.02)
+        woken = [follower.done() for follower in followers]
+        taken = sqlite_store.answers_taken([session.id])[session.id]
+        again = [
+            asyncio.create_task(waiters.wait(session.id, version, 5, taken=taken)) for _ in range(4)
+        ]
+        await asyncio.sleep(0.02)
+        sqlite_store.record_answer(session.id, "colour", voter, passed=False, value=1)
+        now[0] += 1.0  # past the half-second floor, short of the room's two seconds
+        await waiters.check(sqlite_store)
+        await asyncio.sleep(0.02)
+        held_back = not any(task.done() for task in again)
+        now[0] += 1.0
+        await waiters.check(sqlite_store)
+        await asyncio.gather(*again)
+        answering.cancel()
+        return interval, woken, held_back
+
+    interval, woken, held_back = run(scenario)
+    assert interval == 2.0  # 4 phones following, 2 refreshes a second
+    assert woken == [True] * 4 and held_back
+
+
 def test_a_phone_following_the_result_still_hears_the_facilitator_at_once(sqlite_store, deck):
     session = live.start_session(sqlite_store, deck)
     version = sqlite_store.versions([session.id])[session.id]

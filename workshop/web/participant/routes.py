@@ -28,15 +28,17 @@ that Tandem speaks (Accept-Language), else English.
 from __future__ import annotations
 
 import functools
+import hashlib
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from workshop import i18n
@@ -70,9 +72,26 @@ RESULT_SECONDS = 1.0
 MISSES_AT_ONCE = 30
 MISSES_PER_SECOND = 1.0
 RETRY_SECONDS = 3
+
+
+@dataclass(frozen=True)
+class Asset:
+    """One of the phone pages' two files, read once and served from memory: a file response
+    looked the file up and read it again for every phone (3 ms of server time each)."""
+
+    media_type: str
+    content: bytes
+    etag: str
+
+    @classmethod
+    def read(cls, media_type: str, name: str) -> Asset:
+        content = (Path(__file__).parent / "static" / name).read_bytes()
+        return cls(media_type, content, f'"{hashlib.sha256(content).hexdigest()[:16]}"')
+
+
 ASSETS = {
-    "tandem.css": ("text/css", Path(__file__).parent / "static" / "tandem.css"),
-    "tandem.js": ("text/javascript", Path(__file__).parent / "static" / "tandem.js"),
+    "tandem.css": Asset.read("text/css; charset=utf-8", "tandem.css"),
+    "tandem.js": Asset.read("text/javascript; charset=utf-8", "tandem.js"),
 }
 
 Handler = Callable[["ParticipantPages", Request], Awaitable[Response]]
@@ -210,10 +229,10 @@ class ParticipantPages:
         found = ASSETS.get(request.path_params["name"])
         if not found:
             return Response("Not found", status_code=404)
-        media_type, path = found
-        return FileResponse(
-            path, media_type=media_type, headers={"Cache-Control": "public, max-age=86400"}
-        )
+        headers = {"Cache-Control": "public, max-age=86400", "ETag": found.etag}
+        if request.headers.get("if-none-match") == found.etag:
+            return Response(status_code=304, headers=headers)
+        return Response(found.content, media_type=found.media_type, headers=headers)
 
     @in_language
     async def activity_page(self, request: Request) -> Response:
@@ -228,7 +247,7 @@ class ParticipantPages:
                 429, _("Too many tries"), _("Please wait a moment and try again.")
             )
         # All of a request's database work happens in one trip to a worker thread.
-        return await run_in_threadpool(self._show, code, token, change, over_https(request))
+        return await self._in_thread(self._show, code, token, change, over_https(request))
 
     @in_language
     async def answer(self, request: Request) -> Response:
@@ -247,14 +266,14 @@ class ParticipantPages:
                 429, _("Too many tries"), _("Please wait a moment and try again.")
             )
         body = await bounded_body(request)
-        return await run_in_threadpool(self._answer, code, token, body)
+        return await self._in_thread(self._answer, code, token, body)
 
     async def wait(self, request: Request) -> Response:
         code = request.path_params["code"]
         known = request.query_params.get("v", "")
         taken = _count(request.query_params.get("t"))
         token = request.cookies.get(COOKIE)
-        row = await run_in_threadpool(self._session_of_member, code, token)
+        row = await self._in_thread(self._session_of_member, code, token)
         if row is None:
             # Without this session's cookie: the same answer whether or not the code names one.
             return JSONResponse({"gone": True}, status_code=403)
@@ -265,19 +284,7 @@ class ParticipantPages:
             and row.status == "live"
         ):
             await self.waiters.wait(row.id, row.version, WAIT_SECONDS, taken=taken)
-        session = await run_in_threadpool(live.load, self.store, row.id)
-        assert session is not None
-        current = session.current
-        state: dict[str, Any] = {
-            "version": session.row.version,
-            "activity": current.id if current else None,
-            "status": session.state(current.id).status if current else None,
-            "ended": session.ended,
-        }
-        if taken is not None:
-            # The marker a phone showing the result sends back next time: it moves with every
-            # answer the session stores, changes included.
-            state["taken"] = await run_in_threadpool(self._taken, session.id)
+        state = await self._in_thread(self._room_state, row.id, taken is not None)
         return JSONResponse(state, headers={"Cache-Control": "no-store"})
 
     @in_language
@@ -287,12 +294,33 @@ class ParticipantPages:
         code = request.path_params["code"]
         token = request.cookies.get(COOKIE)
         activity_id = request.query_params.get("activity", "")
-        row = await run_in_threadpool(self._session_of_member, code, token)
-        if row is None:
-            return Response("", status_code=403, headers={"Cache-Control": "no-store"})
-        return await run_in_threadpool(self._results_section, code, token, activity_id)
+        return await self._in_thread(self._results_section, code, token, activity_id)
 
     # Work done in a thread (the store is synchronous) -----------------------------------------
+
+    async def _in_thread(self, work: Callable[..., Any], *arguments: Any) -> Any:
+        """`work` in a worker thread, every read it makes through one database connection."""
+        return await run_in_threadpool(self._connected, work, *arguments)
+
+    def _connected(self, work: Callable[..., Any], *arguments: Any) -> Any:
+        with self.store.one_connection():
+            return work(*arguments)
+
+    def _room_state(self, session_id: int, following: bool) -> dict[str, Any]:
+        """What the long poll answers: where the room is, and (for a phone following the
+        result) the marker it sends back next time, which moves with every answer stored."""
+        session = live.load(self.store, session_id)
+        assert session is not None
+        current = session.current
+        state: dict[str, Any] = {
+            "version": session.row.version,
+            "activity": current.id if current else None,
+            "status": session.state(current.id).status if current else None,
+            "ended": session.ended,
+        }
+        if following:
+            state["taken"] = self._taken(session.id)
+        return state
 
     def _show(self, code: str, token: str | None, change: str | None, https: bool) -> Response:
         session = live.load_by_code(self.store, code)
@@ -340,6 +368,8 @@ class ParticipantPages:
         return self._record(session, participant_id, form)
 
     def _results_section(self, code: str, token: str | None, activity_id: str) -> Response:
+        if self._session_of_member(code, token) is None:
+            return Response("", status_code=403, headers={"Cache-Control": "no-store"})
         session = live.load_by_code(self.store, code)
         participant_id = self._participant_of(session, token) if session else None
         if session is None or session.ended or participant_id is None:
