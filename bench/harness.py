@@ -10,8 +10,10 @@ anyone: phones are cookie jars, and no address or user agent is sent or kept.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import secrets
+import ssl
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -121,12 +123,31 @@ def start_session(
     return session
 
 
-def phone(base_url: str, *, timeout: float = 60.0, asynchronous: bool = False):
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """One TLS context for every phone of this process. A client left to make its own loads the
+    certificate bundle: about 0.8 MB and 40 ms a client, 1.6 GB for 2,000 phones. (The phones
+    speak plain HTTP to 127.0.0.1 anyway.)"""
+    return httpx2.create_ssl_context()
+
+
+def phone(
+    base_url: str,
+    *,
+    timeout: float = 60.0,
+    asynchronous: bool = False,
+    reuse_connections: bool = True,
+) -> httpx2.Client | httpx2.AsyncClient:
     """A phone: a client with its own cookie jar, redirects not followed. It sends no user
-    agent of a real device, and nothing in it names anyone."""
+    agent of a real device, and nothing in it names anyone. It keeps its connections open
+    between requests, as a browser does, unless `reuse_connections` is False: then each
+    request opens a connection of its own and closes it."""
+    options: dict = {"base_url": base_url, "timeout": timeout, "verify": tls_context()}
+    if not reuse_connections:
+        options["limits"] = httpx2.Limits(max_keepalive_connections=0)
     if asynchronous:
-        return httpx2.AsyncClient(base_url=base_url, timeout=timeout)
-    return httpx2.Client(base_url=base_url, timeout=timeout)
+        return httpx2.AsyncClient(**options)
+    return httpx2.Client(**options)
 
 
 # Processes: memory and CPU from /proc --------------------------------------------------------

@@ -1,8 +1,9 @@
 """A room of phones against one Tandem server, beside the plain-app floor, in one invocation.
 
-    .venv/bin/python bench/room.py [--phones 100] [--spread 10] [--think 3]
+    .venv/bin/python bench/room.py [--phones 100] [--workers N] [--spread 10] [--think 3]
         [--database sqlite|postgresql|URL] [--deck codependency-to-interdependency-90]
         [--facilitator both|same|other] [--no-projector] [--no-floor]
+        [--no-reuse-connections]
 
 Two servers are measured one after the other with the same phones:
 
@@ -26,13 +27,44 @@ every phone answers the second; the facilitator moves on from the server's own p
 click on Next in the control view, in Chromium: the click wakes the phones directly). With
 `--facilitator other` (or `same`) both moves are taken that way.
 
+The load generator: the phones run in `--workers` processes (spawned, each with its own asyncio
+loop, its own clients and cookie jars); phone n runs in worker n mod N, so every worker's phones
+arrive evenly over the whole spread and the room's arrivals are the same whatever N is. This
+process only coordinates: it starts the workers together, follows what they report (how many
+phones joined, answered each question, show each activity; every 0.1 s), makes the
+facilitator's moves when the room has answered, stops the workers and adds up the raw
+measurements they send back (every latency, when each phone first showed each activity, errors,
+how late their loops woke). The clocks agree across processes: arrivals are scheduled on
+time.monotonic() (CLOCK_MONOTONIC, one clock for the whole machine on Linux), and a move and a
+phone showing it are both stamped with time.time() (the browser's click with Date.now(), the
+same wall clock), so advance-to-phone is still from the facilitator's action to the phone.
+The workers' CPU is read from /proc by this process, over the same window as the server's.
+
+How many workers (the default): 1 below 200 phones, 2 below 500, 4 from 500 on. One loop is
+enough while it keeps up (at 100 phones it was late by 30 ms at p99). An asyncio loop handles
+every reply that arrived together before it looks at its timers again, so when hundreds of
+phones wake at once the last reply, and the loop's own clock, wait for all the others to be
+parsed: at 300 phones on the 2-core machine (shared, load 2 to 10) one worker's loop was late
+by 1.1 s at p99, two workers' by 0.2 to 0.4 s, four workers' by 0.07 s. Splitting the burst
+helps beyond the number of cores, since the kernel interleaves the processes and each loop
+goes through only its share; but it does not make the work smaller: the workers together used
+40% to 65% of a core at 300 phones, whatever their number, and on 2 cores that is CPU the
+server (most of a core) and the browser (about 40%) do not get. Each worker also costs an
+interpreter (about 60 MB, a second of imports, spent before the clock starts). So: as few as
+keep the loops' lateness well under the figures measured, at most 4; pass --workers to choose.
+
 Prints: join, answer and page p50/p95/p99; advance-to-phone p50/p95 for each move (from the
 action to the phone showing the new activity, its reload included); answer-to-projector delay
 (from an answer stored, its 303, to the projector's "N answered" including it; counts show only
 once the response threshold, 5, is met); server CPU and memory (RSS of the server process and
-its children); errors (HTTP 5xx, connection errors, timeouts); the load generator's own CPU
-and how late its event loop woke (is the generator itself the bottleneck?), and the browser's
-CPU. Each Tandem figure is printed beside the floor's and their ratio.
+its children); errors (HTTP 5xx, connection errors, timeouts); the load generator's CPU (its
+workers', and this process's) and how late each worker's event loop woke (is the generator
+itself the bottleneck?), and the browser's CPU. Each Tandem figure is printed beside the
+floor's and their ratio.
+
+`--no-reuse-connections`: a phone opens a new connection for every request (no keep-alive), as
+phones on a flaky network or behind a NAT that drops idle connections might; the default keeps
+them open, as a browser does.
 
 Prints figures; asserts nothing. Only loopback addresses are used. Nothing identifies anyone.
 """
@@ -44,6 +76,9 @@ import asyncio
 import collections
 import concurrent.futures
 import contextlib
+import dataclasses
+import math
+import multiprocessing
 import os
 import queue
 import random
@@ -55,6 +90,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import httpx2
@@ -245,6 +281,23 @@ class Site:
         return f"{self.prefix}/{self.code}"
 
 
+# What each worker measures and sends back; the rest of Figures is this process's.
+MEASURED = (
+    "join",
+    "answer",
+    "page",
+    "results",
+    "loop_lag",
+    "errors",
+    "joined",
+    "waited_to_join",
+    "answered",
+    "stored_at",
+    "first_shown",
+    "requests",
+)
+
+
 @dataclass
 class Figures:
     join: list[float] = field(default_factory=list)
@@ -254,33 +307,59 @@ class Figures:
     advance: dict[str, list[float]] = field(default_factory=dict)
     projector: dict[str, list[float]] = field(default_factory=dict)  # activity: delays
     loop_lag: list[float] = field(default_factory=list)  # seconds the loop woke sleepers late
+    worker_lag: list[list[float]] = field(default_factory=list)  # the same, worker by worker
     projector_seen: list[tuple[float, int | None]] = field(default_factory=list)
     errors: collections.Counter = field(default_factory=collections.Counter)
     joined: int = 0
     waited_to_join: int = 0
     answered: collections.Counter = field(default_factory=collections.Counter)
     stored_at: dict[str, list[float]] = field(default_factory=dict)  # activity: 303 moments
+    # activity: when each phone first showed it (time.time()), for advance-to-phone
+    first_shown: dict[str, list[float]] = field(default_factory=dict)
     stored: dict[str, int] = field(default_factory=dict)  # what the database holds afterwards
     requests: int = 0
+    workers: int = 0  # the load generator's processes
     memory: dict[str, float] = field(default_factory=dict)  # MB: idle, parked, peak
     cpu: dict[str, float] = field(default_factory=dict)  # share of one core
     generator: dict[str, float] = field(default_factory=dict)
     browser: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
 
+    def measured(self) -> dict:
+        """A worker's raw measurements, as plain values (lists, dicts, counters) to send."""
+        return {name: getattr(self, name) for name in MEASURED}
+
+    def add(self, measured: dict) -> None:
+        """A worker's measurements added to the room's: samples pooled, counts summed."""
+        for name, value in measured.items():
+            mine = getattr(self, name)
+            if isinstance(mine, int):
+                setattr(self, name, mine + value)
+            elif isinstance(mine, collections.Counter):
+                mine.update(value)
+            elif isinstance(mine, list):
+                mine.extend(value)
+            else:  # activity: samples
+                for key, values in value.items():
+                    mine.setdefault(key, []).extend(values)
+        self.worker_lag.append(list(measured["loop_lag"]))
+
+    def progress(self) -> tuple[int, dict[str, int], dict[str, int]]:
+        """What a worker reports as the room goes: phones joined, answers per activity, phones
+        showing each activity."""
+        shown = {activity: len(moments) for activity, moments in self.first_shown.items()}
+        return self.joined, dict(self.answered), shown
+
 
 @dataclass
 class Room:
+    """The room as a worker's phones share it."""
+
     site: Site
     figures: Figures
     answering: set[str]  # the activities phones answer
     think: float
-    settle: float = 2.5  # seconds between the room's last answer and the facilitator's move
     stop: asyncio.Event = field(default_factory=asyncio.Event)
-    # The move being measured: the activity it shows; which phones have shown it, and when.
-    move: str | None = None
-    seen_move: set[int] = field(default_factory=set)
-    shown_at: list[float] = field(default_factory=list)
 
 
 class Phone:
@@ -291,6 +370,7 @@ class Phone:
         self.chance = random.Random(number)
         self.site = room.site
         self.figures = room.figures
+        self.shown: set[str] = set()  # the activities this phone has shown
 
     async def request(self, method: str, path: str, **options) -> httpx2.Response | None:
         """One request; an error is counted, never raised."""
@@ -316,7 +396,8 @@ class Phone:
             self.figures.errors[f"phone broke: {type(error).__name__}: {error}"[:120]] += 1
 
     async def _run(self, arrival: float, started: float) -> None:
-        await asyncio.sleep(max(0.0, started + arrival - time.perf_counter()))
+        # `started` is on time.monotonic(), the clock every worker and the coordinator share.
+        await asyncio.sleep(max(0.0, started + arrival - time.monotonic()))
         page = await self.join()
         while page is not None and not self.room.stop.is_set():
             if page.form is not None and page.activity in self.room.answering:
@@ -353,11 +434,10 @@ class Phone:
         return self.seen(Page.read(reply.text))
 
     def seen(self, page: Page) -> Page:
-        """A page arrived: is it the one the facilitator's move shows?"""
-        room = self.room
-        if room.move and page.activity == room.move and self.number not in room.seen_move:
-            room.seen_move.add(self.number)
-            room.shown_at.append(page.received)
+        """A page arrived: the first showing an activity is when a move reached this phone."""
+        if page.activity not in self.shown:
+            self.shown.add(page.activity)
+            self.figures.first_shown.setdefault(page.activity, []).append(page.received)
         return page
 
     async def wait(self, page: Page) -> dict | None:
@@ -448,27 +528,45 @@ class Phone:
 # Processes measured while the room runs --------------------------------------------------------
 
 
-class Sampler:
-    """Every half second: CPU used by the server, by this process and by the browser, and the
-    server's memory. Figures are shares of one core between two moments."""
+@dataclass
+class Sample:
+    moment: float  # time.monotonic()
+    cpu: dict[str, float]  # CPU seconds used so far: server, workers, worker 1.., coordinator
+    memory: float  # the server's RSS, MB
 
-    def __init__(self, server_pid: int) -> None:
+
+class Sampler:
+    """Every half second: CPU used by the server, by each worker, by this process and by the
+    browser, and the server's memory. Figures are shares of one core between two moments."""
+
+    def __init__(self, server_pid: int, worker_pids: list[int]) -> None:
         self.server_pid = server_pid
-        self.samples: list[tuple[float, float, float, float, float]] = []
+        self.worker_pids = worker_pids
+        self.samples: list[Sample] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def sample(self) -> tuple[float, float, float, float, float]:
+    def sample(self) -> Sample:
         server = set(harness.process_tree(self.server_pid))
-        others = [pid for pid in harness.process_tree(os.getpid())[1:] if pid not in server]
-        browser = sum(harness.cpu_seconds(pid) for pid in others)
-        return (
-            time.perf_counter(),
-            harness.tree_cpu_seconds(self.server_pid),
-            harness.own_cpu_seconds(),
-            browser,
-            harness.tree_rss_megabytes(self.server_pid),
-        )
+        workers = set(self.worker_pids)  # they start no processes of their own
+        # The browser: this process's other children (Chromium and Playwright's driver).
+        others = [
+            pid
+            for pid in harness.process_tree(os.getpid())[1:]
+            if pid not in server and pid not in workers
+        ]
+        each_worker = {
+            f"worker {number}": harness.cpu_seconds(pid)
+            for number, pid in enumerate(self.worker_pids, start=1)
+        }
+        cpu = {
+            "server": harness.tree_cpu_seconds(self.server_pid),
+            "workers": sum(each_worker.values()),
+            **each_worker,
+            "coordinator": harness.own_cpu_seconds(),
+            "browser": sum(harness.cpu_seconds(pid) for pid in others),
+        }
+        return Sample(time.monotonic(), cpu, harness.tree_rss_megabytes(self.server_pid))
 
     def _run(self) -> None:
         while not self._stop.wait(0.5):
@@ -488,25 +586,39 @@ class Sampler:
         self._thread.join()
         self.samples.append(self.sample())
 
-    def shares(self, column: int, since: float, until: float) -> tuple[float, float]:
-        """(mean, busiest second) share of one core used in [since, until]."""
-        window = [sample for sample in self.samples if since <= sample[0] <= until]
+    def shares(self, name: str, since: float, until: float) -> tuple[float, float]:
+        """(mean, busiest second) share of one core `name` used in [since, until]."""
+        window = [sample for sample in self.samples if since <= sample.moment <= until]
         if len(window) < 2:
             return float("nan"), float("nan")
-        mean = (window[-1][column] - window[0][column]) / (window[-1][0] - window[0][0])
+
+        def share(first: Sample, last: Sample) -> float:
+            return (last.cpu[name] - first.cpu[name]) / (last.moment - first.moment)
+
+        mean = share(window[0], window[-1])
         busiest = mean  # a window shorter than a second has no busier second in it
         for first, second in zip(window, window[2:], strict=False):
-            busiest = max(busiest, (second[column] - first[column]) / (second[0] - first[0]))
+            busiest = max(busiest, share(first, second))
         return mean, busiest
 
     def peak_memory(self) -> float:
-        return max(sample[4] for sample in self.samples)
+        return max(sample.memory for sample in self.samples)
 
 
 def processes_figures(figures: Figures, sampler: Sampler, since: float, until: float) -> None:
-    figures.cpu["mean"], figures.cpu["busiest"] = sampler.shares(1, since, until)
-    figures.generator["mean"], figures.generator["busiest"] = sampler.shares(2, since, until)
-    figures.browser["mean"], figures.browser["busiest"] = sampler.shares(3, since, until)
+    figures.cpu["mean"], figures.cpu["busiest"] = sampler.shares("server", since, until)
+    figures.generator["mean"], figures.generator["busiest"] = sampler.shares(
+        "workers", since, until
+    )
+    each_busiest = [
+        sampler.shares(f"worker {number}", since, until)[1]
+        for number in range(1, len(sampler.worker_pids) + 1)
+    ]
+    figures.generator["busiest worker"] = max(
+        (share for share in each_busiest if share == share), default=float("nan")
+    )
+    figures.generator["coordinator"] = sampler.shares("coordinator", since, until)[0]
+    figures.browser["mean"], figures.browser["busiest"] = sampler.shares("browser", since, until)
     figures.memory["peak"] = sampler.peak_memory()
 
 
@@ -606,6 +718,180 @@ def projector_delays(
     return delays
 
 
+# The load generator: worker processes, each with its share of the phones -------------------
+
+REPORT_EVERY = 0.1  # seconds between a worker's reports of how far its phones are
+
+
+def default_workers(phones: int) -> int:
+    """The load generator's processes when --workers is not given (why: the docstring)."""
+    if phones < 200:
+        return 1
+    return 2 if phones < 500 else 4
+
+
+def generate(index: int, count: int, connection: Connection) -> None:
+    """A worker process, one of `count`: for each room it is given (the floor's, then
+    Tandem's), its share of the phones, from the coordinator's word to start to its word to
+    stop; then its measurements, sent back. Only plain values cross the pipe."""
+    # EOF or a broken pipe: the coordinator has gone, and the worker goes with it.
+    with contextlib.suppress(EOFError, BrokenPipeError, KeyboardInterrupt):
+        while True:
+            word, plan = connection.recv()
+            if word != "room":
+                return
+            asyncio.run(run_phones({**plan, "index": index, "workers": count}, connection))
+
+
+async def run_phones(plan: dict, connection: Connection) -> None:
+    figures = Figures()
+    room = Room(Site(**plan["site"]), figures, set(plan["answering"]), plan["think"])
+    # Phone n in worker n mod N: every worker's phones arrive over the whole spread.
+    numbers = range(plan["index"], plan["phones"], plan["workers"])
+    # Made before the clock starts (a fraction of a millisecond each, with the shared TLS context).
+    clients = [
+        harness.phone(
+            room.site.base, asynchronous=True, reuse_connections=plan["reuse_connections"]
+        )
+        for _ in numbers
+    ]
+    team = [Phone(number, room, client) for number, client in zip(numbers, clients, strict=True)]
+    connection.send(("ready", None))
+    _word, started = connection.recv()  # nothing else to do until the word to start
+    spacing = plan["spread"] / plan["phones"]
+    tasks = [asyncio.ensure_future(phone.run(phone.number * spacing, started)) for phone in team]
+    lag = asyncio.ensure_future(loop_lag(figures.loop_lag))
+    reported = None
+    try:
+        while not connection.poll():  # the word to stop (or the coordinator gone: EOF)
+            progress = figures.progress()
+            if progress != reported:
+                connection.send(("progress", progress))
+                reported = progress
+            await asyncio.sleep(REPORT_EVERY)
+        connection.recv()  # the word to stop, read
+    finally:
+        room.stop.set()
+        for task in [*tasks, lag]:
+            task.cancel()
+        await asyncio.gather(*tasks, lag, return_exceptions=True)
+        await asyncio.gather(*(client.aclose() for client in clients), return_exceptions=True)
+    connection.send(("measured", figures.measured()))
+
+
+@dataclass
+class Progress:
+    """How far the room is, over every worker's phones."""
+
+    joined: int
+    answered: collections.Counter
+    shown: collections.Counter  # activity: phones that have shown it
+
+    def __str__(self) -> str:
+        answers = ", ".join(f"{key} {value}" for key, value in self.answered.items())
+        return f"{self.joined} joined, answered: {answers or 'none'}"
+
+
+class Workers:
+    """The load generator's processes, as the coordinator sees them: given a room, started
+    together, followed as they report, stopped and their measurements collected; the same
+    processes for the floor and for Tandem. Each has a pipe of its own: ("room", plan),
+    ("start", moment) and ("stop") go down it; ("ready"), ("progress", ...) and
+    ("measured", ...) come up."""
+
+    def __init__(self, count: int) -> None:
+        # Spawned, not forked: this process has threads (the browser's, the sampler's).
+        context = multiprocessing.get_context("spawn")
+        self.count = count
+        self.connections: list[Connection] = []
+        self.processes: list[multiprocessing.process.BaseProcess] = []
+        self.reports: list[tuple[int, dict[str, int], dict[str, int]]] = []
+        for index in range(count):
+            ours, theirs = context.Pipe()
+            process = context.Process(
+                target=generate,
+                args=(index, count, theirs),
+                name=f"phones-{index + 1}",
+                daemon=True,  # never outlives this process
+            )
+            process.start()
+            theirs.close()  # only the worker holds its end now: either side going is an EOF
+            self.connections.append(ours)
+            self.processes.append(process)
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exception) -> None:
+        self.close()
+
+    @property
+    def pids(self) -> list[int]:
+        return [process.pid for process in self.processes]
+
+    def receive(self, index: int) -> tuple[str, object]:
+        try:
+            return self.connections[index].recv()
+        except EOFError:
+            raise RuntimeError(f"load generator worker {index + 1} ended early") from None
+
+    async def prepare(self, plan: dict) -> None:
+        """The room's plan to every worker; returns once each has made its phones' clients."""
+        self.reports = [(0, {}, {})] * self.count
+        for connection in self.connections:
+            connection.send(("room", plan))
+        for index in range(self.count):
+            await asyncio.to_thread(self.receive, index)
+
+    def start(self) -> float:
+        """The word to start, with the moment the first phone arrives (time.monotonic())."""
+        started = time.monotonic() + 0.05  # every worker has heard it by then
+        for connection in self.connections:
+            connection.send(("start", started))
+        return started
+
+    async def follow(self) -> None:
+        """Reads every report as it comes, so that no worker ever waits on a full pipe."""
+        while True:
+            for index, connection in enumerate(self.connections):
+                while connection.poll():
+                    word, value = self.receive(index)
+                    if word == "progress":
+                        self.reports[index] = value
+            await asyncio.sleep(REPORT_EVERY / 2)
+
+    def progress(self) -> Progress:
+        answered: collections.Counter = collections.Counter()
+        shown: collections.Counter = collections.Counter()
+        for _joined, their_answers, their_shown in self.reports:
+            answered.update(their_answers)
+            shown.update(their_shown)
+        return Progress(sum(report[0] for report in self.reports), answered, shown)
+
+    async def stop(self) -> list[dict]:
+        """The word to stop; each worker's measurements once its phones have stopped."""
+        for connection in self.connections:
+            connection.send(("stop", None))
+        measured = []
+        for index in range(self.count):
+            while True:  # the reports still on their way come first
+                word, value = await asyncio.to_thread(self.receive, index)
+                if word == "measured":
+                    measured.append(value)
+                    break
+        return measured
+
+    def close(self) -> None:
+        """Whatever happened: no worker left behind (a closed pipe is a worker's word to go)."""
+        for connection in self.connections:
+            connection.close()
+        for process in self.processes:
+            process.join(5)
+            if process.is_alive():
+                process.terminate()
+                process.join(5)
+
+
 # One run: the floor or Tandem ----------------------------------------------------------------
 
 
@@ -619,63 +905,74 @@ async def until(condition: Callable[[], bool], seconds: float) -> bool:
 
 
 async def drive(
-    room: Room,
-    phones: int,
-    spread: float,
+    arguments: argparse.Namespace,
+    workers: Workers,
+    site: Site,
+    answering: set[str],
+    figures: Figures,
     moves: list[tuple[str, str, Callable]],
-    sampler: Sampler,
+    server_pid: int,
     rounds: list[str],
 ) -> dict[str, float]:
-    """The phones arrive and answer; the facilitator makes each move once the room has answered
-    the question before it. `moves`: (label, the activity it shows, a coroutine function that
-    makes the move and returns when it was made, by time.time()). Returns when each move was
-    made."""
-    figures = room.figures
-    # Made before the clock starts: making a client blocks the loop for a few milliseconds.
-    clients = [harness.phone(room.site.base, asynchronous=True) for _ in range(phones)]
-    team = [Phone(number, room, client) for number, client in enumerate(clients)]
-    sampler.mark()
-    started = time.perf_counter()
-    tasks = [
-        asyncio.ensure_future(phone.run(number * spread / phones, started))
-        for number, phone in enumerate(team)
-    ]
-    lag = asyncio.ensure_future(loop_lag(figures.loop_lag))
+    """The phones arrive and answer `answering`, in the workers; the facilitator makes each
+    move once the room has answered the question before it. `moves`: (label, the activity it
+    shows, a coroutine function that makes the move and returns when it was made, by
+    time.time()). Fills `figures`; returns when each move was made."""
+    figures.workers = workers.count
+    plan = {
+        "site": dataclasses.asdict(site),
+        "answering": sorted(answering),
+        "think": arguments.think,
+        "spread": arguments.spread,
+        "phones": arguments.phones,
+        "reuse_connections": arguments.reuse_connections,
+    }
     moved_at: dict[str, float] = {}
-    for position, (label, target, action) in enumerate(moves):
-        if position < len(rounds):
-            activity = rounds[position]
-            await until(
-                lambda activity=activity: (
-                    time.perf_counter() > started + spread
-                    and figures.answered[activity] >= figures.joined
-                ),
-                spread + room.think + 60,
-            )
-        progress(
-            f"  {figures.joined} joined, answered: "
-            + (", ".join(f"{key} {value}" for key, value in figures.answered.items()) or "none")
-        )
-        if position == 0:
-            sampler.mark()
-            processes_figures(figures, sampler, started - 0.1, time.perf_counter())
-        await asyncio.sleep(room.settle)  # results followers settle; the projector catches up
-        if position == 0:
-            figures.memory["parked"] = harness.tree_rss_megabytes(sampler.server_pid)
-        room.seen_move, room.shown_at, room.move = set(), [], target
-        moment = await action()
-        moved_at[label] = moment
-        await until(lambda: len(room.seen_move) >= figures.joined, 60)
-        progress(f"  moved ({label}): {len(room.seen_move)} phones show {target}")
-        figures.advance[label] = [shown - moment for shown in room.shown_at]
-        room.move = None
-    figures.seconds = time.perf_counter() - started
-    room.stop.set()
-    lag.cancel()
-    for task in tasks:
-        task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
-    await asyncio.gather(*(client.aclose() for client in clients), return_exceptions=True)
+    await workers.prepare(plan)
+    with Sampler(server_pid, workers.pids) as sampler:
+        sampler.mark()
+        started = workers.start()
+        following = asyncio.ensure_future(workers.follow())
+        try:
+            for position, (label, target, action) in enumerate(moves):
+                if position < len(rounds):
+
+                    def answered(activity: str = rounds[position]) -> bool:
+                        now = workers.progress()
+                        return (
+                            time.monotonic() > started + arguments.spread
+                            and now.answered[activity] >= now.joined
+                        )
+
+                    await until(answered, arguments.spread + arguments.think + 60)
+                progress(f"  {workers.progress()}")
+                if position == 0:
+                    sampler.mark()
+                    processes_figures(figures, sampler, started - 0.1, time.monotonic())
+                await asyncio.sleep(arguments.settle)  # followers settle; projector catches up
+                if position == 0:
+                    figures.memory["parked"] = harness.tree_rss_megabytes(server_pid)
+                moved_at[label] = await action()
+
+                def arrived(target: str = target) -> bool:
+                    now = workers.progress()
+                    return now.shown[target] >= now.joined
+
+                await until(arrived, 60)
+                showing = workers.progress().shown[target]
+                progress(f"  moved ({label}): {showing} phones show {target}")
+            figures.seconds = time.monotonic() - started
+        finally:
+            following.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await following
+        for measured in await workers.stop():
+            figures.add(measured)
+    for label, target, _action in moves:
+        if label in moved_at:
+            figures.advance[label] = [
+                shown - moved_at[label] for shown in figures.first_shown.get(target, [])
+            ]
     return moved_at
 
 
@@ -699,7 +996,7 @@ def move_labels(facilitator: str) -> list[str]:
     return [f"{facilitator} process"] * 2 if facilitator == "other" else ["same process"] * 2
 
 
-async def run_floor(arguments: argparse.Namespace, folder: Path) -> Figures:
+async def run_floor(arguments: argparse.Namespace, workers: Workers, folder: Path) -> Figures:
     path = folder / "floor.db"
     code = "FLOOR1"
     floor.create_room(path, code)
@@ -733,12 +1030,11 @@ async def run_floor(arguments: argparse.Namespace, folder: Path) -> Figures:
                 for index, (label, target) in enumerate(zip(labels, floor.ORDER[1:], strict=True))
             ]
             site = Site("floor", base, "/f", code)
-            room = Room(site, figures, {"first", "second"}, arguments.think, arguments.settle)
             figures.memory["idle"] = harness.tree_rss_megabytes(process.pid)
-            with Sampler(process.pid) as sampler:
-                await drive(
-                    room, arguments.phones, arguments.spread, moves, sampler, floor.ORDER[:2]
-                )
+            answering = set(floor.ORDER[:2])
+            await drive(
+                arguments, workers, site, answering, figures, moves, process.pid, floor.ORDER[:2]
+            )
         with contextlib.closing(floor.connect(path)) as connection:
             rows = connection.execute("SELECT activity, count(*) FROM answers GROUP BY activity")
             figures.stored = dict(rows.fetchall())
@@ -752,7 +1048,7 @@ async def run_floor(arguments: argparse.Namespace, folder: Path) -> Figures:
     return figures
 
 
-async def run_tandem(arguments: argparse.Namespace, folder: Path) -> Figures:
+async def run_tandem(arguments: argparse.Namespace, workers: Workers, folder: Path) -> Figures:
     deck = harness.built_in_deck(arguments.deck)
     first = next(index for index, activity in enumerate(deck.activities) if activity.answerable)
     following = deck.activities[first + 1 : first + 3]
@@ -811,12 +1107,10 @@ async def run_tandem(arguments: argparse.Namespace, folder: Path) -> Figures:
                 assets=("/j/assets/tandem.css", "/j/assets/tandem.js"),
                 results=True,
             )
-            room = Room(site, figures, set(rounds), arguments.think, arguments.settle)
             figures.memory["idle"] = harness.tree_rss_megabytes(server.process.pid)
-            with Sampler(server.process.pid) as sampler:
-                moved_at = await drive(
-                    room, arguments.phones, arguments.spread, moves, sampler, rounds
-                )
+            moved_at = await drive(
+                arguments, workers, site, set(rounds), figures, moves, server.process.pid, rounds
+            )
             if browser is not None and arguments.projector:
                 seen = await asyncio.wrap_future(browser.call(browser.counts_seen))
                 figures.projector_seen = seen
@@ -870,10 +1164,15 @@ def report(arguments: argparse.Namespace, tandem: Figures, base: Figures | None)
 
     print()
     print("Phones")
+    workers = tandem.workers
+    fewest, most = arguments.phones // workers, math.ceil(arguments.phones / workers)
     print(
-        f"  {arguments.phones} phones arriving over {arguments.spread:g} s, each reading for up "
-        f"to {arguments.think:g} s before answering; deck {arguments.deck}; Tandem on "
-        f"{arguments.database}, the floor on SQLite (WAL)"
+        f"  {arguments.phones} phones in {workers} worker process{'es' if workers > 1 else ''} "
+        f"({fewest if fewest == most else f'{fewest} to {most}'} each), arriving over "
+        f"{arguments.spread:g} s, "
+        f"each reading for up to {arguments.think:g} s before answering"
+        f"{'' if arguments.reuse_connections else ', a new connection for every request'}; "
+        f"deck {arguments.deck}; Tandem on {arguments.database}, the floor on SQLite (WAL)"
     )
     for name, figures in (("Tandem", tandem), ("floor", base)):
         if figures is None:
@@ -959,39 +1258,85 @@ def report(arguments: argparse.Namespace, tandem: Figures, base: Figures | None)
         print(f"  {name}: {said or 'none'}")
 
     print()
-    print("Load generator (this process; the browser is the facilitator's and the projector's)")
-    table_head()
-    line("CPU, mean", tandem.generator["mean"], of_dict(base, "generator", "mean"), "%")
-    line(
-        "CPU, busiest second",
-        tandem.generator["busiest"],
-        of_dict(base, "generator", "busiest"),
-        "%",
+    print(
+        f"Load generator ({workers} worker process{'es' if workers > 1 else ''} for the phones; "
+        "this process coordinates; the browser is the facilitator's and the projector's)"
     )
+    table_head()
+    rows = (
+        ("workers' CPU, mean (all together)", "mean"),
+        ("workers' CPU, busiest second (all together)", "busiest"),
+        ("busiest worker's busiest second", "busiest worker"),
+        ("coordinator's CPU, mean (this process)", "coordinator"),
+    )
+    for label, key in rows:
+        line(label, tandem.generator[key], of_dict(base, "generator", key), "%")
     line("browser CPU, mean", tandem.browser["mean"], None, "%")
     for share in (0.5, 0.99):
         line(
-            f"event loop late by, p{round(share * 100)}",
+            f"event loop late by, p{round(share * 100)} (every worker)",
             harness.percentile(tandem.loop_lag, share),
             at(of(base, "loop_lag"), share),
         )
-    busiest = max(tandem.generator["busiest"], base.generator["busiest"] if base else 0.0)
+    line(
+        "event loop late by, worst worker's p99",
+        worst_worker(tandem, 0.99),
+        None if base is None else worst_worker(base, 0.99),
+    )
+    for name, figures in (("Tandem", tandem), ("floor", base)):
+        if figures is None:
+            continue
+        each = ", ".join(
+            f"{number}: {harness.milliseconds(max(lags, default=float('nan')))}"
+            for number, lags in enumerate(figures.worker_lag, start=1)
+        )
+        print(f"  {name}: each worker's event loop late by at worst: {each}")
+    busiest = max(
+        or_zero(tandem.generator["busiest worker"]),
+        or_zero(base.generator["busiest worker"]) if base else 0.0,
+    )
     late = max(
-        harness.percentile(tandem.loop_lag, 0.99),
-        harness.percentile(base.loop_lag, 0.99) if base else 0.0,
+        or_zero(worst_worker(tandem, 0.99)), or_zero(worst_worker(base, 0.99)) if base else 0.0
     )
     if late > 0.05:
         print(
-            "  The generator's event loop was late by more than 50 ms at times: the phones' "
+            "  A worker's event loop was late by more than 50 ms at times: the phones' "
             "figures include that waiting (the machine's other work, or the generator itself)."
         )
     if busiest > 0.8:
         print(
-            "  The generator used most of a core at its busiest: its latencies include its own "
-            "waiting, so they are pessimistic."
+            "  A worker used most of a core at its busiest: its phones' latencies include its "
+            "own waiting, so they are pessimistic."
         )
     else:
-        print("  The generator used less than a core at its busiest.")
+        print("  Each worker used less than a core at its busiest.")
+    together = sum(
+        or_zero(share)
+        for share in (
+            tandem.cpu["mean"],
+            tandem.generator["mean"],
+            tandem.generator["coordinator"],
+            tandem.browser["mean"],
+        )
+    )
+    print(
+        f"  With Tandem, the server, the load generator and the browser together used "
+        f"{together:.1f} of the machine's {os.cpu_count()} cores on average while the phones "
+        "arrived and answered."
+    )
+
+
+def or_zero(share: float) -> float:
+    """A figure, or 0 where none was measured (NaN)."""
+    return share if share == share else 0.0
+
+
+def worst_worker(figures: Figures, share: float) -> float:
+    """The `share` percentile of the worker whose event loop was latest."""
+    return max(
+        (harness.percentile(lags, share) for lags in figures.worker_lag if lags),
+        default=float("nan"),
+    )
 
 
 def of_dict(figures: Figures | None, name: str, key: str) -> float | None:
@@ -999,16 +1344,20 @@ def of_dict(figures: Figures | None, name: str, key: str) -> float | None:
 
 
 async def run(arguments: argparse.Namespace, folder: Path | None = None) -> Figures:
-    """Measure the floor, then Tandem; print the report. `folder` keeps the databases (tests)."""
+    """Measure the floor, then Tandem, with the same worker processes; print the report.
+    `folder` keeps the databases (tests)."""
+    count = arguments.workers or default_workers(arguments.phones)
     with contextlib.ExitStack() as stack:
         if folder is None:
             folder = stack.enter_context(harness.temporary_folder("tandem-room-"))
+        # Spawned first: their start-up overlaps the servers'.
+        workers = stack.enter_context(Workers(max(1, min(count, arguments.phones))))
         base = None
         if arguments.floor:
             print(f"The floor: {arguments.phones} phones...", flush=True)
-            base = await run_floor(arguments, folder)
+            base = await run_floor(arguments, workers, folder)
         print(f"Tandem: {arguments.phones} phones...", flush=True)
-        tandem = await run_tandem(arguments, folder)
+        tandem = await run_tandem(arguments, workers, folder)
         report(arguments, tandem, base)
         return tandem
 
@@ -1016,6 +1365,12 @@ async def run(arguments: argparse.Namespace, folder: Path | None = None) -> Figu
 def parser() -> argparse.ArgumentParser:
     made = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     made.add_argument("--phones", type=int, default=100)
+    made.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="the load generator's processes (default: 1 below 200 phones, 2 below 500, else 4)",
+    )
     made.add_argument("--spread", type=float, default=10.0, help="seconds the phones arrive over")
     made.add_argument(
         "--think", type=float, default=3.0, help="a phone reads for up to this many seconds"
@@ -1042,6 +1397,12 @@ def parser() -> argparse.ArgumentParser:
         "--no-projector", dest="projector", action="store_false", help="no projector in Chromium"
     )
     made.add_argument("--no-floor", dest="floor", action="store_false", help="Tandem only")
+    made.add_argument(
+        "--reuse-connections",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="phones keep their connections open between requests, as browsers do",
+    )
     return made
 
 

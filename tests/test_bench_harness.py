@@ -1,6 +1,7 @@
 """bench/room.py, the benchmark harness, run with five phones against a real server and the
-plain-app floor: every phone joins and answers both questions, the store holds their answers,
-and the report has each of its parts. Behaviour only: no figure of time is asserted."""
+plain-app floor, its phones in one worker process and then in two: every phone joins and
+answers both questions, the store holds their answers, both moves reach every phone, and the
+report has each of its parts. Behaviour only: no figure of time is asserted."""
 
 from __future__ import annotations
 
@@ -26,14 +27,17 @@ def room():
         sys.path.remove(str(BENCH))
 
 
-def test_five_phones_join_answer_and_the_report_has_every_part(room, tmp_path, capsys):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_five_phones_join_answer_and_the_report_has_every_part(room, tmp_path, capsys, workers):
     # No browser: both moves from another process, no projector (the browser tests cover those).
     arguments = room.parser().parse_args(
-        ["--phones", "5", "--spread", "1", "--think", "0.3", "--settle", "0.5"]
-        + ["--facilitator", "other", "--no-projector"]
+        ["--phones", "5", "--workers", str(workers), "--spread", "1", "--think", "0.3"]
+        + ["--settle", "0.5", "--facilitator", "other", "--no-projector"]
     )
     figures = asyncio.run(room.run(arguments, folder=tmp_path))
 
+    assert figures.workers == workers
+    assert len(figures.worker_lag) == workers  # each worker sent its measurements back
     assert figures.joined == 5
     assert dict(figures.answered) == {"agreements-ready": 5, "check-in": 5}
     assert len(figures.advance) == 2
@@ -51,4 +55,7 @@ def test_five_phones_join_answer_and_the_report_has_every_part(room, tmp_path, c
     lines = report.splitlines()
     for heading in room.HEADINGS:
         assert any(line.startswith(heading) for line in lines), heading
+    plural = "es" if workers > 1 else ""
+    assert f"5 phones in {workers} worker process{plural}" in report
     assert "floor: joined 5, answered first 5, second 5" in report
+    assert "each worker's event loop late by at worst: 1:" in report
