@@ -340,3 +340,34 @@ def test_answers_taken_moves_with_every_stored_answer_and_only_then(store, deck)
     assert store.record_answer(session.id, "colour", participant, passed=False, value=1)  # changed
     assert store.answers_taken([session.id]) == {session.id: 2}
     assert store.answers_taken([]) == {}
+
+
+def test_processes_starting_together_on_a_new_database_migrate_it_once(tmp_path):
+    """Several app processes behind a proxy start at once on one new PostgreSQL database:
+    each migrates, and none fails on tables another is creating (seen: UniqueViolation)."""
+    import concurrent.futures
+
+    from tests.conftest import postgres_schema
+
+    with postgres_schema() as url:
+        stores = [Store(url) for _ in range(4)]
+        try:
+            with concurrent.futures.ThreadPoolExecutor(len(stores)) as pool:
+                list(pool.map(lambda store: store.migrate(), stores))
+            assert stores[0].setting("schema_version") == str(SCHEMA_VERSION)
+        finally:
+            for store in stores:
+                store.close()
+
+
+def test_the_pool_size_is_a_setting_with_a_clear_refusal(monkeypatch):
+    from workshop.store.database import database_pool_size
+
+    monkeypatch.delenv("WORKSHOP_DATABASE_POOL", raising=False)
+    assert database_pool_size() == 10
+    monkeypatch.setenv("WORKSHOP_DATABASE_POOL", "4")
+    assert database_pool_size() == 4
+    for wrong in ("0", "many", "-3", "500"):
+        monkeypatch.setenv("WORKSHOP_DATABASE_POOL", wrong)
+        with pytest.raises(ValueError, match="WORKSHOP_DATABASE_POOL"):
+            database_pool_size()

@@ -61,6 +61,8 @@ from workshop.store.schema import (
 
 DEFAULT_DATABASE = PROJECT_FOLDER / "sessions" / "tandem.db"
 SQLITE_POOL_SIZE = 40
+# PostgreSQL's advisory lock that migrations take (any number, the same in every process).
+MIGRATION_LOCK = 7_263_360
 # Every column of a session but its deck: a deck snapshot (28 KB for the 90-minute deck) never
 # changes once the session starts, so each process reads it once (`_deck_json`), not on every
 # page a phone loads.
@@ -297,6 +299,16 @@ def database_url() -> str:
     return os.environ.get("WORKSHOP_DATABASE_URL") or f"sqlite:///{DEFAULT_DATABASE}"
 
 
+def database_pool_size() -> int:
+    """WORKSHOP_DATABASE_POOL: the PostgreSQL connections a process keeps open (default 10)."""
+    text = os.environ.get("WORKSHOP_DATABASE_POOL", "").strip()
+    if not text:
+        return 10
+    if not text.isdigit() or not 1 <= int(text) <= 200:
+        raise ValueError(f"WORKSHOP_DATABASE_POOL must be a number from 1 to 200, not {text!r}.")
+    return int(text)
+
+
 def _make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         # As many pooled connections as the web server has worker threads (anyio's 40), so a
@@ -338,7 +350,10 @@ def _make_engine(url: str) -> Engine:
         # would otherwise hold each request for about two minutes of TCP retries before the
         # phone learns anything; this way it sees the "try again" page within seconds.
         connect_args["connect_timeout"] = 5
-    engine = create_engine(url, pool_size=10, max_overflow=20, connect_args=connect_args)
+    # Each process holds up to three times this many connections at its busiest; several
+    # processes on one server must stay under its max_connections (100 by default).
+    pool = database_pool_size()
+    engine = create_engine(url, pool_size=pool, max_overflow=2 * pool, connect_args=connect_args)
 
     @event.listens_for(engine, "checkout")
     def _replace_if_hung_up(connection: Any, _record: Any, _proxy: Any) -> None:
@@ -446,6 +461,10 @@ class Store:
     def migrate(self) -> None:
         """Create a new database, or bring an older one up to date in place."""
         with self.writing() as connection:
+            if self.dialect == "postgresql":
+                # Several app processes starting together on a new database would each create
+                # the tables and collide: one at a time, the rest find them made.
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
             existing = inspect(connection).has_table("sessions")
             metadata.create_all(connection)
             current = connection.scalar(
