@@ -23,14 +23,29 @@ $(BIN)/.installed-test: $(BIN)/.installed pyproject.toml
 run: $(BIN)/.installed
 	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.address 0.0.0.0
 
-# Debian's Chromium drives the browser tests and zbar decodes the QR code;
-# nothing downloads a browser of its own.
+# Debian's Chromium drives the browser tests, zbar decodes the QR code, and nginx stands in
+# front of two Tandem processes in tests/test_two_processes.py (openssl makes its throwaway
+# certificate); nothing downloads a browser of its own. Installing nginx would also start a
+# system nginx on port 80 (its postinst runs invoke-rc.d), which nothing here needs: a
+# policy-rc.d that refuses (exit 101) stops that, and is removed afterwards. One that was
+# already there (Docker images ship one) is left alone.
 system-deps:
-	@if ! command -v chromium >/dev/null || ! command -v zbarimg >/dev/null; then \
+	@if ! command -v chromium >/dev/null || ! command -v zbarimg >/dev/null \
+			|| ! command -v openssl >/dev/null \
+			|| ! { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null; then \
 		if [ "$$(id -u)" = 0 ]; then \
-			apt-get update -qq && apt-get install -y -qq chromium zbar-tools >/dev/null; \
+			made_policy=; \
+			if [ ! -e /usr/sbin/policy-rc.d ]; then \
+				printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d \
+					&& chmod 755 /usr/sbin/policy-rc.d && made_policy=1; \
+			fi; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+				apt-get install -y -qq chromium zbar-tools nginx openssl >/dev/null; \
+			installed=$$?; \
+			if [ -n "$$made_policy" ]; then rm -f /usr/sbin/policy-rc.d; fi; \
+			exit $$installed; \
 		else \
-			echo "Browser tests need: sudo apt-get install -y chromium zbar-tools"; \
+			echo "Browser and two-process tests need: sudo apt-get install -y chromium zbar-tools nginx openssl"; \
 		fi; \
 	fi
 
