@@ -36,7 +36,19 @@ def test_a_version_1_database_is_migrated_in_place(store, deck):
         connection.exec_driver_sql("ALTER TABLE sessions DROP COLUMN note_shown")
         connection.exec_driver_sql("ALTER TABLE sessions DROP COLUMN private_threshold")
         connection.exec_driver_sql("ALTER TABLE activity_states DROP COLUMN answers_taken")
-        for table in ("observations", "snapshots", "purges", "logins", "session_links"):
+        connection.exec_driver_sql("ALTER TABLE sessions ADD COLUMN deck_json TEXT")
+        connection.exec_driver_sql(
+            "UPDATE sessions SET deck_json = (SELECT deck_json FROM session_decks "
+            "WHERE session_decks.session_id = sessions.id)"
+        )
+        for table in (
+            "observations",
+            "snapshots",
+            "purges",
+            "logins",
+            "session_links",
+            "session_decks",
+        ):
             connection.exec_driver_sql(f"DROP TABLE {table}")
         connection.exec_driver_sql("ALTER TABLE events RENAME COLUMN action TO kind")
         connection.exec_driver_sql("UPDATE settings SET value = '1' WHERE key = 'schema_version'")
@@ -62,10 +74,22 @@ def test_a_version_7_database_keeps_showing_private_results_as_the_room_saw_them
     session = live.start_session(store, deck, threshold=4)
     with store.engine.begin() as connection:
         connection.exec_driver_sql("ALTER TABLE sessions DROP COLUMN private_threshold")
+        connection.exec_driver_sql("ALTER TABLE sessions ADD COLUMN deck_json TEXT")
+        connection.exec_driver_sql(
+            "UPDATE sessions SET deck_json = (SELECT deck_json FROM session_decks "
+            "WHERE session_decks.session_id = sessions.id)"
+        )
+        connection.exec_driver_sql("DROP TABLE session_decks")
         connection.exec_driver_sql("UPDATE settings SET value = '7' WHERE key = 'schema_version'")
     store.migrate()
     assert store.setting("schema_version") == str(SCHEMA_VERSION)
     assert store.session(session.id).private_threshold == 4
+    # Its deck moved to a table of its own (version 9), read here by a process that never saw it.
+    fresh = Store(store.url)
+    try:
+        assert fresh.session(session.id).deck_json == session.row.deck_json
+    finally:
+        fresh.close()
     # A session started now has its own.
     assert live.start_session(store, deck, threshold=4).row.private_threshold == 8
 

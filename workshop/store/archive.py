@@ -22,11 +22,13 @@ from workshop.store.schema import (
     events,
     observations,
     participants,
+    session_decks,
     sessions,
     snapshots,
 )
 
-# The session's own columns an archive keeps (its id is the database's business).
+# The session's own columns an archive keeps (its id is the database's business), beside its
+# deck (deck_json, from a table of its own).
 SESSION_COLUMNS = [column.name for column in sessions.columns if column.name != "id"]
 
 
@@ -36,6 +38,9 @@ def dump_session(store: Store, session_id: int) -> dict[str, Any] | None:
         row = connection.execute(select(sessions).where(sessions.c.id == session_id)).first()
         if row is None:
             return None
+        deck_json = connection.scalar(
+            select(session_decks.c.deck_json).where(session_decks.c.session_id == session_id)
+        )
         states = connection.execute(
             select(
                 activity_states.c.activity_id, activity_states.c.status, activity_states.c.revealed
@@ -73,7 +78,10 @@ def dump_session(store: Store, session_id: int) -> dict[str, Any] | None:
             .order_by(snapshots.c.name)
         ).all()
     return {
-        "session": {name: row._mapping[name] for name in SESSION_COLUMNS},
+        "session": {
+            **{name: row._mapping[name] for name in SESSION_COLUMNS},
+            "deck_json": deck_json,
+        },
         "activity_states": [
             {"activity_id": state.activity_id, "status": state.status, "revealed": state.revealed}
             for state in states
@@ -116,6 +124,11 @@ def load_session(store: Store, data: dict[str, Any], join_code: str) -> int:
         if connection.scalar(select(sessions.c.id).where(sessions.c.join_code == join_code)):
             raise JoinCodeTaken(join_code)
         session_id = connection.execute(sessions.insert().values(**session)).inserted_primary_key[0]
+        connection.execute(
+            session_decks.insert().values(
+                session_id=session_id, deck_json=data["session"]["deck_json"]
+            )
+        )
         if data["activity_states"]:
             connection.execute(
                 activity_states.insert(),

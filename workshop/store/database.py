@@ -53,6 +53,7 @@ from workshop.store.schema import (
     observations,
     participants,
     purges,
+    session_decks,
     session_links,
     sessions,
     settings,
@@ -63,10 +64,10 @@ DEFAULT_DATABASE = PROJECT_FOLDER / "sessions" / "tandem.db"
 SQLITE_POOL_SIZE = 40
 # PostgreSQL's advisory lock that migrations take (any number, the same in every process).
 MIGRATION_LOCK = 7_263_360
-# Every column of a session but its deck: a deck snapshot (28 KB for the 90-minute deck) never
-# changes once the session starts, so each process reads it once (`_deck_json`), not on every
+# A session's row, without its deck: a deck snapshot (28 KB for the 90-minute deck) never
+# changes once the session starts, so each process reads it once (`_session_row`), not on every
 # page a phone loads.
-SESSION_COLUMNS = [column for column in sessions.c if column.name != "deck_json"]
+SESSION_COLUMNS = list(sessions.c)
 
 
 # The statements every phone's request runs, built once with their parameters left open.
@@ -74,7 +75,9 @@ SESSION_COLUMNS = [column for column in sessions.c if column.name != "deck_json"
 # participant lookup built per call, 124 µs prebuilt), and a busy room runs thousands a second.
 SESSION_BY_ID = select(*SESSION_COLUMNS).where(sessions.c.id == bindparam("session"))
 SESSION_BY_CODE = select(*SESSION_COLUMNS).where(sessions.c.join_code == bindparam("code"))
-DECK_SNAPSHOT = select(sessions.c.deck_json).where(sessions.c.id == bindparam("session"))
+DECK_SNAPSHOT = select(session_decks.c.deck_json).where(
+    session_decks.c.session_id == bindparam("session")
+)
 PARTICIPANT = (
     select(participants.c.id)
     .where(participants.c.session_id == bindparam("session"))
@@ -598,7 +601,6 @@ class Store:
                         join_code=join_code,
                         deck_id=deck_id,
                         title=title,
-                        deck_json=deck_json,
                         status="live",
                         current_index=-1,
                         version=1,
@@ -610,6 +612,9 @@ class Store:
                         lock_when_begun=lock_when_begun,
                     )
                 ).inserted_primary_key[0]
+                connection.execute(
+                    session_decks.insert().values(session_id=session_id, deck_json=deck_json)
+                )
                 connection.execute(
                     activity_states.insert(),
                     [

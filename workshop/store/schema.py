@@ -21,7 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 def _false(dialect: str) -> str:
@@ -75,6 +75,15 @@ MIGRATIONS: dict[int, list[Callable[[str], str]]] = {
         ),
         lambda dialect: "UPDATE sessions SET private_threshold = threshold",
     ],
+    # A session's deck snapshot moves to a table of its own (session_decks, made whole): in
+    # the session's row, SQLite walked its 28 KB on every read of the columns after it, and
+    # every phone's request reads the row (profiled: 18% of a 1,000-phone room's server time).
+    9: [
+        lambda dialect: (
+            "INSERT INTO session_decks (session_id, deck_json) SELECT id, deck_json FROM sessions"
+        ),
+        lambda dialect: "ALTER TABLE sessions DROP COLUMN deck_json",
+    ],
 }
 
 metadata = MetaData()
@@ -93,7 +102,6 @@ sessions = Table(
     Column("join_code", String(12), nullable=False, unique=True),
     Column("deck_id", String(64), nullable=False),
     Column("title", String(200), nullable=False),
-    Column("deck_json", Text, nullable=False),
     Column("status", String(16), nullable=False, default="live"),
     Column("current_index", Integer, nullable=False, default=-1),
     Column("version", Integer, nullable=False, default=1),
@@ -123,6 +131,15 @@ sessions = Table(
     # Which of a revealed answer key's explanations the projector shows (0: the first), one at
     # a time so none falls below the screen's edge; back to the first on every move and reveal.
     Column("note_shown", Integer, nullable=False, default=0),
+)
+
+# The deck a session runs on, as it was when the session started (never changed afterwards):
+# kept apart from the session's row, which every phone's request reads.
+session_decks = Table(
+    "session_decks",
+    metadata,
+    Column("session_id", ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
+    Column("deck_json", Text, nullable=False),
 )
 
 activity_states = Table(
