@@ -108,3 +108,24 @@ def test_a_session_read_without_its_deck_gets_it_back(store, other_process, deck
         assert reader.session(session.id).deck_json == session.row.deck_json
         assert reader.session_by_code(session.row.join_code).deck_json == session.row.deck_json
         assert [row.deck_json for row in reader.sessions()] == [session.row.deck_json]
+
+
+def test_reads_sharing_one_connection_see_writes_made_meanwhile(store, other_process, deck):
+    """A phone's request reads through one connection (`one_connection`) while its own write,
+    and other processes' writes, go through others: each read still sees every write committed
+    before it, on SQLite (no transaction held open by reads) and PostgreSQL (read committed)."""
+    session = live.start_session(store, deck)
+    live.go_to(store, session.id, 1)
+    person = store.join(session.id, "p" * 64)
+    with store.one_connection():
+        assert store.answer_of(session.id, "colour", person) is None
+        version = store.session(session.id).version
+        store.record_answer(session.id, "colour", person, passed=False, value=1)
+        assert store.answer_of(session.id, "colour", person).value == 1
+        other_process.record_answer(session.id, "colour", person, passed=False, value=2)
+        assert store.answer_of(session.id, "colour", person).value == 2
+        live.next_activity(other_process, session.id)
+        assert store.session(session.id).version > version
+        assert store.session_by_code(session.row.join_code).current_index == 2
+    # Outside the block, reads take connections of their own again.
+    assert store.answer_of(session.id, "colour", person).value == 2

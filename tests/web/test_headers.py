@@ -261,6 +261,13 @@ def test_the_real_server_sends_the_headers_on_every_kind_of_response(tmp_path):
             assert stylesheet.status_code == 200
             assert_our_headers(stylesheet)
             assert stylesheet.headers["cache-control"] == "public, max-age=86400"
+            # A phone's first visit comes compressed when it asks (the server's own gzip, no
+            # proxy needed on a laptop), and plain when it does not.
+            for path in ("/j", "/j/assets/tandem.css", "/j/assets/tandem.js"):
+                squeezed = browser.get(path, headers={"Accept-Encoding": "gzip"})
+                assert squeezed.headers["content-encoding"] == "gzip", path
+                plain = browser.get(path, headers={"Accept-Encoding": "identity"})
+                assert "content-encoding" not in plain.headers and plain.text == squeezed.text
 
             login = browser.get("/facilitator/login")
             assert login.status_code == 200

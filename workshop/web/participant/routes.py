@@ -27,6 +27,7 @@ that Tandem speaks (Accept-Language), else English.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import hashlib
 import time
@@ -36,7 +37,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from starlette.concurrency import run_in_threadpool
+import anyio
+import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -72,6 +74,8 @@ RESULT_SECONDS = 1.0
 MISSES_AT_ONCE = 30
 MISSES_PER_SECOND = 1.0
 RETRY_SECONDS = 3
+# Phone requests working in threads at once (the database and drawing the page); see _in_thread.
+WORKER_THREADS = 8
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,7 @@ Handler = Callable[["ParticipantPages", Request], Awaitable[Response]]
 def in_language(handler: Handler) -> Handler:
     """Run a route in the phone's language, its pages carrying the switch that comes back here.
 
-    The language is a context variable set here, in the request's task: `run_in_threadpool`
+    The language is a context variable set here, in the request's task: `anyio.to_thread`
     copies the context into the worker thread, so pages drawn there speak it too.
     """
 
@@ -167,6 +171,7 @@ class ParticipantPages:
         self.misses = TokenBucket(MISSES_AT_ONCE, MISSES_PER_SECOND)
         self.joins = JoinThrottle()
         self._results: dict[tuple[int, str, int, int], tuple[float, Result]] = {}
+        self._limiter: tuple[asyncio.AbstractEventLoop, anyio.CapacityLimiter] | None = None
 
     @functools.cached_property
     def _practice(self) -> Practice:
@@ -299,8 +304,19 @@ class ParticipantPages:
     # Work done in a thread (the store is synchronous) -----------------------------------------
 
     async def _in_thread(self, work: Callable[..., Any], *arguments: Any) -> Any:
-        """`work` in a worker thread, every read it makes through one database connection."""
-        return await run_in_threadpool(self._connected, work, *arguments)
+        """`work` in a worker thread, every read it makes through one database connection.
+
+        At most WORKER_THREADS phone requests run in threads at once; the rest wait their turn
+        on the event loop. Forty threads (anyio's default) all runnable at once took turns at
+        the interpreter lock with each other and with Streamlit's script threads, so the
+        projector's redraw waited seconds behind a burst of phones.
+        """
+        loop = asyncio.get_running_loop()
+        if self._limiter is None or self._limiter[0] is not loop:
+            # One per event loop: the server has one; a test client may start several.
+            self._limiter = (loop, anyio.CapacityLimiter(WORKER_THREADS))
+        task = functools.partial(self._connected, work, *arguments)
+        return await anyio.to_thread.run_sync(task, limiter=self._limiter[1])
 
     def _connected(self, work: Callable[..., Any], *arguments: Any) -> Any:
         with self.store.one_connection():
