@@ -105,6 +105,12 @@ def test_the_proxy_speaks_https_compresses_and_carries_the_websocket(deployment)
         # The app learned from X-Forwarded-Proto that the phone came over https.
         assert [cookie.secure for cookie in client.cookies.jar] == [True]
         assert joined.headers["strict-transport-security"].startswith("max-age=")
+        # The page names no icon, and a browser asking anyway is answered by the proxy: a
+        # phone never gets the dashboard's routing cookie, only its own for this workshop.
+        assert '<link rel="icon" href="data:,">' in joined.text
+        icon = client.get("/favicon.ico")
+        assert icon.status_code == 204 and "set-cookie" not in icon.headers
+        assert [cookie.name for cookie in client.cookies.jar] == ["tandem"]
 
         # Streamlit leaves its JavaScript to the proxy to compress: nginx does.
         script = largest_streamlit_script()

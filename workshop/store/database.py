@@ -16,7 +16,7 @@ import sqlite3
 import sys
 import threading
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,7 +64,7 @@ DEFAULT_DATABASE = PROJECT_FOLDER / "sessions" / "tandem.db"
 SQLITE_POOL_SIZE = 40
 # PostgreSQL's advisory lock that migrations take (any number, the same in every process).
 MIGRATION_LOCK = 7_263_360
-# A session's row, without its deck: a deck snapshot (28 KB for the 90-minute deck) never
+# A session's row. Its deck (28 KB for the 90-minute deck) is in session_decks: it never
 # changes once the session starts, so each process reads it once (`_session_row`), not on every
 # page a phone loads.
 SESSION_COLUMNS = list(sessions.c)
@@ -356,7 +356,11 @@ def _make_engine(url: str) -> Engine:
     # Each process holds up to three times this many connections at its busiest; several
     # processes on one server must stay under its max_connections (100 by default).
     pool = database_pool_size()
-    engine = create_engine(url, pool_size=pool, max_overflow=2 * pool, connect_args=connect_args)
+    # Never fewer than 24 at its busiest: 8 phone requests at once (web/participant/routes.py)
+    # each hold a connection for their reads while taking another to write, and the watcher and
+    # the dashboards take theirs.
+    overflow = max(2 * pool, 24 - pool)
+    engine = create_engine(url, pool_size=pool, max_overflow=overflow, connect_args=connect_args)
 
     @event.listens_for(engine, "checkout")
     def _replace_if_hung_up(connection: Any, _record: Any, _proxy: Any) -> None:
@@ -367,7 +371,7 @@ def _make_engine(url: str) -> Engine:
         connection" message or end of file is waiting. Looking costs one poll of the socket, a few
         microseconds; `pool_pre_ping` would cost a round trip to the server on every checkout
         (0.13 to 0.18 ms measured on a loopback, more across a network), and a phone's page
-        view checks out 4 connections (12 when it joins, 8 for an answer). Raising
+        request checks out one connection for its reads and one for each write. Raising
         DisconnectionError makes the pool reconnect and carry on; if the server is still down,
         that connecting fails with OperationalError, which the web layer turns into a "try
         again" page (workshop/web/faults.py).
@@ -415,13 +419,13 @@ class Store:
         # it: see `_acted`), so they can be remembered per version: every phone's page view
         # needs them.
         self._states_by_version: dict[tuple[int, int], dict[str, ActivityState]] = {}
-        self._deck_snapshots: dict[tuple[int, str], str] = {}
+        self._deck_snapshots: OrderedDict[tuple[int, str], str] = OrderedDict()
         # Each activity's answers as last read for the room, read again only where they moved
         # (see `answers_for`); the lock makes phones that miss together share one read.
-        self._room_answers: dict[tuple[int, str], _RoomAnswers] = {}
-        self._room_answers_lock = threading.Lock()
+        self._room_answers: OrderedDict[tuple[int, str], _RoomAnswers] = OrderedDict()
+        self._room_answers_lock = threading.Lock()  # also guards _deck_snapshots
         # The connection this thread's reads share while `one_connection` is open.
-        self._thread = threading.local()
+        self._per_thread = threading.local()
 
     @contextlib.contextmanager
     def one_connection(self) -> Iterator[None]:
@@ -431,20 +435,20 @@ class Store:
         handing it back (which rolls it back, a round trip on PostgreSQL) for each read cost
         more than most of the reads. Writes still take their own connection (`writing`).
         """
-        if getattr(self._thread, "connection", None) is not None:
+        if getattr(self._per_thread, "connection", None) is not None:
             yield  # already inside one
             return
         with self.engine.connect() as connection:
-            self._thread.connection = connection
+            self._per_thread.connection = connection
             try:
                 yield
             finally:
-                self._thread.connection = None
+                self._per_thread.connection = None
 
     @contextlib.contextmanager
     def _reading(self) -> Iterator[Any]:
         """A connection to read through: this thread's shared one, if open, else its own."""
-        shared = getattr(self._thread, "connection", None)
+        shared = getattr(self._per_thread, "connection", None)
         if shared is not None:
             yield shared
             return
@@ -474,6 +478,13 @@ class Store:
                 select(settings.c.value).where(settings.c.key == "schema_version")
             )
             version = int(current) if current else (1 if existing else SCHEMA_VERSION)
+            if self.dialect == "sqlite" and version < 9 and sqlite3.sqlite_version_info < (3, 35):
+                # Version 9 drops a column, which SQLite learned in 3.35 (2021).
+                raise RuntimeError(
+                    f"This database needs SQLite 3.35 or newer to be brought up to date; this "
+                    f"Python has SQLite {sqlite3.sqlite_version}. Use a newer Python (3.11 from "
+                    "python.org or your system's packages has it). Nothing was changed."
+                )
             for step in range(version + 1, SCHEMA_VERSION + 1):
                 for statement in MIGRATIONS[step]:
                     connection.exec_driver_sql(statement(self.dialect))
@@ -676,6 +687,9 @@ class Store:
 
     def delete_session(self, session_id: int) -> bool:
         """Delete a session and everything of it (answers, participants, actions, notes)."""
+        with self._room_answers_lock:
+            for key in [key for key in self._room_answers if key[0] == session_id]:
+                del self._room_answers[key]
         with self.writing() as connection:
             return bool(
                 connection.execute(sessions.delete().where(sessions.c.id == session_id)).rowcount
@@ -701,9 +715,10 @@ class Store:
             query = query.where(sessions.c.rehearsal.is_(False))
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
-            return [self._session_row(connection, row) for row in rows]
+            found = [self._session_row(connection, row) for row in rows]
+            return [row for row in found if row is not None]
 
-    def _session_row(self, connection: Any, row: Any) -> SessionRow:
+    def _session_row(self, connection: Any, row: Any) -> SessionRow | None:
         """A session row read without its deck, with the deck snapshot (read once) put back."""
         # Kept under the id and the join code: SQLite may give a deleted session's id to the
         # next one, which never has the same code.
@@ -711,9 +726,10 @@ class Store:
         deck_json = self._deck_snapshots.get(key)
         if deck_json is None:
             deck_json = connection.scalar(DECK_SNAPSHOT, {"session": row.id})
-            if len(self._deck_snapshots) > 256:
-                self._deck_snapshots.clear()
-            self._deck_snapshots[key] = deck_json
+            if deck_json is None:
+                return None  # deleted between the two reads
+            with self._room_answers_lock:
+                _remember(self._deck_snapshots, key, deck_json)
         return SessionRow(**row._mapping, deck_json=deck_json)
 
     def deck_ids_by_recency(self) -> list[str]:
@@ -1181,23 +1197,24 @@ class Store:
                     .order_by(answers.c.value_json)
                 )
                 return [_answer(row) for row in rows]
-        with self._room_answers_lock:
+        # The connection first, then the lock: a thread holding the lock never waits for the
+        # pool while others, holding connections, wait for the lock.
+        with self._reading() as connection, self._room_answers_lock:
             key = (session_id, activity_id)
             known = self._room_answers.get(key)
             if known is None or known.version != version:
                 known = _RoomAnswers(version)
-            read = self._answers_since(session_id, activity_id, known)
+            read = self._answers_since(connection, session_id, activity_id, known)
             if read is None:  # an answer changed: only a full read finds which
                 known = _RoomAnswers(version)
-                read = self._answers_since(session_id, activity_id, known)
+                read = self._answers_since(connection, session_id, activity_id, known)
                 assert read is not None
-            if len(self._room_answers) > 256:
-                self._room_answers.clear()
-            self._room_answers[key] = read
+            _remember(self._room_answers, key, read)
             return read.in_order()
 
+    @staticmethod
     def _answers_since(
-        self, session_id: int, activity_id: str, known: _RoomAnswers
+        connection: Any, session_id: int, activity_id: str, known: _RoomAnswers
     ) -> _RoomAnswers | None:
         """`known` with the answers stored since, or None where an answer was changed since.
 
@@ -1207,15 +1224,16 @@ class Store:
         cannot tell which. (A moderation decision changes no count: it moves the session's
         version, which starts the reading over.)
         """
-        with self._reading() as connection:
-            rows = connection.execute(
-                ANSWERS_SINCE,
-                {"session": session_id, "activity": activity_id, "newest": known.newest_id},
-            ).all()
+        rows = connection.execute(
+            ANSWERS_SINCE,
+            {"session": session_id, "activity": activity_id, "newest": known.newest_id},
+        ).all()
         if not rows:
             return known  # no such activity: nothing to read
         taken = rows[0].answers_taken or 0
         added = [row for row in rows if row.id is not None]
+        if taken < known.taken:
+            return None  # not the activity it was: a deleted session's id given to a new one
         if taken - known.taken != len(added):
             if known.newest_id == 0 and not known.answers:
                 # A full read: the count may lag an import that wrote answers uncounted.
@@ -1306,6 +1324,17 @@ def _stored_answer(passed: bool, value: Any, moderation: str | None) -> dict[str
     }
 
 
+REMEMBERED = 1024  # entries each per-process cache keeps, the least recently used dropped first
+
+
+def _remember(cache: OrderedDict, key: Any, value: Any) -> None:
+    """Keep `value` under `key`, dropping the least recently used entry past REMEMBERED."""
+    cache[key] = value
+    cache.move_to_end(key)
+    if len(cache) > REMEMBERED:
+        cache.popitem(last=False)
+
+
 @dataclass(frozen=True)
 class _RoomAnswers:
     """One activity's answers as a process last read them, at one session version."""
@@ -1321,8 +1350,9 @@ class _RoomAnswers:
         return _RoomAnswers(self.version, taken, newest, self.answers + added)
 
     def in_order(self) -> list[Answer]:
-        """By value, as a full read orders them (None first, as SQL sorts NULL), so the order
-        says nothing about who answered first."""
+        """By value (a pass, which has none, first), so the order says nothing about who
+        answered first. (A full read orders them in SQL: the same on SQLite; PostgreSQL puts
+        passes last and may collate text differently, which says nothing about anyone either.)"""
         return list(self._ordered)
 
     @functools.cached_property
