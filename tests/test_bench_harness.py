@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import sqlite3
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,14 @@ BENCH = Path(__file__).parent.parent / "bench"
 
 
 @pytest.fixture
-def room():
+def room(monkeypatch):
     sys.path.insert(0, str(BENCH))
+    # The harness starts its phone workers with multiprocessing's "spawn", which runs the
+    # parent's __main__ again in each worker. In the whole suite __main__ is whichever script
+    # Streamlit's AppTest ran last (its script runner takes that name), so a worker died
+    # running a dashboard page. A __main__ with no file makes the workers import only the
+    # harness, as they do when `python bench/room.py` is what runs.
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     try:
         import room as module
 
