@@ -64,17 +64,16 @@ DEFAULT_DATABASE = PROJECT_FOLDER / "sessions" / "tandem.db"
 SQLITE_POOL_SIZE = 40
 # PostgreSQL's advisory lock that migrations take (any number, the same in every process).
 MIGRATION_LOCK = 7_263_360
-# A session's row. Its deck (28 KB for the 90-minute deck) is in session_decks: it never
-# changes once the session starts, so each process reads it once (`_session_row`), not on every
-# page a phone loads.
-SESSION_COLUMNS = list(sessions.c)
 
 
 # The statements every phone's request runs, built once with their parameters left open.
 # Building a statement costs SQLAlchemy more than SQLite takes to run it (measured: 324 µs a
 # participant lookup built per call, 124 µs prebuilt), and a busy room runs thousands a second.
-SESSION_BY_ID = select(*SESSION_COLUMNS).where(sessions.c.id == bindparam("session"))
-SESSION_BY_CODE = select(*SESSION_COLUMNS).where(sessions.c.join_code == bindparam("code"))
+SESSION_BY_ID = select(sessions).where(sessions.c.id == bindparam("session"))
+SESSION_BY_CODE = select(sessions).where(sessions.c.join_code == bindparam("code"))
+# A session's deck (28 KB for the 90-minute deck) is in session_decks: it never changes once
+# the session starts, so each process reads it once (`_session_row`), not on every page a
+# phone loads.
 DECK_SNAPSHOT = select(session_decks.c.deck_json).where(
     session_decks.c.session_id == bindparam("session")
 )
@@ -708,7 +707,7 @@ class Store:
     def sessions(
         self, *, live_only: bool = False, include_rehearsals: bool = True
     ) -> list[SessionRow]:
-        query = select(*SESSION_COLUMNS).order_by(sessions.c.created_at.desc())
+        query = select(sessions).order_by(sessions.c.created_at.desc())
         if live_only:
             query = query.where(sessions.c.status == "live")
         if not include_rehearsals:
