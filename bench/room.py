@@ -99,6 +99,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import floor  # noqa: E402
 import harness  # noqa: E402
+import wire  # noqa: E402
 
 from workshop.room import live  # noqa: E402
 from workshop.testing.server import free_port  # noqa: E402
@@ -116,6 +117,7 @@ WORDS = ["calm", "tired", "curious", "hopeful", "ready", "unsure", "open", "warm
 BODY = re.compile(r"<body([^>]*)>")
 ATTRIBUTE = re.compile(r'data-([a-z-]+)="([^"]*)"')
 TAKEN = re.compile(r'id="room-results"[^>]*data-taken="(\d+)"')
+ANSWER_FORM = re.compile(r'<form[^>]*class="[^"]*\banswer\b.*?</form>', re.DOTALL)
 # What the projector says under a result: "12 answered · 0 passed" (room/vocabulary.py).
 COUNT_SEEN = """
 () => {
@@ -225,24 +227,33 @@ class Page:
     activity: str = ""
     status: str = ""
     taken: str | None = None  # the results section follows the room's answers
-    form: FormReader | None = None
+    form_html: str | None = None  # the answer form, read only if the phone answers
     received: float = 0.0  # time.time() when it arrived
+    _form: FormReader | None = field(default=None, repr=False)
 
     @classmethod
     def read(cls, text: str) -> Page:
         body = BODY.search(text)
         data = dict(ATTRIBUTE.findall(body.group(1))) if body else {}
         taken = TAKEN.search(text)
-        reader = FormReader()
-        reader.feed(text)
+        form = ANSWER_FORM.search(text)
         return cls(
             version=data.get("version", ""),
             activity=data.get("activity", ""),
             status=data.get("status", ""),
             taken=taken.group(1) if taken else None,
-            form=reader if reader.found else None,
+            form_html=form.group(0) if form else None,
             received=time.time(),
         )
+
+    @property
+    def form(self) -> FormReader | None:
+        """The answer form's fields (parsed the first time they are asked for: most pages a
+        phone reads are not answered, and parsing HTML is most of a phone's own work)."""
+        if self._form is None and self.form_html is not None:
+            self._form = FormReader()
+            self._form.feed(self.form_html)
+        return self._form
 
 
 def as_form(fields: list[tuple[str, str]]) -> dict[str, list[str]]:
@@ -363,7 +374,7 @@ class Room:
 
 
 class Phone:
-    def __init__(self, number: int, room: Room, client: httpx2.AsyncClient) -> None:
+    def __init__(self, number: int, room: Room, client: wire.Client) -> None:
         self.number = number
         self.room = room
         self.client = client
@@ -372,15 +383,15 @@ class Phone:
         self.figures = room.figures
         self.shown: set[str] = set()  # the activities this phone has shown
 
-    async def request(self, method: str, path: str, **options) -> httpx2.Response | None:
+    async def request(self, method: str, path: str, **options) -> wire.Reply | None:
         """One request; an error is counted, never raised."""
         self.figures.requests += 1
         try:
             reply = await self.client.request(method, path, **options)
-        except httpx2.TimeoutException:
+        except wire.Timeout:
             self.figures.errors["timeouts"] += 1
             return None
-        except httpx2.TransportError:
+        except wire.TransportError:
             self.figures.errors["connection errors"] += 1
             return None
         if reply.status_code >= 500:
@@ -748,12 +759,9 @@ async def run_phones(plan: dict, connection: Connection) -> None:
     room = Room(Site(**plan["site"]), figures, set(plan["answering"]), plan["think"])
     # Phone n in worker n mod N: every worker's phones arrive over the whole spread.
     numbers = range(plan["index"], plan["phones"], plan["workers"])
-    # Made before the clock starts (a fraction of a millisecond each, with the shared TLS context).
+    # Made before the clock starts (no connection is opened until a phone arrives).
     clients = [
-        harness.phone(
-            room.site.base, asynchronous=True, reuse_connections=plan["reuse_connections"]
-        )
-        for _ in numbers
+        wire.Client(room.site.base, reuse_connections=plan["reuse_connections"]) for _ in numbers
     ]
     team = [Phone(number, room, client) for number, client in zip(numbers, clients, strict=True)]
     connection.send(("ready", None))
