@@ -42,6 +42,7 @@ from sqlalchemy.exc import DisconnectionError, IntegrityError
 
 from workshop import PROJECT_FOLDER
 from workshop.store import sqlite_file
+from workshop.store.group_commit import GroupCommit
 from workshop.store.schema import (
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -414,6 +415,10 @@ class Store:
         # left to SQLite's busy handler they would sleep and retry. A precaution (see
         # docs/decisions.md): PostgreSQL needs no such help.
         self._write_lock = threading.Lock() if self.dialect == "sqlite" else None
+        # Phones' joins and answers, committed together when they come together (see
+        # group_commit.py); behind the write lock on SQLite, behind a lock of their own on
+        # PostgreSQL (whose other writers need none).
+        self._group_commit = GroupCommit(self.engine, self._write_lock or threading.Lock())
         # Activity states only change together with the session's version (every action bumps
         # it: see `_acted`), so they can be remembered per version: every phone's page view
         # needs them.
@@ -1081,26 +1086,32 @@ class Store:
         if existing is not None:
             return existing
         parameters = {"session": session_id, "token": token_hash}
+
+        def join(connection: Any) -> int | Any:
+            if self.dialect == "postgresql":
+                # READ COMMITTED would let two such statements count the same rows: lock the
+                # session's row first (SQLite has one writer at a time).
+                connection.execute(DOOR_LOCKED, parameters)
+            # One statement decides and inserts (JOIN): the door is checked by the write itself,
+            # so phones joining at once through several processes cannot pass the last place
+            # between them.
+            joined_id = connection.scalar(JOIN, parameters)
+            if joined_id is not None:
+                return joined_id
+            state = connection.execute(DOOR, parameters).one()
+            connection.execute(TURNED_AWAY, parameters)
+            return JoinRefused("locked" if state.joins_locked else "full")
+
         try:
-            with self.writing() as connection:
-                if self.dialect == "postgresql":
-                    # READ COMMITTED would let two such statements count the same rows: lock
-                    # the session's row first (SQLite has one writer at a time).
-                    connection.execute(DOOR_LOCKED, parameters)
-                # One statement decides and inserts (JOIN): the door is checked by the write
-                # itself, so phones joining at once through several processes cannot pass the
-                # last place between them.
-                joined_id = connection.scalar(JOIN, parameters)
-                if joined_id is not None:
-                    return joined_id
-                state = connection.execute(DOOR, parameters).one()
-                connection.execute(TURNED_AWAY, parameters)
-            raise JoinRefused("locked" if state.joins_locked else "full")
+            joined = self._group_commit.write(join)
         except IntegrityError:
             # The same phone joined twice at once; the other request created the row.
             found = self.participant(session_id, token_hash)
             assert found is not None
             return found
+        if isinstance(joined, JoinRefused):
+            raise joined
+        return joined
 
     def participant_count(self, session_id: int) -> int:
         with self._reading() as connection:
@@ -1131,7 +1142,8 @@ class Store:
             "value": stored["value_json"],
             "decision": stored["moderation"],
         }
-        with self.writing() as connection:
+
+        def record(connection: Any) -> bool:
             if self.dialect == "postgresql":
                 # A close waits for this answer (or this answer for the close): never both.
                 connection.execute(ACTIVITY_LOCKED, parameters)
@@ -1143,7 +1155,9 @@ class Store:
                 changed = connection.scalar(ANSWER_ADDED, parameters)
             if changed:
                 self._count_answers(connection, session_id, activity_id, 1)
-        return bool(changed)
+            return bool(changed)
+
+        return self._group_commit.write(record)
 
     def _count_answers(self, connection: Any, session_id: int, activity_id: str, count: int):
         connection.execute(

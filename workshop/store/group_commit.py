@@ -1,0 +1,86 @@
+"""Phones' writes committed together: one transaction for every write waiting at the moment.
+
+A room's burst is a join and an answer a phone at a time, each a statement or two and a commit.
+SQLite has one writer at a time, so each waited for the one before it to commit, and a commit
+(its wait for the disk, and for the interpreter back after it) costs far more than the
+statements: measured at 1,000 phones, the write lock's holder spent 0.15 ms in its statements
+and 0.9 ms (p50) to 37 ms (p99) committing, and phones waited up to a second for the lock.
+
+Here a thread that finds the lock held leaves its write in a queue; whoever next holds the lock
+runs every queued write in one transaction and commits once, and each thread then has its own
+write's result (or its exception). This is the group commit of databases' logs. Every write is
+still on disk before its phone is answered.
+
+A write is a function of the connection that only runs statements (it may run again: see
+`_commit`), and stays the same whatever else is in its transaction.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.engine import Connection, Engine
+
+Write = Callable[[Connection], Any]
+
+
+@dataclass
+class _Queued:
+    work: Write
+    result: Any = None
+    error: Exception | None = None
+    done: bool = False
+
+
+class GroupCommit:
+    """Writes through `engine`, queued behind `lock` and committed together."""
+
+    def __init__(self, engine: Engine, lock: threading.Lock) -> None:
+        self._engine = engine
+        # Also held by the store's other writers, so a batch never runs beside one.
+        self._lock = lock
+        self._queue: list[_Queued] = []
+        self._queue_lock = threading.Lock()
+        self.batches = 0  # transactions committed, for tests and benchmarks
+        self.largest = 0  # the most writes one transaction held
+
+    def write(self, work: Write) -> Any:
+        """Run `work` in a transaction, committed before this returns; its result, or its
+        exception raised here."""
+        queued = _Queued(work)
+        with self._queue_lock:
+            self._queue.append(queued)
+        with self._lock:
+            # The holder before us may have taken our write with its own.
+            if not queued.done:
+                with self._queue_lock:
+                    batch, self._queue = self._queue, []
+                self._commit(batch)
+        if queued.error is not None:
+            raise queued.error
+        return queued.result
+
+    def _commit(self, batch: list[_Queued]) -> None:
+        try:
+            with self._engine.begin() as connection:
+                for queued in batch:
+                    queued.result = queued.work(connection)
+        except Exception:
+            # A write failed (a phone joining twice at once), or the commit did: nothing of
+            # the batch is stored. Each write runs again in a transaction of its own, as it
+            # would have alone, so only a write that fails by itself fails.
+            for queued in batch:
+                queued.result = queued.error = None
+                try:
+                    with self._engine.begin() as connection:
+                        queued.result = queued.work(connection)
+                except Exception as error:
+                    queued.error = error
+        else:
+            self.batches += 1
+            self.largest = max(self.largest, len(batch))
+        for queued in batch:
+            queued.done = True
