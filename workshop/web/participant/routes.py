@@ -251,8 +251,10 @@ class ParticipantPages:
             return _try_again_soon(
                 429, _("Too many tries"), _("Please wait a moment and try again.")
             )
-        # All of a request's database work happens in one trip to a worker thread.
-        return await self._in_thread(self._show, code, token, change, over_https(request))
+        show = (self._show, code, token, change, over_https(request))
+        if token is None or not self._issued(code, token):
+            return await self._in_thread(*show)  # a new phone: it joins, a write
+        return await self._reading(*show)
 
     @in_language
     async def answer(self, request: Request) -> Response:
@@ -278,7 +280,7 @@ class ParticipantPages:
         known = request.query_params.get("v", "")
         taken = _count(request.query_params.get("t"))
         token = request.cookies.get(COOKIE)
-        row = await self._in_thread(self._session_of_member, code, token)
+        row = await self._reading(self._session_of_member, code, token)
         if row is None:
             # Without this session's cookie: the same answer whether or not the code names one.
             return JSONResponse({"gone": True}, status_code=403)
@@ -289,7 +291,7 @@ class ParticipantPages:
             and row.status == "live"
         ):
             await self.waiters.wait(row.id, row.version, WAIT_SECONDS, taken=taken)
-        state = await self._in_thread(self._room_state, row.id, taken is not None)
+        state = await self._reading(self._room_state, row.id, taken is not None)
         return JSONResponse(state, headers={"Cache-Control": "no-store"})
 
     @in_language
@@ -299,9 +301,24 @@ class ParticipantPages:
         code = request.path_params["code"]
         token = request.cookies.get(COOKIE)
         activity_id = request.query_params.get("activity", "")
-        return await self._in_thread(self._results_section, code, token, activity_id)
+        return await self._reading(self._results_section, code, token, activity_id)
 
-    # Work done in a thread (the store is synchronous) -----------------------------------------
+    # Where a request's database work runs (the store is synchronous) --------------------------
+
+    async def _reading(self, work: Callable[..., Any], *arguments: Any) -> Any:
+        """`work`, which only reads, every read through one database connection: on SQLite
+        right here on the event loop, elsewhere in a worker thread (`_in_thread`).
+
+        SQLite's reads are the machine's own work (no network, and WAL's readers never wait
+        for a writer): 0.2 to 2 ms of CPU. Handed to a thread, each waited to be picked up and
+        then for its result to be picked up again, each time for the interpreter lock: at
+        1,000 phones, 0.5 to 1.4 s in the queue for work of 2 ms, with the threads idle.
+        Writes still go to threads, where phones answering together commit together
+        (the store's group commit); a PostgreSQL read waits on the network, so it does too.
+        """
+        if self.store.dialect == "sqlite":
+            return self._connected(work, *arguments)
+        return await self._in_thread(work, *arguments)
 
     async def _in_thread(self, work: Callable[..., Any], *arguments: Any) -> Any:
         """`work` in a worker thread, every read it makes through one database connection.
