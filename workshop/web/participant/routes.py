@@ -74,8 +74,10 @@ RESULT_SECONDS = 1.0
 MISSES_AT_ONCE = 30
 MISSES_PER_SECOND = 1.0
 RETRY_SECONDS = 3
-# Phone requests working in threads at once (the database and drawing the page); see _in_thread.
-WORKER_THREADS = 8
+# Phone requests working in threads at once on SQLite, where only writes go to threads (see
+# _reading) and commit together. With 32, a burst of answers queued less, but twice in four runs
+# at 1,000 phones the facilitator's control view went blank for 30 s: 8 until that is understood.
+SQLITE_THREADS = 8
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,15 @@ def in_language(handler: Handler) -> Handler:
             return await handler(self, request)
 
     return speaking
+
+
+def worker_threads(store: Store) -> int:
+    """How many phone requests may work in threads at once: on PostgreSQL, where every request
+    does and holds a pooled connection while it works, as many as the pool keeps open (its
+    overflow is left to the dashboard, which otherwise found every connection taken)."""
+    if store.dialect == "sqlite":
+        return SQLITE_THREADS
+    return store.engine.pool.size()
 
 
 def language_of(request: Request) -> str:
@@ -323,15 +334,16 @@ class ParticipantPages:
     async def _in_thread(self, work: Callable[..., Any], *arguments: Any) -> Any:
         """`work` in a worker thread, every read it makes through one database connection.
 
-        At most WORKER_THREADS phone requests run in threads at once; the rest wait their turn
-        on the event loop. Forty threads (anyio's default) all runnable at once took turns at
-        the interpreter lock with each other and with Streamlit's script threads, so the
-        projector's redraw waited seconds behind a burst of phones.
+        At most `worker_threads` phone requests run in threads at once; the rest wait their
+        turn on the event loop. When every request came here, forty threads (anyio's default)
+        all runnable at once took turns at the interpreter lock with each other and with
+        Streamlit's script threads, so the projector's redraw waited seconds behind a burst of
+        phones; on SQLite only writes come here now, and they mostly wait for the writer.
         """
         loop = asyncio.get_running_loop()
         if self._limiter is None or self._limiter[0] is not loop:
             # One per event loop: the server has one; a test client may start several.
-            self._limiter = (loop, anyio.CapacityLimiter(WORKER_THREADS))
+            self._limiter = (loop, anyio.CapacityLimiter(worker_threads(self.store)))
         task = functools.partial(self._connected, work, *arguments)
         return await anyio.to_thread.run_sync(task, limiter=self._limiter[1])
 
