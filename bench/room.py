@@ -304,6 +304,7 @@ MEASURED = (
     "waited_to_join",
     "answered",
     "stored_at",
+    "answer_by_question",
     "first_shown",
     "requests",
 )
@@ -325,6 +326,9 @@ class Figures:
     waited_to_join: int = 0
     answered: collections.Counter = field(default_factory=collections.Counter)
     stored_at: dict[str, list[float]] = field(default_factory=dict)  # activity: 303 moments
+    # activity: the answer latencies (as `answer`) question by question, in the room's order:
+    # the first answered as the phones arrive, the next all at once after a move
+    answer_by_question: dict[str, list[float]] = field(default_factory=dict)
     # activity: when each phone first showed it (time.time()), for advance-to-phone
     first_shown: dict[str, list[float]] = field(default_factory=dict)
     stored: dict[str, int] = field(default_factory=dict)  # what the database holds afterwards
@@ -496,7 +500,9 @@ class Phone:
         thanks = await self.request("GET", reply.headers["location"])
         if thanks is None or thanks.status_code != 200:
             return None
-        self.figures.answer.append(time.perf_counter() - began)
+        took = time.perf_counter() - began
+        self.figures.answer.append(took)
+        self.figures.answer_by_question.setdefault(page.activity, []).append(took)
         self.figures.answered[page.activity] += 1
         return self.seen(Page.read(thanks.text))
 
@@ -1208,6 +1214,17 @@ def report(arguments: argparse.Namespace, tandem: Figures, base: Figures | None)
                 f"{label} p{round(share * 100)}",
                 harness.percentile(getattr(tandem, name), share),
                 at(of(base, name), share),
+            )
+    # The first question is answered as the phones arrive over the spread; the next, by every
+    # phone within the reading time of the move that showed it: the room's densest moment.
+    questions = ("1st question (phones arriving)", "2nd question (all after a move)")
+    floor_questions = list(base.answer_by_question.values()) if base else []
+    for position, values in enumerate(list(tandem.answer_by_question.values())[:2]):
+        for share in (0.5, 0.95, 0.99):
+            line(
+                f"  answer, {questions[position]} p{round(share * 100)}",
+                harness.percentile(values, share),
+                at(floor_questions[position] if position < len(floor_questions) else None, share),
             )
 
     print()
