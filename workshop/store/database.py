@@ -356,9 +356,9 @@ def _make_engine(url: str) -> Engine:
     # Each process holds up to three times this many connections at its busiest; several
     # processes on one server must stay under its max_connections (100 by default).
     pool = database_pool_size()
-    # Never fewer than 24 at its busiest: 8 phone requests at once (web/participant/routes.py)
-    # each hold a connection for their reads while taking another to write, and the watcher and
-    # the dashboards take theirs.
+    # Never fewer than 24 at its busiest: as many phone requests at once as the pool keeps
+    # (web/participant/routes.py, worker_threads) each hold a connection for their reads while
+    # taking another to write, and the watcher and the dashboards take theirs.
     overflow = max(2 * pool, 24 - pool)
     engine = create_engine(url, pool_size=pool, max_overflow=overflow, connect_args=connect_args)
 
@@ -415,10 +415,11 @@ class Store:
         # left to SQLite's busy handler they would sleep and retry. A precaution (see
         # docs/decisions.md): PostgreSQL needs no such help.
         self._write_lock = threading.Lock() if self.dialect == "sqlite" else None
-        # Phones' joins and answers, committed together when they come together (see
-        # group_commit.py); behind the write lock on SQLite, behind a lock of their own on
-        # PostgreSQL (whose other writers need none).
-        self._group_commit = GroupCommit(self.engine, self._write_lock or threading.Lock())
+        # Phones' joins and answers, committed together when they come together on SQLite
+        # (see group_commit.py), behind the same write lock as every other writer.
+        self._group_commit = (
+            GroupCommit(self.engine, self._write_lock) if self._write_lock is not None else None
+        )
         # Activity states only change together with the session's version (every action bumps
         # it: see `_acted`), so they can be remembered per version: every phone's page view
         # needs them.
@@ -464,6 +465,14 @@ class Store:
         """A write transaction (committed on exit), queued behind this process's other writers."""
         with self._write_lock or contextlib.nullcontext(), self.engine.begin() as connection:
             yield connection
+
+    def _phone_write(self, work: Callable[[Any], Any]) -> Any:
+        """A phone's join or answer: committed together with the others waiting on SQLite, in
+        a transaction of its own on PostgreSQL (see group_commit.py)."""
+        if self._group_commit is not None:
+            return self._group_commit.write(work)
+        with self.writing() as connection:
+            return work(connection)
 
     @property
     def dialect(self) -> str:
@@ -1103,7 +1112,7 @@ class Store:
             return JoinRefused("locked" if state.joins_locked else "full")
 
         try:
-            joined = self._group_commit.write(join)
+            joined = self._phone_write(join)
         except IntegrityError:
             # The same phone joined twice at once; the other request created the row.
             found = self.participant(session_id, token_hash)
@@ -1157,7 +1166,7 @@ class Store:
                 self._count_answers(connection, session_id, activity_id, 1)
             return bool(changed)
 
-        return self._group_commit.write(record)
+        return self._phone_write(record)
 
     def _count_answers(self, connection: Any, session_id: int, activity_id: str, count: int):
         connection.execute(

@@ -12,7 +12,10 @@ write's result (or its exception). This is the group commit of databases' logs. 
 still on disk before its phone is answered.
 
 A write is a function of the connection that only runs statements (it may run again: see
-`_commit`), and stays the same whatever else is in its transaction.
+`_commit`), and stays the same whatever else is in its transaction. SQLite only: on PostgreSQL
+many transactions write at once and share their commits by themselves, and one transaction
+holding several phones' row locks could deadlock with a facilitator's action taking them in
+the other order.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 
 Write = Callable[[Connection], Any]
 
@@ -58,29 +62,57 @@ class GroupCommit:
             if not queued.done:
                 with self._queue_lock:
                     batch, self._queue = self._queue, []
-                self._commit(batch)
+                self._commit_or_fail(batch)
         if queued.error is not None:
             raise queued.error
         return queued.result
 
+    def _commit_or_fail(self, batch: list[_Queued]) -> None:
+        """Commit the batch; whatever happens, every write in it is done, with a result or an
+        error, so no caller ever returns a result it did not get."""
+        try:
+            self._commit(batch)
+        except BaseException as error:
+            # An interrupt (KeyboardInterrupt, SystemExit): the transaction was rolled back,
+            # so no write of the batch is stored, and each caller is told so.
+            for queued in batch:
+                queued.result = None
+                queued.error = RuntimeError(f"the write was interrupted: {error!r}")
+            raise
+        finally:
+            for queued in batch:
+                queued.done = True
+
     def _commit(self, batch: list[_Queued]) -> None:
+        failed_write = False
         try:
             with self._engine.begin() as connection:
                 for queued in batch:
-                    queued.result = queued.work(connection)
-        except Exception:
-            # A write failed (a phone joining twice at once), or the commit did: nothing of
-            # the batch is stored. Each write runs again in a transaction of its own, as it
-            # would have alone, so only a write that fails by itself fails.
-            for queued in batch:
-                queued.result = queued.error = None
-                try:
-                    with self._engine.begin() as connection:
+                    try:
                         queued.result = queued.work(connection)
-                except Exception as error:
-                    queued.error = error
+                    except Exception:
+                        failed_write = True
+                        raise
+        except Exception as error:
+            if not failed_write or isinstance(error, OperationalError):
+                # The database failed, not a write (the disk; another process holding the
+                # lock past the busy timeout): running each write again would only wait as
+                # long again.
+                for queued in batch:
+                    queued.result, queued.error = None, error
+                return
         else:
             self.batches += 1
             self.largest = max(self.largest, len(batch))
+            return
+        # A write failed (a phone joining twice at once): nothing of the batch is stored. Each
+        # write runs again in a transaction of its own, as it would have alone, so only a write
+        # that fails by itself fails. (Outside the `except`, so no write's error carries
+        # another phone's as its context.)
         for queued in batch:
-            queued.done = True
+            queued.result = queued.error = None
+            try:
+                with self._engine.begin() as connection:
+                    queued.result = queued.work(connection)
+            except Exception as error:
+                queued.error = error
