@@ -74,3 +74,42 @@ def test_an_answer_waiting_for_the_database_holds_up_no_read(sqlite_store, deck)
     assert answer_waited and released_in_time == [True]
     assert statuses == [200, 200, 200, 303]
     assert [answer.value for answer in store.answers_for(session.id, "colour")] == [1]
+
+
+def test_reads_run_on_the_event_loop_and_joins_in_a_thread(sqlite_store, deck):
+    """Even a phone whose signed cookie names no participant any more (after a backup was
+    restored) is joined in a worker thread, never on the loop."""
+    store = sqlite_store
+    session = live.start_session(store, deck, threshold=1)
+    code = session.row.join_code
+    pages = ParticipantPages(store, Waiters())
+    app = Starlette(routes=pages.routes())
+    threads: dict[str, list[threading.Thread]] = {"join": [], "read": []}
+    join, session_of_member = store.join, pages._session_of_member
+
+    def recorded_join(*arguments):
+        threads["join"].append(threading.current_thread())
+        return join(*arguments)
+
+    def recorded_read(*arguments):
+        threads["read"].append(threading.current_thread())
+        return session_of_member(*arguments)
+
+    store.join = recorded_join
+    pages._session_of_member = recorded_read
+
+    async def scenario() -> threading.Thread:
+        transport = httpx2.ASGITransport(app=app)
+        async with httpx2.AsyncClient(transport=transport, base_url="http://phone") as client:
+            assert (await client.get(f"/j/{code}")).status_code == 200
+            assert (await client.get(f"/j/{code}/wait", params={"v": "0"})).status_code == 200
+            with store.writing() as connection:  # as a restored backup from before the join
+                connection.execute(text("DELETE FROM participants"))
+            assert (await client.get(f"/j/{code}")).status_code == 200
+        return threading.current_thread()
+
+    loop_thread = asyncio.run(scenario())
+    assert threads["read"] == [loop_thread]
+    assert len(threads["join"]) == 2
+    assert all(thread is not loop_thread for thread in threads["join"])
+    assert store.participant_count(session.id) == 1

@@ -78,6 +78,8 @@ RETRY_SECONDS = 3
 # _reading) and commit together. With 32, a burst of answers queued less, but twice in four runs
 # at 1,000 phones the facilitator's control view went blank for 30 s: 8 until that is understood.
 SQLITE_THREADS = 8
+# What `_show` says when the page needs a join first, which it may not do where it was asked.
+JOIN_FIRST = object()
 
 
 @dataclass(frozen=True)
@@ -263,9 +265,12 @@ class ParticipantPages:
                 429, _("Too many tries"), _("Please wait a moment and try again.")
             )
         show = (self._show, code, token, change, over_https(request))
-        if token is None or not self._issued(code, token):
-            return await self._in_thread(*show)  # a new phone: it joins, a write
-        return await self._reading(*show)
+        if token is not None and self._issued(code, token):
+            shown = await self._reading(*show, False)
+            if shown is not JOIN_FIRST:
+                return shown
+        # A new phone, or one whose participant is gone (a restored backup): it joins, a write.
+        return await self._in_thread(*show)
 
     @in_language
     async def answer(self, request: Request) -> Response:
@@ -367,13 +372,19 @@ class ParticipantPages:
             state["taken"] = self._taken(session.id)
         return state
 
-    def _show(self, code: str, token: str | None, change: str | None, https: bool) -> Response:
+    def _show(
+        self, code: str, token: str | None, change: str | None, https: bool, may_join: bool = True
+    ) -> Response | object:
+        """The phone's page; JOIN_FIRST instead of joining when not `may_join` (on the event
+        loop, where a write would hold up every phone)."""
         session = live.load_by_code(self.store, code)
         if session is None or session.ended:
             return self._not_running(code, session)
         participant_id = self._participant_of(session, token)
         new_token = None
         if participant_id is None:
+            if not may_join:
+                return JOIN_FIRST
             if not self.joins.allow(session.id, session.row.headcount):
                 return _try_again_soon(
                     429,
