@@ -339,6 +339,7 @@ class Figures:
     generator: dict[str, float] = field(default_factory=dict)
     browser: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
+    rounds: list[str] = field(default_factory=list)  # the questions answered, in order
 
     def measured(self) -> dict:
         """A worker's raw measurements, as plain values (lists, dicts, counters) to send."""
@@ -415,7 +416,7 @@ class Phone:
         await asyncio.sleep(max(0.0, started + arrival - time.monotonic()))
         page = await self.join()
         while page is not None and not self.room.stop.is_set():
-            if page.form is not None and page.activity in self.room.answering:
+            if page.activity in self.room.answering and page.form is not None:
                 page = await self.read_and_answer(page)
             else:
                 page = await self.follow(page)
@@ -1046,6 +1047,7 @@ async def run_floor(arguments: argparse.Namespace, workers: Workers, folder: Pat
             site = Site("floor", base, "/f", code)
             figures.memory["idle"] = harness.tree_rss_megabytes(process.pid)
             answering = set(floor.ORDER[:2])
+            figures.rounds = list(floor.ORDER[:2])
             await drive(
                 arguments, workers, site, answering, figures, moves, process.pid, floor.ORDER[:2]
             )
@@ -1073,7 +1075,7 @@ async def run_tandem(arguments: argparse.Namespace, workers: Workers, folder: Pa
     browser = None
     if "same process" in labels or arguments.projector:
         browser = Browser()
-    figures = Figures()
+    figures = Figures(rounds=rounds)
     try:
         with (
             harness.database(arguments.database, folder) as url,
@@ -1169,6 +1171,13 @@ def table_head() -> None:
     print(f"  {'':<44}{'Tandem':>12}{'floor':>12}{'ratio':>10}")
 
 
+def question(figures: Figures, position: int) -> list[float]:
+    """The answer latencies of the room's `position`th question (0: the first)."""
+    if position >= len(figures.rounds):
+        return []
+    return figures.answer_by_question.get(figures.rounds[position], [])
+
+
 def report(arguments: argparse.Namespace, tandem: Figures, base: Figures | None) -> None:
     def of(figures: Figures | None, name: str) -> list[float] | None:
         return None if figures is None else getattr(figures, name)
@@ -1218,13 +1227,14 @@ def report(arguments: argparse.Namespace, tandem: Figures, base: Figures | None)
     # The first question is answered as the phones arrive over the spread; the next, by every
     # phone within the reading time of the move that showed it: the room's densest moment.
     questions = ("1st question (phones arriving)", "2nd question (all after a move)")
-    floor_questions = list(base.answer_by_question.values()) if base else []
-    for position, values in enumerate(list(tandem.answer_by_question.values())[:2]):
+    for position, label in enumerate(questions):
+        values = question(tandem, position)
+        floor_values = question(base, position) if base else None
         for share in (0.5, 0.95, 0.99):
             line(
-                f"  answer, {questions[position]} p{round(share * 100)}",
+                f"  answer, {label} p{round(share * 100)}",
                 harness.percentile(values, share),
-                at(floor_questions[position] if position < len(floor_questions) else None, share),
+                at(floor_values, share),
             )
 
     print()

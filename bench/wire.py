@@ -7,8 +7,8 @@ generator about 1.2 ms of CPU per request (measured: bench/room.py at 1,000 phon
 requests, four worker processes using 55% of a core), more than Tandem's server spends
 answering most of them; this client costs a tenth of that. It speaks only what the phones need
 from a server on 127.0.0.1: GET and POST (a form), Content-Length or chunked bodies, gzip,
-cookies set by the server (sent back on every request: Tandem's and the floor's are for the
-whole site), no redirects followed, no TLS.
+cookies set by the server (each sent back on every request, whatever its path: a phone here
+visits one room), no redirects followed, no TLS.
 
 Like a browser it keeps a connection open after a request and uses it again; one idle longer
 than `keepalive` seconds is closed first (the server's own keep-alive is 5 s), and a request
@@ -124,9 +124,9 @@ class Client:
             except asyncio.CancelledError:
                 connection.close()
                 raise
-            except (OSError, asyncio.IncompleteReadError, ValueError) as error:
+            except (OSError, ValueError, zlib.error, asyncio.IncompleteReadError) as error:
                 connection.close()
-                if reused and isinstance(error, (ConnectionError, asyncio.IncompleteReadError)):
+                if reused and _closed_before_replying(error):
                     # The server closed the kept-alive connection as we used it: a browser
                     # sends the request again on a new one.
                     connection, reused = await self._open(), False
@@ -191,6 +191,14 @@ class Client:
         for connection in self._idle:
             connection.close()
         self._idle.clear()
+
+
+def _closed_before_replying(error: Exception) -> bool:
+    """Whether the connection failed before the server had sent a byte of its reply (so the
+    request can be sent again without risk of its being taken twice)."""
+    if isinstance(error, asyncio.IncompleteReadError):
+        return not error.partial
+    return isinstance(error, ConnectionResetError | BrokenPipeError)
 
 
 async def _chunked(reader: asyncio.StreamReader) -> bytes:
