@@ -87,6 +87,16 @@ def streamlit_settled(page: Page) -> None:
     )
 
 
+def controls_at_rest(page: Page) -> None:
+    """Wait until the projector's controls have finished fading (0.3 s; from the moment the
+    page's style arrives, and after the mouse moves): axe reads their colours at rest, never
+    halfway through the fade."""
+    page.wait_for_function(
+        """() => [...document.querySelectorAll(".st-key-tandem-controls")]
+                 .every(controls => controls.getAnimations().length === 0)"""
+    )
+
+
 def open_every_expander(page: Page) -> None:
     """What is folded away is part of the page too: unfold it, so axe sees it drawn."""
     closed = page.locator("[data-testid=stExpander] details:not([open]) > summary")
@@ -210,6 +220,7 @@ def test_the_projector_screen_is_accessible(server, store, laptop):
     laptop.goto(f"{server.url}/screen?session={rehearsal.id}")
     expect(laptop.locator("[data-testid=stImage] img").first).to_be_visible()
     streamlit_settled(laptop)
+    controls_at_rest(laptop)
     findings.check(laptop, "the projector's join slide", STREAMLIT_CHROME)
     for index in (1, 4):  # a bar chart; a word cloud
         activity = DECK.activities[index]
@@ -217,6 +228,7 @@ def test_the_projector_screen_is_accessible(server, store, laptop):
         expect(laptop.get_by_text(activity.title, exact=True).first).to_be_visible()
         expect(laptop.locator(".js-plotly-plot").first).to_be_visible()
         streamlit_settled(laptop)
+        controls_at_rest(laptop)
         findings.check(laptop, f"the projector at {activity.title!r}", STREAMLIT_CHROME)
     findings.assert_none()
 

@@ -69,15 +69,20 @@ def violations(page: Page, exclude: list[str] | None = None) -> list[Violation]:
         try:
             return _violations(page, exclude)
         except Error as error:
-            if "context was destroyed" not in error.message:
+            # (A new document between the look for axe and its run has no axe yet.)
+            if not any(
+                said in error.message for said in ("context was destroyed", "axe is not defined")
+            ):
                 raise
             page.wait_for_load_state()
     return _violations(page, exclude)
 
 
 def _violations(page: Page, exclude: list[str] | None) -> list[Violation]:
-    # Injected on each call: a Streamlit page keeps its document, a phone page loads a new one.
-    page.evaluate(_AXE.axe_script)
+    # Injected once per document: a Streamlit page keeps its document, a phone page loads a new
+    # one (and with it a window without axe). Injecting costs more than many a check.
+    if not page.evaluate("() => typeof window.axe === 'object' && !!window.axe.run"):
+        page.evaluate(_AXE.axe_script)
     context = {"include": [["html"]], "exclude": [[selector] for selector in exclude or []]}
     options = {
         "runOnly": {"type": "tag", "values": WCAG_21_AA},
