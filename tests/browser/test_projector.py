@@ -6,17 +6,18 @@ fits, a timer running beside it. The facilitator's controls, awake, cover none o
 text. Then the facilitator's keys move the room (the store says so), Reveal is off where it
 would change nothing, and a screen link's holder moves nothing.
 
-One server and one page for the module: a rehearsed room (the 90-minute deck, nine simulated
-people), the Spanish 90-minute deck rehearsed with twenty (enough for its private results),
-and a session of every information slide of every built-in deck; the rooms are moved from here,
-through the store, as the control view would.
+One server for the module, and the facilitator's screen page open twice, at each size, so that
+one move of the room is measured at both at once: a rehearsed room (the 90-minute deck, nine
+simulated people), the Spanish 90-minute deck rehearsed with twenty (enough for its private
+results), and sessions of every information slide of every built-in deck, stepped through side
+by side; the rooms are moved from here, through the store, as the control view would.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -26,7 +27,7 @@ from workshop.curriculum.decks import Deck
 from workshop.room import live
 from workshop.room.rehearsal import start_rehearsal
 from workshop.store import Store
-from workshop.testing.browser import PROJECTOR, facilitator_logs_in, open_screen
+from workshop.testing.browser import PROJECTOR, TIMEOUT, facilitator_logs_in
 from workshop.testing.server import PASSCODE, Server
 from workshop.web import links
 
@@ -35,6 +36,7 @@ pytestmark = pytest.mark.browser
 DECK = load_deck(DECK_FOLDER / "codependency-to-interdependency-90.toml")
 SPANISH = load_deck(DECK_FOLDER / "de-la-codependencia-a-la-interdependencia-90.toml")
 SMALLER = {"width": 1280, "height": 720}
+VIEWPORTS = [PROJECTOR["viewport"], SMALLER]
 SMALLEST_TEXT = 32  # pixels, at 1080 lines
 
 # What the page shows, measured in the page: whatever is drawn (not hidden, not transparent)
@@ -193,40 +195,123 @@ def every_info_slide() -> Deck:
     return Deck(id="every-info-slide", title="Every information slide", activities=slides)
 
 
+# Sessions of the deck of every information slide, each shown at both sizes and stepped through
+# its share of the slides at the same time as the others: a slide waits most of a second for
+# the projector's next refresh, and the sessions wait side by side.
+INFO_ROOMS = 4
+
+
 @pytest.fixture(scope="module")
-def info_room(server):
+def info_rooms(server):
     store = Store(server.database_url)
     deck = every_info_slide()
-    session = live.start_session(store, deck)
-    yield store, session.id, live.load(store, session.id).deck
+    sessions = [live.start_session(store, deck).id for _ in range(INFO_ROOMS)]
+    yield store, sessions, live.load(store, sessions[0]).deck
     store.close()
 
 
 @pytest.fixture(scope="module")
-def screen(browser, server, room):
-    control = facilitator_logs_in(browser, server.url)
-    page = open_screen(control, server.url, room[1])
+def control(browser, server) -> Iterator[Page]:
+    """The facilitator's laptop, logged in: its screen pages show the facilitator's controls."""
+    page = facilitator_logs_in(browser, server.url)
     yield page
-    control.context.close()
+    page.context.close()
 
 
-def _on(screen: Page, server, session_id: int) -> None:
-    """The one screen page, showing this session."""
-    if not screen.url.endswith(f"session={session_id}"):
-        screen.goto(f"{server.url}/screen?session={session_id}")
+def _screens(control: Page, server, session_id: int) -> list[Page]:
+    """The projector's page for `session_id` at each size: one move of the room, measured in
+    both windows at once. (Not waited for: whoever measures waits for its slide.)"""
+    made = []
+    for viewport in VIEWPORTS:
+        page = control.context.new_page()
+        page.set_default_timeout(TIMEOUT)
+        page.set_viewport_size(viewport)
+        page.goto(f"{server.url}/screen?session={session_id}", wait_until="commit")
+        made.append(page)
+    return made
 
 
-def _settled(page: Page) -> dict:
-    """The page measured once it holds still: a stretched chart is drawn, measured by
-    Streamlit and drawn again at its height."""
-    measured = page.evaluate(MEASURE)
+@pytest.fixture(scope="module")
+def screens(control, server, room) -> list[Page]:
+    """The projector at 1080 and at 720 lines, side by side, showing the rehearsed room."""
+    return _screens(control, server, room[1])
+
+
+@pytest.fixture(scope="module")
+def screen(screens) -> Page:
+    """The projector at 1920 x 1080."""
+    return screens[0]
+
+
+def _on(pages: list[Page], server, session_id: int) -> None:
+    """The screen pages, showing this session."""
+    for page in pages:
+        if not page.url.endswith(f"session={session_id}"):
+            page.goto(f"{server.url}/screen?session={session_id}")
+
+
+def _lines(page: Page) -> int:
+    return page.viewport_size["height"]
+
+
+def _scale(page: Page) -> float:
+    return _lines(page) / 1080
+
+
+def _ready(pages: list[Page], title: str, position: str | None = None) -> None:
+    """Wait until every page has redrawn the slide called `title` at its size."""
+    for page in pages:
+        page.wait_for_function(READY, arg=[title, _scale(page), position])
+
+
+# How many runs of the page's script Streamlit has finished (the projector's refresh reruns it
+# every second): counted from the first call on, by watching the app's run state.
+RUNS = """
+() => {
+  if (window.tandemRuns === undefined) {
+    window.tandemRuns = 0;
+    new MutationObserver(() => {
+      if (document.querySelector('[data-test-script-state="notRunning"]')) window.tandemRuns += 1;
+    }).observe(document.body,
+      {attributes: true, subtree: true, attributeFilter: ["data-test-script-state"]});
+  }
+  return window.tandemRuns;
+}
+"""
+
+
+# A chart on the slide: its element is there before plotly has drawn into it.
+CHART = ".st-key-tandem-slide .st-key-screen-chart"
+
+
+def _settled(pages: list[Page]) -> list[dict]:
+    """Each page measured once it holds still: a stretched chart is drawn, measured by
+    Streamlit and drawn again at its height, which can take until the next refresh. A page
+    holds still when two measurements at least 400 ms apart agree; on a slide with a chart,
+    once it is drawn and with a whole run of the page between the two. The pages are waited
+    for side by side."""
+    charted = [page.locator(CHART).count() > 0 for page in pages]
+    for page, chart in zip(pages, charted, strict=True):
+        if chart:
+            page.locator(f"{CHART} .js-plotly-plot").wait_for()
+    runs = [page.evaluate(RUNS) for page in pages]
+    measured = [page.evaluate(MEASURE) for page in pages]
+    still = [False] * len(pages)
     for _ in range(10):
-        page.wait_for_timeout(400)
-        again = page.evaluate(MEASURE)
-        if again == measured:
+        pages[0].wait_for_timeout(400)
+        for number, page in enumerate(pages):
+            if still[number]:
+                continue
+            if charted[number]:
+                page.wait_for_function(f"() => ({RUNS})() > {runs[number]}")
+                runs[number] = page.evaluate(RUNS)
+            again = page.evaluate(MEASURE)
+            still[number] = again == measured[number]
+            measured[number] = again
+        if all(still):
             return measured
-        measured = again
-    raise AssertionError(f"the page never held still: {measured}")
+    unsettled = [measured[number] for number in range(len(pages)) if not still[number]]
+    raise AssertionError(f"the page never held still: {unsettled}")
 
 
 def _index(activity_id: str, deck: Deck = DECK) -> int:
@@ -236,15 +321,21 @@ def _index(activity_id: str, deck: Deck = DECK) -> int:
 def _show(
     store: Store, session_id: int, activity_id: str | None, *, reveal=False, deck: Deck = DECK
 ) -> str:
-    """Put an activity on screen (closed and revealed if asked); the title the screen shows."""
+    """Put an activity on screen (closed and revealed if asked); the title the screen shows.
+
+    An activity to reveal is opened, closed and revealed before it goes on screen: the title
+    is all the page is waited for, and a refresh between the move and the reveal would show
+    (and have measured) the activity still open."""
     index = -1 if activity_id is None else _index(activity_id, deck)
-    live.go_to(store, session_id, index)
     if reveal:
-        now = live.load(store, session_id)
-        if now.state(activity_id).status == "open":
+        state = live.load(store, session_id).state(activity_id)
+        if state.status == "waiting":
+            live.open_activity(store, session_id, activity_id)
+        if state.status in ("waiting", "open"):
             live.close_activity(store, session_id, activity_id)
-        if not now.state(activity_id).revealed:
+        if not state.revealed:
             live.reveal(store, session_id, activity_id)
+    live.go_to(store, session_id, index)
     return deck.title if activity_id is None else deck.activities[index].title
 
 
@@ -275,32 +366,29 @@ def _fits(measured: dict, where: str, scale: float) -> None:
         assert measured["smallest"][0][0] >= SMALLEST_TEXT, (where, measured["smallest"])
 
 
-@pytest.mark.parametrize("viewport", [PROJECTOR["viewport"], SMALLER], ids=["1080p", "720p"])
-def test_nothing_is_below_the_edge_and_type_reads_from_the_back(
-    screen: Page, server, room, viewport
-):
+def test_nothing_is_below_the_edge_and_type_reads_from_the_back(screens: list[Page], server, room):
+    """At 1080 and at 720 lines."""
     store, session_id = room
-    _on(screen, server, session_id)
-    screen.set_viewport_size(viewport)
-    scale = viewport["height"] / 1080
+    _on(screens, server, session_id)
     for activity_id, reveal in SLIDES:
         title = _show(store, session_id, activity_id, reveal=reveal)
-        screen.wait_for_function(READY, arg=[title, scale, None])
-        measured = _settled(screen)
-        where = f"{activity_id or 'join slide'} at {viewport['height']} lines"
-        _fits(measured, where, scale)
-        if measured["plot"] is not None:
-            # A chart fills the screen: no half-empty wall, no chart squeezed to fit.
-            assert measured["plot"] >= 0.45 and measured["lowest"] >= 0.8, (where, measured)
-        if activity_id is None:
-            qr_code = screen.locator("[data-testid=stImage] img").bounding_box()
-            assert qr_code["height"] >= 0.4 * viewport["height"]
-        if activity_id == "knowledge-before":
-            # Explanations one at a time.
-            expect(screen.get_by_text(re.compile(r"^1 of \d"))).to_be_visible()
+        _ready(screens, title)
+        for page, measured in zip(screens, _settled(screens), strict=True):
+            where = f"{activity_id or 'join slide'} at {_lines(page)} lines"
+            _fits(measured, where, _scale(page))
+            if measured["plot"] is not None:
+                # A chart fills the screen: no half-empty wall, no chart squeezed to fit.
+                assert measured["plot"] >= 0.45 and measured["lowest"] >= 0.8, (where, measured)
+            if activity_id is None:
+                qr_code = page.locator("[data-testid=stImage] img").bounding_box()
+                assert qr_code["height"] >= 0.4 * _lines(page)
+            if activity_id == "knowledge-before":
+                # Explanations one at a time.
+                expect(page.get_by_text(re.compile(r"^1 of \d"))).to_be_visible()
     live.blank_screen(store, session_id, True)
-    expect(screen.get_by_text("Paused")).to_be_visible()
-    assert screen.evaluate(MEASURE)["below"] == []
+    for page in screens:
+        expect(page.get_by_text("Paused")).to_be_visible()
+        assert page.evaluate(MEASURE)["below"] == []
     live.blank_screen(store, session_id, False)
 
 
@@ -314,81 +402,95 @@ SPANISH_SLIDES = [
 ]
 
 
-@pytest.mark.parametrize("viewport", [PROJECTOR["viewport"], SMALLER], ids=["1080p", "720p"])
-def test_long_statements_keep_to_their_rows(screen: Page, server, spanish_room, viewport):
+def test_long_statements_keep_to_their_rows(screens: list[Page], server, spanish_room):
+    """At 1080 and at 720 lines."""
     store, session_id = spanish_room
-    _on(screen, server, session_id)
-    screen.set_viewport_size(viewport)
-    scale = viewport["height"] / 1080
+    _on(screens, server, session_id)
     for activity_id, reveal in SPANISH_SLIDES:
         title = _show(store, session_id, activity_id, reveal=reveal, deck=SPANISH)
-        screen.wait_for_function(READY, arg=[title, scale, None])
-        screen.locator(".st-key-tandem-slide .js-plotly-plot").wait_for()
-        measured = _settled(screen)
-        where = f"{activity_id} (Spanish) at {viewport['height']} lines"
-        _fits(measured, where, scale)
-        assert measured["plot"] is not None, where
-        # Every chart, a word cloud and a private poll included, takes the room it has.
-        assert measured["lowest"] >= 0.8, (where, measured)
+        _ready(screens, title)
+        for page in screens:
+            page.locator(".st-key-tandem-slide .js-plotly-plot").wait_for()
+        for page, measured in zip(screens, _settled(screens), strict=True):
+            where = f"{activity_id} (Spanish) at {_lines(page)} lines"
+            _fits(measured, where, _scale(page))
+            assert measured["plot"] is not None, where
+            # Every chart, a word cloud and a private poll included, takes the room it has.
+            assert measured["lowest"] >= 0.8, (where, measured)
 
 
-@pytest.mark.parametrize("viewport", [PROJECTOR["viewport"], SMALLER], ids=["1080p", "720p"])
 def test_the_spanish_private_before_check_keeps_to_its_rows(
-    screen: Page, server, spanish_room, viewport
+    screens: list[Page], server, spanish_room
 ):
     """The fullest slide of all: a two-line prompt, five statements of two lines each and an
     explanation of three. Its content note, read before the room answered, gives the
-    explanations its place once they show."""
+    explanations its place once they show. At 1080 and at 720 lines."""
     store, session_id = spanish_room
-    _on(screen, server, session_id)
-    screen.set_viewport_size(viewport)
-    scale = viewport["height"] / 1080
+    _on(screens, server, session_id)
     title = _show(store, session_id, "knowledge-before", reveal=True, deck=SPANISH)
-    screen.wait_for_function(READY, arg=[title, scale, None])
-    screen.locator(".st-key-tandem-slide .js-plotly-plot").wait_for()
-    _fits(_settled(screen), f"knowledge-before (Spanish) at {viewport['height']} lines", scale)
+    _ready(screens, title)
+    for page in screens:
+        page.locator(".st-key-tandem-slide .js-plotly-plot").wait_for()
+    for page, measured in zip(screens, _settled(screens), strict=True):
+        _fits(measured, f"knowledge-before (Spanish) at {_lines(page)} lines", _scale(page))
 
 
-@pytest.mark.parametrize("viewport", [PROJECTOR["viewport"], SMALLER], ids=["1080p", "720p"])
-def test_every_information_slide_of_every_deck_fits(screen: Page, server, info_room, viewport):
+def test_every_information_slide_of_every_deck_fits(
+    control: Page, screens: list[Page], server, info_rooms
+):
     """English and Spanish, with a timer running beside each (the corner at its tallest): a
-    long reading is set smaller, never under 32 pixels on a 1080-line screen."""
-    store, session_id, deck = info_room
-    _on(screen, server, session_id)
-    screen.set_viewport_size(viewport)
-    scale = viewport["height"] / 1080
+    long reading is set smaller, never under 32 pixels on a 1080-line screen. At 1080 and at
+    720 lines."""
+    store, sessions, deck = info_rooms
+    # The module's pair of screens shows the first session; each other session gets its own.
+    _on(screens, server, sessions[0])
+    windows = {sessions[0]: screens}
+    for session_id in sessions[1:]:
+        windows[session_id] = _screens(control, server, session_id)
     total = len(deck.activities)
-    for index, activity in enumerate(deck.activities):
-        live.go_to(store, session_id, index)
-        live.start_timer(store, session_id, 600)
-        screen.wait_for_function(READY, arg=[activity.title, scale, f"{index + 1} / {total}"])
-        expect(screen.locator(".tandem-timer")).to_be_visible()
-        measured = _settled(screen)
-        _fits(measured, f"{activity.id} at {viewport['height']} lines", scale)
+    try:
+        for first in range(0, total, len(sessions)):
+            # Each session moves to its next slide, all at once.
+            shown: list[tuple[Page, int]] = []
+            for session_id, index in zip(sessions, range(first, total), strict=False):
+                live.go_to(store, session_id, index)
+                live.start_timer(store, session_id, 600)
+                shown.extend((page, index) for page in windows[session_id])
+            for page, index in shown:
+                title = deck.activities[index].title
+                _ready([page], title, f"{index + 1} / {total}")
+                expect(page.locator(".tandem-timer")).to_be_visible()
+            pages = [page for page, _index in shown]
+            for (page, index), measured in zip(shown, _settled(pages), strict=True):
+                where = f"{deck.activities[index].id} at {_lines(page)} lines"
+                _fits(measured, where, _scale(page))
+    finally:
+        for session_id in sessions[1:]:
+            for page in windows[session_id]:
+                page.close()
 
 
-def test_the_controls_cover_none_of_the_rooms_text(screen: Page, server, room):
+def test_the_controls_cover_none_of_the_rooms_text(screens: list[Page], server, room):
     """Awake (the mouse moving), on a revealed answer key with its explanation, on the longest
     teaching slide and on the join slide, at both sizes."""
     store, session_id = room
-    _on(screen, server, session_id)
-    controls = screen.locator(".st-key-tandem-controls")
-    for viewport in (PROJECTOR["viewport"], SMALLER):
-        screen.set_viewport_size(viewport)
-        scale = viewport["height"] / 1080
-        for activity_id, reveal in [
-            ("knowledge-before", True),
-            ("side-by-side", False),
-            (None, False),
-        ]:
-            title = _show(store, session_id, activity_id, reveal=reveal)
-            screen.wait_for_function(READY, arg=[title, scale, None])
-            _settled(screen)
-            screen.mouse.move(viewport["width"] / 2, viewport["height"] / 2)
-            screen.mouse.move(viewport["width"] / 2 + 20, viewport["height"] / 2 + 20)
+    _on(screens, server, session_id)
+    for activity_id, reveal in [
+        ("knowledge-before", True),
+        ("side-by-side", False),
+        (None, False),
+    ]:
+        title = _show(store, session_id, activity_id, reveal=reveal)
+        _ready(screens, title)
+        _settled(screens)
+        for page in screens:
+            viewport = page.viewport_size
+            controls = page.locator(".st-key-tandem-controls")
+            page.mouse.move(viewport["width"] / 2, viewport["height"] / 2)
+            page.mouse.move(viewport["width"] / 2 + 20, viewport["height"] / 2 + 20)
             expect(controls).to_have_css("opacity", "1")
             where = f"{activity_id or 'join slide'} at {viewport['height']} lines"
-            assert screen.evaluate(COVERED) == [], where
+            assert page.evaluate(COVERED) == [], where
             box = controls.bounding_box()
             assert box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"], where
 
@@ -408,8 +510,7 @@ def _eventually(check: Callable[[], bool], what: str) -> None:
 
 def test_the_facilitators_keys_move_the_room(screen: Page, server, room):
     store, session_id = room
-    _on(screen, server, session_id)
-    screen.set_viewport_size(PROJECTOR["viewport"])
+    _on([screen], server, session_id)
     title = _show(store, session_id, "check-in")
     expect(screen.locator(".tandem-title", has_text=title)).to_be_visible()
     # The controls are there for the keys, and wait invisible in their corner.
