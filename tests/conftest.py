@@ -1,4 +1,5 @@
-"""Shared fixtures: a real store on SQLite and on PostgreSQL, and a small deck of every kind."""
+"""Shared fixtures: a real store on SQLite and on PostgreSQL, a small deck of every kind, and
+Debian's Chromium driven by Playwright."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import secrets
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -16,6 +18,9 @@ from sqlalchemy.exc import OperationalError
 from workshop.curriculum.deck_files import DECK_FOLDER
 from workshop.curriculum.decks import Deck, parse_deck
 from workshop.store import Store
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 POSTGRES_URL = os.environ.get(
     "WORKSHOP_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -170,3 +175,70 @@ def quick_passcode_hashes(request: pytest.FixtureRequest, monkeypatch) -> None:
         from workshop.web import keys
 
         monkeypatch.setattr(keys, "CURRENT_COST", keys.ScryptCost(log_n=10, r=8, p=1))
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium (never a downloaded browser), one per module. Each test's own windows
+    are closed when it ends (see pytest_runtest_makereport), so that a server the test stops is
+    not kept waiting by a phone's long poll, nor later tests slowed by pages left polling.
+
+    Not one for the whole run: Playwright's event loop, alive between tests, would stand in the
+    way of the tests that run one of their own (asyncio, AppTest)."""
+    from workshop.testing.browser import CHROMIUM, CHROMIUM_FLAGS
+
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("CI needs Debian's chromium (make system-deps)")
+        pytest.skip("browser tests need: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+# The browser's windows open before a test's body runs: fixtures' own, which outlive the test.
+_OPEN_BEFORE = pytest.StashKey[set]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    browser = getattr(item, "funcargs", {}).get("browser")
+    if browser is not None:
+        item.stash[_OPEN_BEFORE] = set(browser.contexts)
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """When a browser test fails, say what every open page showed: its address and the start
+    of its text. CI keeps only the log of a failed run, and a flake seen once (a control view
+    showing nothing but an image) cannot be diagnosed from the assertion alone.
+
+    Then, failed or not, close the windows the test's body opened."""
+    report = yield
+    browser = getattr(item, "funcargs", {}).get("browser")
+    if report.when != "call" or browser is None:
+        return report
+    if report.failed:
+        said = []
+        for context in browser.contexts:
+            for page in context.pages:
+                try:
+                    text = page.evaluate("document.body ? document.body.innerText : ''")
+                except Exception as problem:  # noqa: BLE001 (a closed or crashed page says why)
+                    text = f"(unreadable: {problem})"
+                shown = " ".join(text.split())[:400]
+                said.append(f"{page.url}\n    {shown}")
+        if said:
+            report.sections.append(("pages when the test failed", "\n".join(said)))
+    before = item.stash.get(_OPEN_BEFORE, set())
+    for context in browser.contexts:
+        if context not in before:
+            try:
+                context.close()
+            except Exception:  # noqa: BLE001, S110 (a crashed browser has nothing left to close)
+                pass
+    return report

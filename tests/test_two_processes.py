@@ -24,13 +24,13 @@ from pathlib import Path
 import httpx2
 import pytest
 import streamlit
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from tests.conftest import postgres_schema, small_deck_data
 from workshop.curriculum.decks import parse_deck
 from workshop.room import live
 from workshop.store import Store
-from workshop.testing.browser import CHROMIUM, CHROMIUM_FLAGS, PROJECTOR, TIMEOUT
+from workshop.testing.browser import PROJECTOR, TIMEOUT
 from workshop.testing.proxy import TEMPLATE, Proxy, nginx_binary, render
 from workshop.testing.server import PASSCODE, Server
 
@@ -71,20 +71,6 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
             for server in servers:
                 server.stop()
             store.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("CI needs Debian's chromium (make system-deps)")
-        pytest.skip("this test needs: apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield launched
-        launched.close()
 
 
 def phone(deployment: Deployment) -> httpx2.Client:
