@@ -85,6 +85,7 @@ import random
 import re
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -699,7 +700,19 @@ class Browser:
 
         from workshop.testing.browser import click
 
-        expect(self.control.get_by_role("heading", name=showing, exact=True)).to_be_visible()
+        try:
+            expect(self.control.get_by_role("heading", name=showing, exact=True)).to_be_visible()
+        except AssertionError:
+            # Say what the facilitator saw instead: the control view is part of what is measured.
+            shot = Path(tempfile.gettempdir()) / "tandem-bench-control.png"
+            self.control.screenshot(path=shot)
+            said = self.control.inner_text("body")[:600].replace("\n", " / ")
+            print(
+                f"The control view never showed {showing!r}; it said: {said} ({shot})",
+                file=sys.stderr,
+                flush=True,
+            )
+            raise
         click(self.control, "next")
         return self.control.evaluate("() => window.tandemClicked")
 
