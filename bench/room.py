@@ -685,6 +685,23 @@ class Browser:
         from workshop.testing.browser import facilitator_logs_in, open_screen
 
         self.control = facilitator_logs_in(self.browser, base)
+        # What the control view's page went through, said if it ever fails the room: its
+        # script's errors and its connection to the server closing.
+        self.control_troubles: list[str] = []
+        self.control.on(
+            "console",
+            lambda message: (
+                self.control_troubles.append(message.text.splitlines()[0][:200])
+                if message.type == "error" and "Cannot send" not in message.text
+                else None
+            ),
+        )
+        self.control.on(
+            "websocket",
+            lambda socket: socket.on(
+                "close", lambda _socket: self.control_troubles.append("its websocket closed")
+            ),
+        )
         self.control.goto(f"{base}/control?session={session_id}")
         self.control.locator(".st-key-next button").wait_for()
         self.control.evaluate(CLICK_SEEN)
@@ -712,6 +729,8 @@ class Browser:
                 file=sys.stderr,
                 flush=True,
             )
+            for trouble in self.control_troubles:
+                print(f"  the control view's page: {trouble}", file=sys.stderr, flush=True)
             raise
         click(self.control, "next")
         return self.control.evaluate("() => window.tandemClicked")
