@@ -15,6 +15,7 @@ from starlette.middleware import Middleware
 from workshop.web import keys
 from workshop.web.facilitator_login import DASHBOARD_PATHS, DashboardGate, FacilitatorLogin
 from workshop.web.faults import DatabaseFaults, database_trouble_message, is_database_trouble
+from workshop.web.finished_runs import keep_finished_runs
 from workshop.web.headers import SecurityHeaders
 from workshop.web.join import public_url
 from workshop.web.listening import Listening, banner, qr_problem
@@ -25,6 +26,8 @@ from workshop.web.serving import nodelay_on_listeners
 
 store = shared_store()
 waiters = shared_waiters()
+# The control view's self-refreshing parts must not blank the page: see finished_runs.py.
+keep_finished_runs()
 
 
 def _welcome(port: int) -> str:
