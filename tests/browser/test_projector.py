@@ -102,6 +102,15 @@ MEASURE = """
     below,
     overlaps,
     smallest: texts.slice(0, 3),
+    // What the slide is made of, top to bottom, said when a measure fails: each drawn part's
+    // kind, first words and height (a share of the window's).
+    parts: [...slide.querySelectorAll("[data-testid=stElementContainer]")]
+      .filter((part) => part.getBoundingClientRect().height >= 1)
+      .map((part) => [
+        (part.querySelector("[data-testid]") || part).dataset.testid,
+        part.textContent.trim().slice(0, 30),
+        Math.round(1000 * part.getBoundingClientRect().height / height) / 1000,
+      ]),
   };
 }
 """
@@ -360,8 +369,8 @@ SLIDES = [
 def _fits(measured: dict, where: str, scale: float) -> None:
     for scrolled, shown in measured["scrolls"]:
         assert scrolled <= shown, (where, measured["scrolls"])
-    assert measured["below"] == [], where
-    assert measured["overlaps"] == [], where
+    assert measured["below"] == [], (where, measured["parts"])
+    assert measured["overlaps"] == [], (where, measured["parts"])
     if scale == 1:
         assert measured["smallest"][0][0] >= SMALLEST_TEXT, (where, measured["smallest"])
 
