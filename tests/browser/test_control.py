@@ -173,3 +173,23 @@ def _overlap(one: dict, other: dict) -> bool:
         or one["y"] + one["height"] <= other["y"]
         or other["y"] + other["height"] <= one["y"]
     )
+
+
+def test_the_dashboard_asks_nothing_of_any_other_address(server, browser):
+    """An offline laptop loses nothing, and no other server learns who runs a workshop: the
+    library, the control view and the screen load everything from Tandem itself (the tab's
+    icon once came from fonts.gstatic.com)."""
+    page, session_id = _started(browser, server)
+    requested: list[str] = []
+    page.context.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{server.url}/")
+    expect(page.get_by_text("Workshop library")).to_be_visible()
+    page.goto(f"{server.url}/control?session={session_id}")
+    expect(_heading(page, "The join slide is on screen")).to_be_visible()
+    screen = page.context.new_page()
+    screen.goto(f"{server.url}/screen?session={session_id}")
+    expect(screen.locator("[data-testid=stImage] img")).to_be_visible()
+    page.wait_for_timeout(2_500)  # a refresh of each page's live parts
+    assert any(url.startswith(f"{server.url}/_stcore/") for url in requested)
+    assert [url for url in requested if not url.startswith((server.url, "data:", "blob:"))] == []
+    page.context.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from workshop.curriculum.deck_files import DeckFolders
@@ -20,7 +22,12 @@ LINK_PAGE_STYLE = (
     "{ display: none !important; }</style>"
 )
 
-st.set_page_config(page_title="Tandem", page_icon=":material/diversity_3:", layout="wide")
+# The tab's icon from this folder: a Material icon's name makes every browser that opens the
+# dashboard fetch it from fonts.gstatic.com (nothing on an offline laptop, and a request that
+# tells Google who runs a workshop).
+ICON = str(Path(__file__).with_name("tandem-icon.png"))
+
+st.set_page_config(page_title="Tandem", page_icon=ICON, layout="wide")
 store = shared_store()
 # The facilitator's language for everything this run draws, the way to log in included.
 speaking = language.speak(store)
