@@ -128,9 +128,22 @@ def phone_preview(activity: ActivitySpec, deck_title: str, result: Result | None
 
 def page(template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     """A whole page, or (for a template that is one section) a fragment the script swaps in."""
+    return html_page(page_html(template, **context), status_code)
+
+
+def page_html(template: str, **context: Any) -> str:
+    """The HTML of `page`: made in the phone's language, for the address it was asked at."""
     address = _address.get()
     switch = language_links(address) if address is not None else None
-    html = environment.get_template(template).render(
+    return environment.get_template(template).render(
         asset_version=ASSET_VERSION, language_switch=switch, **context
     )
+
+
+def html_page(html: str, status_code: int = 200) -> HTMLResponse:
     return HTMLResponse(html, status_code=status_code, headers=PAGE_HEADERS)
+
+
+def page_address() -> str | None:
+    """The address the page being made was asked at (its language links come back to it)."""
+    return _address.get()

@@ -30,7 +30,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import hashlib
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,7 +54,8 @@ from workshop.store import JoinRefused, SessionRow, Store
 from workshop.web import keys
 from workshop.web.forms import bounded_body, parse_form
 from workshop.web.origin import cross_site, over_https
-from workshop.web.participant.render import page, phone_page
+from workshop.web.participant.recent import Recent
+from workshop.web.participant.render import html_page, page, page_address, page_html, phone_page
 from workshop.web.participant.waiting import Waiters
 from workshop.web.throttle import JoinThrottle, TokenBucket
 
@@ -69,6 +69,9 @@ WAIT_SECONDS = 25.0
 # A result shown on phones may be this old. After a reveal every phone reloads at once; without
 # this, each would read and aggregate every answer again.
 RESULT_SECONDS = 1.0
+# The same for the page of an activity a phone has not answered: after a move every phone
+# reloads it at once, and it is the same page for all of them.
+PAGE_SECONDS = 1.0
 # Codes that name no workshop: 30 at once, then one a second per process. At that pace the
 # 2^28 possible codes take years to try; a phone whose cookie shows it belongs here never waits.
 MISSES_AT_ONCE = 30
@@ -184,7 +187,8 @@ class ParticipantPages:
         self.flags = flags if flags is not None else DEFAULT_FLAGS
         self.misses = TokenBucket(MISSES_AT_ONCE, MISSES_PER_SECOND)
         self.joins = JoinThrottle()
-        self._results: dict[tuple[int, str, int, int], tuple[float, Result]] = {}
+        self._results: Recent[Result] = Recent(RESULT_SECONDS)
+        self._pages: Recent[str] = Recent(PAGE_SECONDS)
         self._limiter: tuple[asyncio.AbstractEventLoop, anyio.CapacityLimiter] | None = None
 
     @functools.cached_property
@@ -543,12 +547,16 @@ class ParticipantPages:
             "error": error,
             "privacy_open": first_visit,
         }
+        # A page that holds nothing of this phone's own (no answer, nothing typed, no error, not
+        # its first visit) is the page every such phone gets: made once, shared (`_shared`).
+        nothing_own = form is None and error is None and not first_visit and status_code == 200
         if activity is None:
+            if nothing_own:
+                return self._shared(session, None, 0, lambda: page_html("waiting.html", **context))
             return page("waiting.html", **context)
         state = session.state(activity.id)
         mine = self.store.answer_of(session.id, activity.id, participant_id)
         taken = self._taken(session.id) if activity.answerable else 0
-        result = self._result(session, activity, taken) if activity.answerable else None
         kind = kind_of(activity)
         if form is None and mine is not None and not mine.passed:
             form = kind.form_fields(activity, mine.value)
@@ -557,20 +565,44 @@ class ParticipantPages:
             and state.status == "open"
             and (mine is None or change is not None or error is not None)
         )
-        return page(
-            "activity.html",
-            status_code=status_code,
-            state=state,
-            mine=mine,
-            result=result,
-            show_form=show_form,
-            form=form or {},
-            kind_template=kind.template,
-            # A page showing the result of an open activity follows the room's answers.
-            follow=not show_form and state.status == "open",
-            taken=taken,
-            **context,
+
+        def activity_page() -> str:
+            return page_html(
+                "activity.html",
+                state=state,
+                mine=mine,
+                result=self._result(session, activity, taken) if activity.answerable else None,
+                show_form=show_form,
+                form=form or {},
+                kind_template=kind.template,
+                # A page showing the result of an open activity follows the room's answers.
+                follow=not show_form and state.status == "open",
+                taken=taken,
+                **context,
+            )
+
+        if nothing_own and mine is None:
+            return self._shared(session, activity.id, taken, activity_page)
+        return html_page(activity_page(), status_code)
+
+    def _shared(
+        self, session: live.Live, activity_id: str | None, taken: int, make: Callable[[], str]
+    ) -> Response:
+        """The page `make` makes, shared with every phone that asks for it within PAGE_SECONDS.
+
+        The key holds all the page is made from besides the deck: the session's version (every
+        move, close, reveal and moderation), its threshold, the activity, the count of answers
+        taken (the result shown and followed), the language and the address asked at."""
+        key = (
+            session.id,
+            session.row.version,
+            session.row.threshold,
+            activity_id,
+            taken,
+            i18n.current_language(),
+            page_address(),
         )
+        return html_page(self._pages.get(key, make))
 
     def _result(self, session: live.Live, activity: ActivitySpec, taken: int) -> Result:
         """The activity's result, shared by phones for up to RESULT_SECONDS.
@@ -580,15 +612,7 @@ class ParticipantPages:
         hidden; phones woken together by a new answer share one aggregation.
         """
         key = (session.id, activity.id, session.row.version, taken)
-        now = time.monotonic()
-        cached = self._results.get(key)
-        if cached and now - cached[0] < RESULT_SECONDS:
-            return cached[1]
-        result = live.result_of(self.store, session, activity)
-        if len(self._results) > 1000:
-            self._results.clear()
-        self._results[key] = (now, result)
-        return result
+        return self._results.get(key, lambda: live.result_of(self.store, session, activity))
 
     def _record(
         self, session: live.Live, participant_id: int, form: dict[str, list[str]]

@@ -1,0 +1,145 @@
+"""After a move every phone reloads at once: the page of an activity none of them has answered
+is made once and shared (routes.py `_shared`, recent.py). What must never be shared: a page
+holding a phone's own answer, its first visit, another language, or an older state."""
+
+from __future__ import annotations
+
+import pytest
+from starlette.testclient import TestClient
+
+from tests.web.test_participant import _join, make_app
+from workshop.room import live
+from workshop.web.participant import render, routes
+from workshop.web.participant.recent import Recent
+
+SPANISH_BROWSER = {"accept-language": "es-MX,es;q=0.9"}
+
+
+@pytest.fixture
+def room(sqlite_store, deck):
+    """A store, a session, and a way to make a phone: every phone talks to the same server."""
+    session = live.start_session(sqlite_store, deck, threshold=2)
+    server = make_app(sqlite_store)
+    return sqlite_store, session, lambda: TestClient(server, follow_redirects=True)
+
+
+@pytest.fixture
+def pages_made(monkeypatch) -> list[str]:
+    """The templates made into HTML, in order."""
+    made: list[str] = []
+    make = render.page_html
+
+    def counted(template: str, **context) -> str:
+        made.append(template)
+        return make(template, **context)
+
+    monkeypatch.setattr(routes, "page_html", counted)
+    return made
+
+
+def test_phones_reloading_after_a_move_share_one_page(room, pages_made):
+    store, session, phone = room
+    phones = [phone() for _ in range(3)]
+    for each in phones:
+        _join(each, session)
+    live.go_to(store, session.id, 1)  # "Pick a colour", open
+    del pages_made[:]
+    reloaded = [each.get(f"/j/{session.row.join_code}").text for each in phones]
+    assert 'name="choice"' in reloaded[0] and "Pick a colour" in reloaded[0]
+    assert reloaded[1] == reloaded[0] and reloaded[2] == reloaded[0]
+    assert pages_made == ["activity.html"]
+
+
+def test_a_page_with_the_phones_own_answer_is_its_own(room, pages_made):
+    store, session, phone = room
+    answered, other = phone(), phone()
+    _join(answered, session)
+    _join(other, session)
+    live.go_to(store, session.id, 1)
+    code = session.row.join_code
+    answered.post(f"/j/{code}", data={"activity": "colour", "choice": "0"})
+    mine = answered.get(f"/j/{code}").text
+    theirs = other.get(f"/j/{code}").text
+    assert "Thank you, your answer is in" in mine and 'name="choice"' not in mine
+    assert 'name="choice"' in theirs and "Thank you" not in theirs
+    # Changing it: the form with this phone's choice ticked, never a shared page.
+    changing = answered.get(f"/j/{code}", params={"change": "1"}).text
+    assert 'value="0" checked' in changing
+    assert 'value="0" checked' not in other.get(f"/j/{code}").text
+
+
+def test_a_first_visit_keeps_its_privacy_note_open(room):
+    store, session, phone = room
+    here = phone()
+    _join(here, session)
+    live.go_to(store, session.id, 1)
+    here.get(f"/j/{session.row.join_code}")  # the shared page is made
+    newcomer = _join(phone(), session).text
+    assert '<details class="privacy" open>' in newcomer
+    assert '<details class="privacy" open>' not in here.get(f"/j/{session.row.join_code}").text
+
+
+def test_each_language_has_its_own_page(room):
+    store, session, phone = room
+    english, spanish = phone(), phone()
+    spanish.headers.update(SPANISH_BROWSER)
+    _join(english, session)
+    _join(spanish, session)
+    live.go_to(store, session.id, 1)
+    code = session.row.join_code
+    assert '<html lang="en">' in english.get(f"/j/{code}").text
+    assert '<html lang="es">' in spanish.get(f"/j/{code}").text
+
+
+def test_a_new_state_is_never_served_from_an_older_page(room):
+    """Within the second a page is shared, the facilitator closes the activity: the next phone
+    gets the closed page."""
+    store, session, phone = room
+    first, second = phone(), phone()
+    _join(first, session)
+    _join(second, session)
+    live.go_to(store, session.id, 1)
+    code = session.row.join_code
+    assert 'name="choice"' in first.get(f"/j/{code}").text
+    live.close_activity(store, session.id, "colour")
+    closed = second.get(f"/j/{code}").text
+    assert 'name="choice"' not in closed and "This activity is closed." in closed
+
+
+def test_the_count_of_answers_is_part_of_what_is_shared(room, pages_made):
+    store, session, phone = room
+    phones = [phone() for _ in range(3)]
+    for each in phones:
+        _join(each, session)
+    live.go_to(store, session.id, 1)
+    code = session.row.join_code
+    phones[0].get(f"/j/{code}")
+    phones[1].post(f"/j/{code}", data={"activity": "colour", "choice": "2"})
+    del pages_made[:]
+    phones[0].get(f"/j/{code}")
+    phones[2].get(f"/j/{code}")
+    # One answer more: the page is made again (once), not served from before it.
+    assert pages_made == ["activity.html"]
+
+
+def test_recent_values_expire_and_stay_within_their_limit():
+    now = [0.0]
+    recent: Recent[str] = Recent(1.0, limit=2, clock=lambda: now[0])
+    made: list[str] = []
+
+    def make(value: str):
+        def maker() -> str:
+            made.append(value)
+            return value
+
+        return maker
+
+    assert recent.get("a", make("a1")) == "a1"
+    now[0] = 0.9
+    assert recent.get("a", make("a2")) == "a1"
+    now[0] = 1.0
+    assert recent.get("a", make("a3")) == "a3"
+    recent.get("b", make("b1"))
+    recent.get("c", make("c1"))  # over the limit: everything made before is forgotten
+    assert recent.get("a", make("a4")) == "a4"
+    assert made == ["a1", "a3", "b1", "c1", "a4"]
