@@ -7,13 +7,14 @@ installed; `self` is a stand-in holding the queue, the only part of a session it
 
 from __future__ import annotations
 
+import inspect
 from types import SimpleNamespace
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.runtime.app_session import AppSession
 from streamlit.runtime.forward_msg_queue import ForwardMsgQueue
 
-from workshop.web.finished_runs import finished_part, keep_finished_runs
+from workshop.web.finished_runs import STREAMLIT_CLEAR_QUEUE, finished_part, keep_finished_runs
 
 COUNTS = "counts-fragment"  # a self-refreshing fragment, like the control view's counts
 TIMER = "timer-fragment"  # another one
@@ -169,3 +170,56 @@ def test_installed_once_per_process():
     installed = AppSession._clear_queue
     assert keep_finished_runs() is False
     assert AppSession._clear_queue is installed
+
+
+def toast(words: str, fragment: str) -> ForwardMsg:
+    message = ForwardMsg()
+    message.metadata.delta_path[:] = [2, 0]  # toasts have a place of their own
+    message.delta.new_element.toast.body = words
+    message.delta.fragment_id = fragment
+    return message
+
+
+def test_messages_after_the_page_run_stay_as_streamlit_queued_them():
+    """Two runs of the screen's fragment each raise a toast at the same place: Streamlit keeps
+    both (a clearing starts every run, so messages of two runs are never merged), and so do
+    we, in their order, with each run's lifecycle messages where they were."""
+    after_page_run = [
+        started(),
+        toast("A private activity is still open", TIMER),
+        finished(ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY),
+    ]
+    queue = queued(*page_run())
+    for _ in range(2):
+        queue.clear(retain_lifecycle_msgs=True, fragment_ids_this_run=[TIMER])  # a run starts
+        for message in after_page_run:
+            queue.enqueue(message)
+    streamlit = ForwardMsgQueue()
+    streamlit._queue = list(queue._queue)
+    clear_for(queue, [COUNTS])
+    streamlit.clear(retain_lifecycle_msgs=True, fragment_ids_this_run=[COUNTS])
+    ours, theirs = queue.flush(), streamlit.flush()
+    assert described(ours[len(page_run()) :]) == described(theirs[-6:])
+    assert [
+        message.delta.new_element.toast.body
+        for message in ours
+        if message.delta.new_element.toast.body
+    ] == ["A private activity is still open"] * 2
+
+
+def test_an_empty_list_of_fragments_is_streamlits_own_business():
+    ours, streamlit = queued(*page_run()), queued(*page_run())
+    clear_for(ours, [])
+    streamlit.clear(retain_lifecycle_msgs=True, fragment_ids_this_run=[])
+    assert described(ours.flush()) == described(streamlit.flush())
+
+
+def test_streamlit_still_clears_the_queue_the_way_this_replaces():
+    """What the change relies on in Streamlit 1.67, checked so that a patch release cannot make
+    it do nothing (Streamlit no longer calling _clear_queue when a run starts) or break every
+    run (_clear_queue called with other arguments)."""
+    handler = inspect.getsource(AppSession._handle_scriptrunner_event_on_event_loop)
+    assert "self._clear_queue(fragment_ids_this_run)" in handler
+    parameters = inspect.signature(STREAMLIT_CLEAR_QUEUE).parameters
+    assert list(parameters) == ["self", "fragment_ids_this_run"]
+    assert isinstance(ForwardMsgQueue()._queue, list)

@@ -31,6 +31,8 @@ from streamlit.runtime.app_session import AppSession
 from streamlit.runtime.forward_msg_queue import ForwardMsgQueue
 
 _PATCHED = "_tandem_keeps_finished_runs"
+# Streamlit's own, as imported (this module is imported before it installs anything).
+STREAMLIT_CLEAR_QUEUE = AppSession._clear_queue
 
 
 def finished_part(messages: list[ForwardMsg]) -> int:
@@ -52,11 +54,13 @@ def clear_for_fragment_run(queue: ForwardMsgQueue, streamlit_clear: Callable[[],
     `streamlit_clear()` is Streamlit's own clearing of `queue`, left to what came after them."""
     waiting = queue.flush()
     kept = finished_part(waiting)
-    for message in waiting[kept:]:
-        queue.enqueue(message)
+    # The rest, as it was queued: enqueue() would merge messages of different runs that
+    # Streamlit kept apart (two toasts at one place, say), and Streamlit's clearing only reads
+    # the list. Neither part goes back through enqueue(): after a clearing, nothing sent next
+    # may be merged into what was queued before it.
+    queue._queue = waiting[kept:]
     streamlit_clear()
     rest = queue.flush()
-    # Put back without enqueue(): nothing sent after this point may be merged into them.
     queue._queue = waiting[:kept] + rest
 
 
@@ -64,14 +68,13 @@ def keep_finished_runs() -> bool:
     """Install the change in this process (once); False if it was installed already."""
     if getattr(AppSession, _PATCHED, False):
         return False
-    streamlit_clear_queue = AppSession._clear_queue
 
     def _clear_queue(self: AppSession, fragment_ids_this_run: list[str] | None = None) -> None:
         if not fragment_ids_this_run:
-            streamlit_clear_queue(self, fragment_ids_this_run)
+            STREAMLIT_CLEAR_QUEUE(self, fragment_ids_this_run)
             return
         clear_for_fragment_run(
-            self._browser_queue, lambda: streamlit_clear_queue(self, fragment_ids_this_run)
+            self._browser_queue, lambda: STREAMLIT_CLEAR_QUEUE(self, fragment_ids_this_run)
         )
 
     AppSession._clear_queue = _clear_queue
