@@ -4,6 +4,8 @@ holding a phone's own answer, its first visit, another language, or an older sta
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from starlette.testclient import TestClient
 
@@ -106,7 +108,9 @@ def test_a_new_state_is_never_served_from_an_older_page(room):
     assert 'name="choice"' not in closed and "This activity is closed." in closed
 
 
-def test_the_count_of_answers_is_part_of_what_is_shared(room, pages_made):
+def test_phones_still_answering_share_their_page_while_answers_come_in(room, pages_made):
+    """A form shows neither the room's result nor its count: an answer stored meanwhile does
+    not make it again."""
     store, session, phone = room
     phones = [phone() for _ in range(3)]
     for each in phones:
@@ -116,10 +120,26 @@ def test_the_count_of_answers_is_part_of_what_is_shared(room, pages_made):
     phones[0].get(f"/j/{code}")
     phones[1].post(f"/j/{code}", data={"activity": "colour", "choice": "2"})
     del pages_made[:]
+    pages = [phones[0].get(f"/j/{code}").text, phones[2].get(f"/j/{code}").text]
+    assert 'name="choice"' in pages[0] and pages[1] == pages[0]
+    assert pages_made == []
+
+
+def test_a_shared_page_shows_the_room_as_it_is(room):
+    """A phone that never answered sees the closed activity's result with every answer in."""
+    store, session, phone = room
+    phones = [phone() for _ in range(3)]
+    for each in phones:
+        _join(each, session)
+    live.go_to(store, session.id, 1)
+    code = session.row.join_code
     phones[0].get(f"/j/{code}")
-    phones[2].get(f"/j/{code}")
-    # One answer more: the page is made again (once), not served from before it.
-    assert pages_made == ["activity.html"]
+    for each in phones[1:]:
+        each.post(f"/j/{code}", data={"activity": "colour", "choice": "2"})
+    live.close_activity(store, session.id, "colour")
+    page = phones[0].get(f"/j/{code}").text
+    assert "What the room said" in page
+    assert re.search(r'Blue</span>\s*<span class="count">2</span>', page)
 
 
 def test_recent_values_expire_and_stay_within_their_limit():

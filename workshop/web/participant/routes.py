@@ -556,7 +556,6 @@ class ParticipantPages:
             return page("waiting.html", **context)
         state = session.state(activity.id)
         mine = self.store.answer_of(session.id, activity.id, participant_id)
-        taken = self._taken(session.id) if activity.answerable else 0
         kind = kind_of(activity)
         if form is None and mine is not None and not mine.passed:
             form = kind.form_fields(activity, mine.value)
@@ -565,13 +564,17 @@ class ParticipantPages:
             and state.status == "open"
             and (mine is None or change is not None or error is not None)
         )
+        # The room's result and its count of answers, only on a page that shows them: a form
+        # does not, so the phones still answering share one page while the answers come in.
+        shows_result = activity.answerable and not show_form
+        taken = self._taken(session.id) if shows_result else 0
 
         def activity_page() -> str:
             return page_html(
                 "activity.html",
                 state=state,
                 mine=mine,
-                result=self._result(session, activity, taken) if activity.answerable else None,
+                result=self._result(session, activity, taken) if shows_result else None,
                 show_form=show_form,
                 form=form or {},
                 kind_template=kind.template,
