@@ -79,31 +79,33 @@ def test_the_watcher_survives_a_failing_database_and_says_so(sqlite_store, deck,
     session = live.start_session(sqlite_store, deck)
     version = sqlite_store.versions([session.id])[session.id]
 
-    class HiccupOnce:
-        """The store, but its first version check fails as a dropped connection would."""
+    class Hiccup:
+        """The store, but its first three version checks fail as a dropped connection would."""
 
         def __init__(self) -> None:
-            self.failed = False
+            self.failed = 0
 
         def versions(self, session_ids):
-            if not self.failed:
-                self.failed = True
+            if self.failed < 3:
+                self.failed += 1
                 raise ConnectionError("the database went away for a moment")
             return sqlite_store.versions(session_ids)
 
     async def scenario():
         waiters = Waiters()
         parked = asyncio.create_task(waiters.wait(session.id, version, timeout=5))
-        watching = asyncio.create_task(waiters.watch(HiccupOnce(), interval=0.02))
-        await asyncio.sleep(0.1)  # the first check failed; the watcher carries on
+        watching = asyncio.create_task(waiters.watch(Hiccup(), interval=0.02))
+        await asyncio.sleep(0.15)  # the first checks failed; the watcher carries on
         sqlite_store.show_activity(session.id, 0, session.deck.activities[0].id)
         woken = await parked
         watching.cancel()
         return woken
 
     assert run(scenario) is True
-    [record] = [record for record in caplog.records if record.name.endswith("waiting")]
-    assert "trying again" in record.getMessage() and record.exc_info
+    # Said once with the reason while it lasts, and once when it is over.
+    failing, recovered = [record for record in caplog.records if record.name.endswith("waiting")]
+    assert "trying again" in failing.getMessage() and failing.exc_info
+    assert "(3 checks failed)" in recovered.getMessage()
 
 
 def test_phones_showing_a_result_are_woken_by_new_answers_at_most_once_per_interval(

@@ -161,13 +161,23 @@ class Waiters:
     async def watch(self, store: Store, interval: float = WATCH_INTERVAL) -> None:
         """Run `check` every `interval` seconds until cancelled."""
         self._loop = asyncio.get_running_loop()
+        failed = 0
         while True:
             await asyncio.sleep(interval)
             try:
                 await self.check(store)
             except Exception:
-                # A database hiccup must not stop the watcher: say so, and try again next time.
-                LOGGER.exception("Checking the sessions' versions failed; trying again.")
+                # A database hiccup must not stop the watcher: say so once, with the reason,
+                # and try again next time (not a traceback five times a second).
+                if not failed:
+                    LOGGER.exception("Checking the sessions' versions failed; trying again.")
+                failed += 1
+                continue
+            if failed:
+                LOGGER.warning(
+                    "The sessions' versions can be checked again (%d checks failed).", failed
+                )
+                failed = 0
 
 
 def start_watching(waiters: Waiters, store: Store) -> Callable[[], None]:
