@@ -22,7 +22,7 @@ after answering (following the room's answers: the results section fetched again
 with a new count) and reloads its page when the room moves on.
 
 The room: every phone answers the first question; the facilitator moves on from another
-process (this one, through the store: phones hear of it from the server's half-second check);
+process (this one, through the store: phones hear of it from the server's fifth-of-a-second check);
 every phone answers the second; the facilitator moves on from the server's own process (a
 click on Next in the control view, in Chromium: the click wakes the phones directly). With
 `--facilitator other` (or `same`) both moves are taken that way.
