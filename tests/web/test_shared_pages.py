@@ -1,6 +1,7 @@
 """After a move every phone reloads at once: the page of an activity none of them has answered
 is made once and shared (routes.py `_shared`, recent.py). What must never be shared: a page
-holding a phone's own answer, its first visit, another language, or an older state."""
+holding a phone's own answer, another language, or an older state (a first visit is shared only
+among the phones joining)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from tests.web.test_participant import _join, make_app
 from workshop.room import live
 from workshop.web.participant import render, routes
 from workshop.web.participant.recent import Recent
+from workshop.web.participant.routes import COOKIE
 
 SPANISH_BROWSER = {"accept-language": "es-MX,es;q=0.9"}
 
@@ -70,14 +72,22 @@ def test_a_page_with_the_phones_own_answer_is_its_own(room, pages_made):
     assert 'value="0" checked' not in other.get(f"/j/{code}").text
 
 
-def test_a_first_visit_keeps_its_privacy_note_open(room):
+def test_a_first_visit_keeps_its_privacy_note_open(room, pages_made):
+    """Phones joining share the page with the note open, each with a cookie of its own; a
+    phone that joined earlier gets the page with it closed."""
     store, session, phone = room
     here = phone()
     _join(here, session)
     live.go_to(store, session.id, 1)
-    here.get(f"/j/{session.row.join_code}")  # the shared page is made
-    newcomer = _join(phone(), session).text
-    assert '<details class="privacy" open>' in newcomer
+    here.get(f"/j/{session.row.join_code}")
+    del pages_made[:]
+    newcomers = [phone() for _ in range(2)]
+    pages = [_join(newcomer, session).text for newcomer in newcomers]
+    assert '<details class="privacy" open>' in pages[0] and pages[1] == pages[0]
+    assert pages_made == ["activity.html"]
+    cookies = [newcomer.cookies.get(COOKIE) for newcomer in newcomers]
+    assert None not in cookies and cookies[0] != cookies[1]
+    assert store.participant_count(session.id) == 3
     assert '<details class="privacy" open>' not in here.get(f"/j/{session.row.join_code}").text
 
 

@@ -547,12 +547,15 @@ class ParticipantPages:
             "error": error,
             "privacy_open": first_visit,
         }
-        # A page that holds nothing of this phone's own (no answer, nothing typed, no error, not
-        # its first visit) is the page every such phone gets: made once, shared (`_shared`).
-        nothing_own = form is None and error is None and not first_visit and status_code == 200
+        # A page that holds nothing of this phone's own (no answer, nothing typed, no error) is
+        # the page every such phone gets: made once, shared (`_shared`). A first visit (its
+        # privacy note open) is shared among the phones joining.
+        nothing_own = form is None and error is None and status_code == 200
         if activity is None:
             if nothing_own:
-                return self._shared(session, None, 0, lambda: page_html("waiting.html", **context))
+                return self._shared(
+                    session, None, 0, first_visit, lambda: page_html("waiting.html", **context)
+                )
             return page("waiting.html", **context)
         state = session.state(activity.id)
         mine = self.store.answer_of(session.id, activity.id, participant_id)
@@ -585,23 +588,31 @@ class ParticipantPages:
             )
 
         if nothing_own and mine is None:
-            return self._shared(session, activity.id, taken, activity_page)
+            return self._shared(session, activity.id, taken, first_visit, activity_page)
         return html_page(activity_page(), status_code)
 
     def _shared(
-        self, session: live.Live, activity_id: str | None, taken: int, make: Callable[[], str]
+        self,
+        session: live.Live,
+        activity_id: str | None,
+        taken: int,
+        first_visit: bool,
+        make: Callable[[], str],
     ) -> Response:
         """The page `make` makes, shared with every phone that asks for it within PAGE_SECONDS.
 
         The key holds all the page is made from besides the deck: the session's version (every
         move, close, reveal and moderation), its threshold, the activity, the count of answers
-        taken (the result shown and followed), the language and the address asked at."""
+        taken (the result shown and followed), whether it is a first visit, the language and
+        the address asked at. (A new phone's cookie is set on its own response, not in the
+        page.)"""
         key = (
             session.id,
             session.row.version,
             session.row.threshold,
             activity_id,
             taken,
+            first_visit,
             i18n.current_language(),
             page_address(),
         )
