@@ -14,7 +14,9 @@ finishing one step before any starts the next:
 3. page: the page reloaded after answering (it shows the room's result);
 4. results: the results section alone, as the script fetches it when answers arrive;
 5. wait: the long poll answered at once (the phone's version is out of date);
-6. projector: the projector's refresh, as the room a facilitator's screen reads
+6. after move: the facilitator moves on to the next question and every phone reloads
+   its page, the question none of them has answered yet (the reload storm's page);
+7. projector: the projector's refresh, as the room a facilitator's screen reads
    (live.room, in this process, against the same database, with every answer in): the first
    read of a process that has read none of them, and the refreshes after it.
 
@@ -156,6 +158,13 @@ async def measure(arguments: argparse.Namespace) -> None:
             await step("page", clients, arguments.concurrency, pid, reload)
             await step("results", clients, arguments.concurrency, pid, results)
             await step("wait", clients, arguments.concurrency, pid, wait)
+            following = next(
+                index
+                for index, activity in enumerate(deck.activities)
+                if index > first and activity.answerable
+            )
+            live.go_to(store, session.id, following)
+            await step("after move", clients, arguments.concurrency, pid, reload)
         finally:
             await asyncio.gather(*(client.aclose() for client in clients))
         stored = len(store.answers_for(session.id, deck.activities[first].id))
