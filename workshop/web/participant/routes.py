@@ -78,9 +78,8 @@ MISSES_AT_ONCE = 30
 MISSES_PER_SECOND = 1.0
 RETRY_SECONDS = 3
 # Phone requests working in threads at once on SQLite, where only writes go to threads (see
-# _reading) and commit together. With 32, a burst of answers queued less, but twice in four runs
-# at 1,000 phones the facilitator's control view went blank (a Streamlit error in the browser,
-# docs/performance.md): 8 until that is fixed.
+# _reading) and commit together. 32 made no difference beyond the runs' spread at 1,000 phones
+# (three runs each, docs/performance.md's third round), so the smaller number stays.
 SQLITE_THREADS = 8
 # What `_show` says when the page needs a join first, which it may not do where it was asked.
 JOIN_FIRST = object()
