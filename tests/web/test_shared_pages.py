@@ -6,12 +6,15 @@ among the phones joining)."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import pytest
+from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from tests.web.test_participant import _join, make_app
 from workshop.room import live
+from workshop.store import Store
 from workshop.web.participant import render, routes
 from workshop.web.participant.recent import Recent
 from workshop.web.participant.routes import COOKIE
@@ -19,12 +22,34 @@ from workshop.web.participant.routes import COOKIE
 SPANISH_BROWSER = {"accept-language": "es-MX,es;q=0.9"}
 
 
+@dataclass
+class Room:
+    """A store, a session, and phones: every phone talks to the same server."""
+
+    store: Store
+    session: live.Live
+    server: Starlette
+
+    @property
+    def code(self) -> str:
+        return self.session.row.join_code
+
+    def phone(self) -> TestClient:
+        return TestClient(self.server, follow_redirects=True)
+
+    def phones_on_the_question(self, count: int) -> list[TestClient]:
+        """`count` phones joined, the room then moved to "Pick a colour", open."""
+        phones = [self.phone() for _ in range(count)]
+        for each in phones:
+            _join(each, self.session)
+        live.go_to(self.store, self.session.id, 1)
+        return phones
+
+
 @pytest.fixture
-def room(sqlite_store, deck):
-    """A store, a session, and a way to make a phone: every phone talks to the same server."""
+def room(sqlite_store, deck) -> Room:
     session = live.start_session(sqlite_store, deck, threshold=2)
-    server = make_app(sqlite_store)
-    return sqlite_store, session, lambda: TestClient(server, follow_redirects=True)
+    return Room(sqlite_store, session, make_app(sqlite_store))
 
 
 @pytest.fixture
@@ -42,25 +67,17 @@ def pages_made(monkeypatch) -> list[str]:
 
 
 def test_phones_reloading_after_a_move_share_one_page(room, pages_made):
-    store, session, phone = room
-    phones = [phone() for _ in range(3)]
-    for each in phones:
-        _join(each, session)
-    live.go_to(store, session.id, 1)  # "Pick a colour", open
+    phones = room.phones_on_the_question(3)
     del pages_made[:]
-    reloaded = [each.get(f"/j/{session.row.join_code}").text for each in phones]
+    reloaded = [each.get(f"/j/{room.code}").text for each in phones]
     assert 'name="choice"' in reloaded[0] and "Pick a colour" in reloaded[0]
     assert reloaded[1] == reloaded[0] and reloaded[2] == reloaded[0]
     assert pages_made == ["activity.html"]
 
 
 def test_a_page_with_the_phones_own_answer_is_its_own(room, pages_made):
-    store, session, phone = room
-    answered, other = phone(), phone()
-    _join(answered, session)
-    _join(other, session)
-    live.go_to(store, session.id, 1)
-    code = session.row.join_code
+    answered, other = room.phones_on_the_question(2)
+    code = room.code
     answered.post(f"/j/{code}", data={"activity": "colour", "choice": "0"})
     mine = answered.get(f"/j/{code}").text
     theirs = other.get(f"/j/{code}").text
@@ -75,58 +92,41 @@ def test_a_page_with_the_phones_own_answer_is_its_own(room, pages_made):
 def test_a_first_visit_keeps_its_privacy_note_open(room, pages_made):
     """Phones joining share the page with the note open, each with a cookie of its own; a
     phone that joined earlier gets the page with it closed."""
-    store, session, phone = room
-    here = phone()
-    _join(here, session)
-    live.go_to(store, session.id, 1)
-    here.get(f"/j/{session.row.join_code}")
+    [here] = room.phones_on_the_question(1)
+    here.get(f"/j/{room.code}")
     del pages_made[:]
-    newcomers = [phone() for _ in range(2)]
-    pages = [_join(newcomer, session).text for newcomer in newcomers]
+    newcomers = [room.phone() for _ in range(2)]
+    pages = [_join(newcomer, room.session).text for newcomer in newcomers]
     assert '<details class="privacy" open>' in pages[0] and pages[1] == pages[0]
     assert pages_made == ["activity.html"]
     cookies = [newcomer.cookies.get(COOKIE) for newcomer in newcomers]
     assert None not in cookies and cookies[0] != cookies[1]
-    assert store.participant_count(session.id) == 3
-    assert '<details class="privacy" open>' not in here.get(f"/j/{session.row.join_code}").text
+    assert room.store.participant_count(room.session.id) == 3
+    assert '<details class="privacy" open>' not in here.get(f"/j/{room.code}").text
 
 
 def test_each_language_has_its_own_page(room):
-    store, session, phone = room
-    english, spanish = phone(), phone()
+    english, spanish = room.phones_on_the_question(2)
     spanish.headers.update(SPANISH_BROWSER)
-    _join(english, session)
-    _join(spanish, session)
-    live.go_to(store, session.id, 1)
-    code = session.row.join_code
-    assert '<html lang="en">' in english.get(f"/j/{code}").text
-    assert '<html lang="es">' in spanish.get(f"/j/{code}").text
+    assert '<html lang="en">' in english.get(f"/j/{room.code}").text
+    assert '<html lang="es">' in spanish.get(f"/j/{room.code}").text
 
 
 def test_a_new_state_is_never_served_from_an_older_page(room):
     """Within the second a page is shared, the facilitator closes the activity: the next phone
     gets the closed page."""
-    store, session, phone = room
-    first, second = phone(), phone()
-    _join(first, session)
-    _join(second, session)
-    live.go_to(store, session.id, 1)
-    code = session.row.join_code
-    assert 'name="choice"' in first.get(f"/j/{code}").text
-    live.close_activity(store, session.id, "colour")
-    closed = second.get(f"/j/{code}").text
+    first, second = room.phones_on_the_question(2)
+    assert 'name="choice"' in first.get(f"/j/{room.code}").text
+    live.close_activity(room.store, room.session.id, "colour")
+    closed = second.get(f"/j/{room.code}").text
     assert 'name="choice"' not in closed and "This activity is closed." in closed
 
 
 def test_phones_still_answering_share_their_page_while_answers_come_in(room, pages_made):
     """A form shows neither the room's result nor its count: an answer stored meanwhile does
     not make it again."""
-    store, session, phone = room
-    phones = [phone() for _ in range(3)]
-    for each in phones:
-        _join(each, session)
-    live.go_to(store, session.id, 1)
-    code = session.row.join_code
+    phones = room.phones_on_the_question(3)
+    code = room.code
     phones[0].get(f"/j/{code}")
     phones[1].post(f"/j/{code}", data={"activity": "colour", "choice": "2"})
     del pages_made[:]
@@ -137,16 +137,12 @@ def test_phones_still_answering_share_their_page_while_answers_come_in(room, pag
 
 def test_a_shared_page_shows_the_room_as_it_is(room):
     """A phone that never answered sees the closed activity's result with every answer in."""
-    store, session, phone = room
-    phones = [phone() for _ in range(3)]
-    for each in phones:
-        _join(each, session)
-    live.go_to(store, session.id, 1)
-    code = session.row.join_code
+    phones = room.phones_on_the_question(3)
+    code = room.code
     phones[0].get(f"/j/{code}")
     for each in phones[1:]:
         each.post(f"/j/{code}", data={"activity": "colour", "choice": "2"})
-    live.close_activity(store, session.id, "colour")
+    live.close_activity(room.store, room.session.id, "colour")
     page = phones[0].get(f"/j/{code}").text
     assert "What the room said" in page
     assert re.search(r'Blue</span>\s*<span class="count">2</span>', page)
