@@ -3,7 +3,7 @@
     .venv/bin/python bench/room.py [--phones 100] [--workers N] [--spread 10] [--think 3]
         [--database sqlite|postgresql|URL] [--deck codependency-to-interdependency-90]
         [--facilitator both|same|other] [--no-projector] [--no-floor]
-        [--no-reuse-connections]
+        [--no-reuse-connections] [--profile FILE]
 
 Two servers are measured one after the other with the same phones:
 
@@ -83,6 +83,8 @@ import os
 import queue
 import random
 import re
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -561,6 +563,7 @@ class Sampler:
     def __init__(self, server_pid: int, worker_pids: list[int]) -> None:
         self.server_pid = server_pid
         self.worker_pids = worker_pids
+        self.ignored: set[int] = set()  # this process's children that are not the browser
         self.samples: list[Sample] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -572,7 +575,7 @@ class Sampler:
         others = [
             pid
             for pid in harness.process_tree(os.getpid())[1:]
-            if pid not in server and pid not in workers
+            if pid not in server and pid not in workers and pid not in self.ignored
         ]
         each_worker = {
             f"worker {number}": harness.cpu_seconds(pid)
@@ -622,6 +625,37 @@ class Sampler:
 
     def peak_memory(self) -> float:
         return max(sample.memory for sample in self.samples)
+
+
+class Profiler:
+    """py-spy recording the server while the phones arrive and answer the first question
+    (`--profile FILE`): only the interpreter's holder is sampled (--gil), so the stacks say
+    what the server's Python spends its one core on. Raw collapsed stacks, one per line with
+    its count, for grep and sort; py-spy must be on PATH or in the virtual environment."""
+
+    def __init__(self, path: Path, server_pid: int) -> None:
+        self.path = path
+        self.server_pid = server_pid
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> int:
+        """Starts recording; returns py-spy's pid."""
+        program = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+        self.process = subprocess.Popen(
+            [program, "record", "--pid", str(self.server_pid), "--gil", "--threads"]
+            + ["--format", "raw", "--rate", "200", "--nonblocking", "--output", str(self.path)],
+            stdout=subprocess.DEVNULL,
+        )
+        return self.process.pid
+
+    def stop(self) -> None:
+        """py-spy writes its file when interrupted."""
+        if self.process is None:
+            return
+        self.process.send_signal(signal.SIGINT)
+        self.process.wait(timeout=30)
+        self.process = None
+        progress(f"  profile of the arrival: {self.path}")
 
 
 def processes_figures(figures: Figures, sampler: Sampler, since: float, until: float) -> None:
@@ -960,11 +994,13 @@ async def drive(
     moves: list[tuple[str, str, Callable]],
     server_pid: int,
     rounds: list[str],
+    profile: Path | None = None,
 ) -> dict[str, float]:
     """The phones arrive and answer `answering`, in the workers; the facilitator makes each
     move once the room has answered the question before it. `moves`: (label, the activity it
     shows, a coroutine function that makes the move and returns when it was made, by
-    time.time()). Fills `figures`; returns when each move was made."""
+    time.time()). `profile`: record the server with py-spy while the phones arrive into
+    this file. Fills `figures`; returns when each move was made."""
     figures.workers = workers.count
     plan = {
         "site": dataclasses.asdict(site),
@@ -976,7 +1012,10 @@ async def drive(
     }
     moved_at: dict[str, float] = {}
     await workers.prepare(plan)
+    profiler = Profiler(profile, server_pid) if profile is not None else None
     with Sampler(server_pid, workers.pids) as sampler:
+        if profiler is not None:
+            sampler.ignored.add(profiler.start())
         sampler.mark()
         started = workers.start()
         following = asyncio.ensure_future(workers.follow())
@@ -996,6 +1035,8 @@ async def drive(
                 if position == 0:
                     sampler.mark()
                     processes_figures(figures, sampler, started - 0.1, time.monotonic())
+                    if profiler is not None:
+                        profiler.stop()
                 await asyncio.sleep(arguments.settle)  # followers settle; projector catches up
                 if position == 0:
                     figures.memory["parked"] = harness.tree_rss_megabytes(server_pid)
@@ -1157,7 +1198,15 @@ async def run_tandem(arguments: argparse.Namespace, workers: Workers, folder: Pa
             )
             figures.memory["idle"] = harness.tree_rss_megabytes(server.process.pid)
             moved_at = await drive(
-                arguments, workers, site, set(rounds), figures, moves, server.process.pid, rounds
+                arguments,
+                workers,
+                site,
+                set(rounds),
+                figures,
+                moves,
+                server.process.pid,
+                rounds,
+                profile=arguments.profile,
             )
             if browser is not None and arguments.projector:
                 seen = await asyncio.wrap_future(browser.call(browser.counts_seen))
@@ -1469,6 +1518,12 @@ def parser() -> argparse.ArgumentParser:
         action=argparse.BooleanOptionalAction,
         default=True,
         help="phones keep their connections open between requests, as browsers do",
+    )
+    made.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        help="record Tandem's server with py-spy while the phones arrive into this file",
     )
     return made
 
