@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 from starlette.middleware import Middleware
 
-from workshop.web import keys
+from workshop.web import collector, keys
 from workshop.web.facilitator_login import DASHBOARD_PATHS, DashboardGate, FacilitatorLogin
 from workshop.web.faults import DatabaseFaults, database_trouble_message, is_database_trouble
 from workshop.web.finished_runs import keep_finished_runs
@@ -59,6 +59,8 @@ def _on_script_error(error: Exception) -> bool:
 async def lifespan(_app):
     # Phones parked on this process also hear about actions taken in other processes.
     stop = start_watching(waiters, store)
+    # Start-up's objects frozen, young collections rarer: see workshop/web/collector.py.
+    collector.settle()
     port = int(st.get_option("server.port"))
     # 44 ms less on every kept-alive request: see workshop/web/serving.py.
     nodelay_on_listeners(port)
