@@ -21,6 +21,7 @@ from workshop.web.join import public_url
 from workshop.web.listening import Listening, banner, qr_problem
 from workshop.web.participant.routes import ParticipantPages
 from workshop.web.participant.waiting import start_watching
+from workshop.web.phone_lane import PhoneLane, phone_app
 from workshop.web.runtime import safety_flags, shared_store, shared_waiters
 from workshop.web.serving import nodelay_on_listeners
 
@@ -71,10 +72,11 @@ async def lifespan(_app):
 
 app = st.App(
     str(Path(__file__).parent / "workshop" / "dashboard" / "main.py"),
-    routes=ParticipantPages(store, waiters, safety_flags()).routes()
-    + FacilitatorLogin(store).routes(),
-    # Headers first, so that the gate's redirects carry them too.
+    routes=FacilitatorLogin(store).routes(),
     middleware=[
+        # The phone pages, first: past Streamlit's middleware, which they do not need.
+        Middleware(PhoneLane, phones=phone_app(ParticipantPages(store, waiters, safety_flags()))),
+        # Headers first, so that the gate's redirects carry them too.
         Middleware(SecurityHeaders),
         # Outside the gate, which reads the database too: a 503 page that retries, not a 500.
         Middleware(DatabaseFaults, pages=DASHBOARD_PATHS),

@@ -269,6 +269,13 @@ def test_the_real_server_sends_the_headers_on_every_kind_of_response(tmp_path):
                 plain = browser.get(path, headers={"Accept-Encoding": "identity"})
                 assert "content-encoding" not in plain.headers and plain.text == squeezed.text
 
+            # An address under /j that no route knows: the phones' own 404 page (the code
+            # form), never the dashboard's shell from Streamlit's catch-all.
+            lost = browser.get("/j/ABC123/nothing-here")
+            assert lost.status_code == 404
+            assert 'action="/j"' in lost.text and "streamlit" not in lost.text.lower()
+            assert_our_headers(lost)
+
             login = browser.get("/facilitator/login")
             assert login.status_code == 200
             assert_our_headers(login)

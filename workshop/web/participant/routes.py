@@ -229,6 +229,16 @@ class ParticipantPages:
             return RedirectResponse(f"/j/{code}", status_code=303)
         return page("code.html", message=None)
 
+    @in_language
+    async def not_found(self, request: Request) -> Response:
+        """An address under /j that no route knows (a link typed or copied wrong): the code
+        form, which is where the phone can go on from."""
+        return page(
+            "code.html",
+            status_code=404,
+            message=_("There is no page at this address. Type the code shown on the screen."),
+        )
+
     async def choose_language(self, request: Request) -> Response:
         """The switch at the foot of each page: keep the language chosen (nothing else) and go
         back to the same page, which now speaks it. A plain link, so it works without script."""

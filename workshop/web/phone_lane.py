@@ -1,0 +1,71 @@
+"""The phones' requests take a short way through the server: straight to an app of their own.
+
+Streamlit's server passes every request through its own middleware before any route: a check of
+the path for its static files, its session cookie for st.login and a gzip that leaves its
+websocket alone, and through ours (the security headers, the database-fault page, the
+dashboard's gate). A phone page needs only ours and gzip. Each layer is a coroutine, a closure
+or two and sometimes a request object for as long as the request lasts: for a phone's long poll,
+up to a minute parked, and a thousand of them at once are objects the garbage collector walks
+again and again, beside the time each layer takes on every request.
+
+`PhoneLane`, the first of the app's middleware (`st.App(middleware=...)`, Streamlit's public
+way to add middleware), sends HTTP requests for /j and the addresses below it to `phone_app`:
+the phone routes behind the security headers, the database-fault page, gzip and Starlette's
+error handling, nothing else. Every other request (the dashboard, its websocket, the
+facilitator's login) goes on through Streamlit's stack as before.
+
+An address under /j that no route knows answers with the code form and a 404 in the phone's
+language: through Streamlit's stack it reached Streamlit's catch-all, which served the
+dashboard's shell to a phone.
+"""
+
+from __future__ import annotations
+
+from starlette.middleware.exceptions import ExceptionMiddleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.routing import Router
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from workshop.web.faults import DatabaseFaults
+from workshop.web.headers import SecurityHeaders
+from workshop.web.participant.routes import ParticipantPages
+
+# Streamlit's own gzip settings (its starlette_server_config), so a phone page is compressed
+# as it was before it took this lane: from 1,000 bytes, at level 5.
+GZIP_MINIMUM_SIZE = 1000
+GZIP_LEVEL = 5
+
+
+def is_phone_address(path: str) -> bool:
+    return path == "/j" or path.startswith("/j/")
+
+
+class PhoneLane:
+    """ASGI middleware: HTTP requests for the phone pages go to `phones`; the rest to `app`."""
+
+    def __init__(self, app: ASGIApp, phones: ASGIApp) -> None:
+        self.app = app
+        self.phones = phones
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and is_phone_address(scope["path"]):
+            await self.phones(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+
+def phone_app(pages: ParticipantPages) -> ASGIApp:
+    """The phone pages as an app of their own, with only the layers they need: the security
+    headers (first, so the fault page carries them too, as in streamlit_app.py), the database's
+    fault page, gzip, and Starlette's HTTP errors (a 405); an unknown address shows the code
+    form. No `Starlette()` around it: the server's own error middleware is outside the lane."""
+
+    async def not_found(scope: Scope, receive: Receive, send: Send) -> None:
+        response = await pages.not_found(Request(scope, receive))
+        await response(scope, receive, send)
+
+    # The router's own default only says "Not Found" (or raises it, inside Streamlit's app).
+    routes = ExceptionMiddleware(Router(pages.routes(), default=not_found))
+    compressed = GZipMiddleware(routes, minimum_size=GZIP_MINIMUM_SIZE, compresslevel=GZIP_LEVEL)
+    return SecurityHeaders(DatabaseFaults(compressed))
