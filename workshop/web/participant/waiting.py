@@ -77,10 +77,15 @@ class Waiters:
         count of answers taken moves from it (throttled); False if `timeout` ran out first."""
         self._loop = asyncio.get_running_loop()
         key = (session_id, version, taken)
-        event = self._events.setdefault(key, asyncio.Event())
+        event = self._events.get(key)
+        if event is None:
+            event = self._events[key] = asyncio.Event()
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
-            await asyncio.wait_for(event.wait(), timeout)
+            # asyncio.timeout, not wait_for: wait_for runs the wait in a task of its own, one
+            # more object (and a frame) for each of a thousand phones parked here.
+            async with asyncio.timeout(timeout):
+                await event.wait()
             return True
         except TimeoutError:
             return False
