@@ -395,3 +395,15 @@ def test_the_pool_size_is_a_setting_with_a_clear_refusal(monkeypatch):
         monkeypatch.setenv("WORKSHOP_DATABASE_POOL", wrong)
         with pytest.raises(ValueError, match="WORKSHOP_DATABASE_POOL"):
             database_pool_size()
+
+
+def test_sqlite_hands_out_the_connection_handed_back_last(sqlite_store):
+    """A few pooled connections stay in use, each with the room's pages in its own cache,
+    instead of forty taking turns (SQLite's page cache is per connection)."""
+    engine = sqlite_store.engine
+    held = [engine.connect() for _ in range(3)]
+    opened = [connection.connection.driver_connection for connection in held]
+    for connection in held:
+        connection.close()  # handed back in order: the third one last
+    with engine.connect() as again:
+        assert again.connection.driver_connection is opened[-1]

@@ -321,6 +321,10 @@ def _make_engine(url: str) -> Engine:
             url,
             pool_size=SQLITE_POOL_SIZE,
             max_overflow=10,
+            # The connection handed back last is the next one out: a few stay busy, each with
+            # the room's pages in its own cache, instead of all forty taking turns and each
+            # keeping a copy (SQLite's page cache is per connection, up to 2 MB).
+            pool_use_lifo=True,
             connect_args={"check_same_thread": False, "timeout": 30},
         )
 
