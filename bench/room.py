@@ -649,13 +649,18 @@ class Profiler:
         return self.process.pid
 
     def stop(self) -> None:
-        """py-spy writes its file when interrupted."""
+        """py-spy writes its file when interrupted; says where, or that it failed."""
         if self.process is None:
             return
-        self.process.send_signal(signal.SIGINT)
-        self.process.wait(timeout=30)
-        self.process = None
-        progress(f"  profile of the arrival: {self.path}")
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            self.process.wait(timeout=30)
+        code, self.process = self.process.returncode, None
+        if code not in (0, -signal.SIGINT) or not self.path.exists():
+            # Attaching to another process needs ptrace (root, or kernel.yama.ptrace_scope=0).
+            progress(f"  no profile: py-spy failed (exit {code})")
+        else:
+            progress(f"  profile of the arrival: {self.path}")
 
 
 def processes_figures(figures: Figures, sampler: Sampler, since: float, until: float) -> None:
@@ -1051,6 +1056,8 @@ async def drive(
                 progress(f"  moved ({label}): {showing} phones show {target}")
             figures.seconds = time.monotonic() - started
         finally:
+            if profiler is not None:
+                profiler.stop()  # a run cut short still writes what it recorded
             following.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await following
@@ -1523,7 +1530,8 @@ def parser() -> argparse.ArgumentParser:
         "--profile",
         type=Path,
         default=None,
-        help="record Tandem's server with py-spy while the phones arrive into this file",
+        help="record Tandem's server with py-spy while the phones arrive into this file "
+        "(py-spy installed; attaching needs root or kernel.yama.ptrace_scope=0)",
     )
     return made
 

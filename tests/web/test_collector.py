@@ -8,8 +8,6 @@ import subprocess
 import sys
 import textwrap
 
-from workshop.web import collector
-
 AFTER_SETTLING = textwrap.dedent(
     """
     import gc, weakref
@@ -50,4 +48,3 @@ def test_settling_freezes_start_up_and_still_collects_what_comes_after():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
-

@@ -10,8 +10,10 @@ through gc.callbacks): a full collection every 2.5 s or so, each stopping the se
 
 `settle()`, once the server has started:
 
-- collects once and freezes what is left (`gc.freeze`): the start-up objects are never walked
-  again, and since they live as long as the server, nothing that could be freed is kept;
+- collects once and freezes what is left (`gc.freeze`): the objects alive at start-up are never
+  walked again. Almost all of them live as long as the server; one that dies later is still
+  freed when its last reference goes, only a reference cycle among frozen objects is never
+  collected (a few pooled connections replaced after a database restart, say: small, bounded);
 - raises the youngest generation's threshold from 700 to 10,000 allocations, so a busy room
   walks its short-lived objects less often (the two older thresholds stay as they are).
 

@@ -60,7 +60,7 @@ def headers_for(path: str) -> tuple[tuple[str, str], ...]:
     return STREAMLIT
 
 
-def _app_path(scope: Scope) -> str:
+def app_path(scope: Scope) -> str:
     """The path within the app, without a prefix the server is mounted under."""
     path = scope.get("path", "") or "/"
     root = scope.get("root_path", "")
@@ -83,7 +83,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        wanted = headers_for(_app_path(scope))
+        wanted = headers_for(app_path(scope))
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

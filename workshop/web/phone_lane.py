@@ -17,6 +17,13 @@ facilitator's login) goes on through Streamlit's stack as before.
 An address under /j that no route knows answers with the code form and a 404 in the phone's
 language: through Streamlit's stack it reached Streamlit's catch-all, which served the
 dashboard's shell to a phone.
+
+What the lane gives up, on purpose: Streamlit's check of the path for its static files (a
+Windows share's name, "..", a null byte) guards file reads, and no phone route reads a file
+named by its address (the assets are a fixed table, codes are normalised); a phone route that
+ever did would need that check of its own. Streamlit's session cookie is for st.login, which
+the phones never use. The lane has its own fault reporter, so a database outage logs at most
+one line every ten seconds for the phones and one for the dashboard.
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ from starlette.routing import Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from workshop.web.faults import DatabaseFaults
-from workshop.web.headers import SecurityHeaders
+from workshop.web.headers import SecurityHeaders, app_path
 from workshop.web.participant.routes import ParticipantPages
 
 # Streamlit's own gzip settings (its starlette_server_config), so a phone page is compressed
@@ -49,7 +56,9 @@ class PhoneLane:
         self.phones = phones
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and is_phone_address(scope["path"]):
+        # Under a prefix (uvicorn's --root-path, or the app mounted elsewhere) the path holds
+        # it: the phone pages are /j within the app, whatever the prefix.
+        if scope["type"] == "http" and is_phone_address(app_path(scope)):
             await self.phones(scope, receive, send)
         else:
             await self.app(scope, receive, send)

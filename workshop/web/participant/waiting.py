@@ -82,8 +82,8 @@ class Waiters:
             event = self._events[key] = asyncio.Event()
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
-            # asyncio.timeout, not wait_for: wait_for runs the wait in a task of its own, one
-            # more object (and a frame) for each of a thousand phones parked here.
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for runs the wait in a task
+            # of its own, one more object (and a frame) for each of a thousand phones parked.
             async with asyncio.timeout(timeout):
                 await event.wait()
             return True
