@@ -275,6 +275,19 @@ def test_timer_and_end_session(sqlite_store, session):
     assert "has ended" in app.success[0].value
 
 
+def test_the_countdown_is_drawn_only_while_a_timer_runs(sqlite_store, session):
+    """No timer, no self-refreshing countdown; one started or stopped on another device shows
+    or goes with the page drawn again (which `_follow` does when the room's version moves)."""
+    app = _app(sqlite_store, session.id)  # the store's own clock, as the remote's
+    assert "Discussion timer" not in [metric.label for metric in app.metric]
+    live.start_timer(sqlite_store, session.id, 90)  # from the remote, say
+    app.run(timeout=20)
+    assert _metric(app, "Discussion timer") in {"1:30", "1:29", "1:28"}
+    live.stop_timer(sqlite_store, session.id)
+    app.run(timeout=20)
+    assert "Discussion timer" not in [metric.label for metric in app.metric]
+
+
 def test_the_timer_starts_from_the_activity_on_screen(sqlite_store, session):
     app = _app(sqlite_store, session.id, now=NOW)
     assert app.number_input(key=f"timer_minutes_{session.id}_join").value == 3.0

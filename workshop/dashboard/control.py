@@ -682,7 +682,12 @@ def _join_panel(session: live.Live, public_url: str | None, facilitator: bool) -
 
 def _timer_panel(store: Store, session: live.Live, guard: Callable[[], bool]) -> None:
     remaining = session.timer_remaining(store.clock())
-    _timer_metric(store, session.id, guard)
+    # The countdown refreshes itself every second only while a timer runs. Starting or stopping
+    # one, here or on another device, moves the room's version and `_follow` draws the page
+    # again, with or without it. Without a timer it was a script run a second (a login check
+    # and the session read) that showed nothing.
+    if remaining is not None:
+        _timer_metric(store, session.id, guard)
     activity = session.current
     # One field per activity: it starts from that activity's planned minutes, and follows the
     # room to the next activity instead of keeping the last one's number.
