@@ -45,15 +45,16 @@ STREAMLIT_COMPONENTS = _EVERY_RESPONSE + (
 )
 
 
-def _under(path: str, prefix: str) -> bool:
+def under(path: str, prefix: str) -> bool:
+    """Whether `path` is `prefix` or an address below it."""
     return path == prefix or path.startswith(prefix + "/")
 
 
 def headers_for(path: str) -> tuple[tuple[str, str], ...]:
     """The headers a response to `path` carries unless its route set them itself."""
-    if _under(path, "/j"):
+    if under(path, "/j"):
         return OUR_PAGES
-    if _under(path, "/facilitator"):
+    if under(path, "/facilitator"):
         return FACILITATOR_PAGES
     if path.startswith("/component/"):
         return STREAMLIT_COMPONENTS

@@ -35,7 +35,7 @@ from starlette.routing import Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from workshop.web.faults import DatabaseFaults
-from workshop.web.headers import SecurityHeaders, app_path
+from workshop.web.headers import SecurityHeaders, app_path, under
 from workshop.web.participant.routes import ParticipantPages
 
 # Streamlit's own gzip settings (its starlette_server_config), so a phone page is compressed
@@ -45,7 +45,7 @@ GZIP_LEVEL = 5
 
 
 def is_phone_address(path: str) -> bool:
-    return path == "/j" or path.startswith("/j/")
+    return under(path, "/j")
 
 
 class PhoneLane:
