@@ -371,6 +371,42 @@ def test_the_keyboard_alone_joins_answers_passes_and_changes_and_hears_the_next_
     assert outline == "solid"
 
 
+def test_the_next_activity_is_shown_in_place_from_the_long_polls_answer(server, browser, store):
+    """The room's move comes with the phone's new page: shown in place of the last (no second
+    request, no reload), as a reload would draw it, at the session's address; the new page
+    answers, follows the next move and ends like any other."""
+    session = live.start_session(store, DECK, threshold=2)
+    phone = new_phone(browser, f"{join_url(server, session)}?change=1")
+    expect(phone.get_by_role("heading", name="You're in")).to_be_visible()
+    phone.evaluate("window.tandemStillHere = true")  # a reload would lose it
+    pages: list[str] = []
+    phone.on("request", lambda request: "/wait" in request.url or pages.append(request.url))
+
+    show(store, session, "colour")
+    heading = phone.get_by_role("heading", name="Pick a colour")
+    expect(heading).to_be_focused()
+    assert phone.evaluate("window.tandemStillHere") is True
+    assert pages == []  # nothing asked for besides the long poll
+    assert phone.evaluate("location.pathname + location.search") == f"/j/{session.row.join_code}"
+    assert phone.title() == "Pick a colour · Tandem"
+    expect(phone.locator("body")).to_have_attribute("data-activity", "colour")
+
+    choose(phone, "Green")  # the shown form sends, and its page follows the room's answers
+    expect(phone.get_by_text("Thank you, your answer is in.")).to_be_visible()
+    [stored] = store.answers_for(session.id, "colour")
+    assert stored.value == 1
+    phone.evaluate("window.tandemStillHere = true")
+    pages.clear()
+    show(store, session, "reflect")
+    expect(phone.get_by_role("heading", name="Reflect", exact=True)).to_be_focused()
+    assert phone.evaluate("window.tandemStillHere") is True and pages == []
+
+    live.end_session(store, session.id)
+    expect(phone.get_by_role("heading", name="This workshop has ended")).to_be_visible()
+    assert phone.evaluate("window.tandemStillHere") is True
+    assert phone.title() == "Workshop ended · Tandem"
+
+
 def test_one_statement_is_passed_with_the_keyboard_alone_and_the_rest_answered(
     server, browser, store
 ):

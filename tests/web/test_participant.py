@@ -196,6 +196,70 @@ def test_the_long_poll_answers_at_once_when_the_phone_is_behind(room):
     assert state == {"version": 2, "activity": "colour", "status": "open", "ended": False}
 
 
+def _wait(client, session, **parameters):
+    return client.get(f"/j/{session.row.join_code}/wait", params=parameters).json()
+
+
+def test_a_move_comes_with_the_phones_new_page(room):
+    """The script says what its page shows; a room that has moved on from it answers with the
+    page the phone would load, so the phone shows it without asking again."""
+    store, session = room
+    client = phone(store)
+    waiting_page = _join(client, session).text
+    assert 'data-activity=""' in waiting_page and 'data-status=""' in waiting_page
+    live.go_to(store, session.id, 1)
+    state = _wait(client, session, v="1", a="", s="")
+    assert state["activity"] == "colour" and state["status"] == "open"
+    assert "Pick a colour" in state["page"] and 'data-activity="colour"' in state["page"]
+    # The very page a reload draws, its language switch coming back to the session's page.
+    assert state["page"] == client.get(f"/j/{session.row.join_code}").text
+    assert f'next=%2Fj%2F{session.row.join_code}"' in state["page"]
+    assert "wait" not in re.findall(r'href="(/j/language[^"]*)"', state["page"])[0]
+
+
+def test_the_page_comes_only_when_the_room_has_moved_on_from_it(room):
+    store, session = room
+    live.go_to(store, session.id, 1)
+    client = phone(store)
+    _join(client, session)
+    version = store.session(session.id).version
+    # A reveal moves the version, not the activity or its status: the results section alone
+    # is fetched again (the script does), so no page comes.
+    live.reveal(store, session.id, "colour")
+    assert "page" not in _wait(client, session, v=str(version), a="colour", s="open")
+    # A script that does not say what its page shows (one loaded before an upgrade) loads
+    # the page itself, as before.
+    live.close_activity(store, session.id, "colour")
+    assert "page" not in _wait(client, session, v=str(version))
+    closed = _wait(client, session, v=str(version), a="colour", s="open")
+    assert closed["status"] == "closed" and "This activity is closed." in closed["page"]
+
+
+def test_the_end_comes_with_the_ended_page_in_the_phones_language(room):
+    store, session = room
+    client = phone(store)
+    client.cookies.set("lang", "es", path="/j")
+    _join(client, session)
+    live.end_session(store, session.id)
+    state = _wait(client, session, v="0", a="", s="")
+    assert state["ended"] is True
+    assert '<html lang="es">' in state["page"]
+    assert state["page"] == _join(client, session).text
+
+
+def test_a_phone_without_its_participant_gets_no_page_with_the_move(room):
+    """A cookie the server issued for a participant the store no longer holds (a backup
+    restored from before the phone joined): loading the page would join, so the script does."""
+    store, session = room
+    client = phone(store)
+    _join(client, session)
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM participants")
+    live.go_to(store, session.id, 1)
+    state = _wait(client, session, v="1", a="", s="")
+    assert state["activity"] == "colour" and "page" not in state
+
+
 def test_every_kind_renders_its_form(room, deck):
     store, session = room
     client = phone(store)

@@ -21,7 +21,7 @@ from workshop.room.results import Result
 from workshop.room.vocabulary import waiting_for
 
 HERE = Path(__file__).resolve().parent
-ASSET_VERSION = "7"
+ASSET_VERSION = "8"
 # Without JavaScript, a page where nothing can be typed reloads itself this often, so a phone
 # still follows the room (a few seconds late) without anyone reloading it.
 NO_SCRIPT_REFRESH_SECONDS = 15
