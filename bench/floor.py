@@ -8,7 +8,8 @@ of pages as Tandem's phone pages so that bench/room.py drives both with the same
     GET  /f/<CODE>        join (a random cookie, a participant row) and see the question, or,
                           once answered, the room's counts (one GROUP BY)
     POST /f/<CODE>        store the answer (SQLite, WAL, synchronous=FULL as Tandem's), 303
-    GET  /f/<CODE>/wait   long poll: returns when the room's version moves, or after 25 s
+    GET  /f/<CODE>/wait   long poll: returns when the room's version moves, or after 25 s;
+                          with ?a=<activity> of another than the room's, the new page with it
     POST /f/<CODE>/next   the facilitator's action in this process: wakes the waiters at once
 
 An action written to the database by another process is seen by a watcher that reads the
@@ -208,7 +209,13 @@ class Floor:
                 await asyncio.wait_for(event.wait(), WAIT_SECONDS)
             room = await run_in_threadpool(self.room, code)
         version, activity = room
-        return JSONResponse({"version": version, "activity": activity, "status": "open"})
+        state = {"version": version, "activity": activity, "status": "open"}
+        showing = request.query_params.get("a")
+        if showing is not None and showing != activity:
+            # As Tandem's long poll: a move comes with the phone's new page.
+            page = await run_in_threadpool(self.page, code, request.cookies.get("floor"))
+            state["page"] = bytes(page.body).decode()
+        return JSONResponse(state)
 
     async def facilitator_next(self, request: Request) -> Response:
         code = request.path_params["code"]

@@ -146,8 +146,11 @@ async def run(arguments: argparse.Namespace) -> None:
             version = store.versions([session.id])[session.id]
 
             async def park(client: httpx2.AsyncClient) -> float:
-                reply = await client.get(f"/j/{code}/wait", params={"v": version})
-                assert reply.json()["activity"] == "check-in"
+                # As the script asks, saying what its page shows: the move brings the new page.
+                showing = {"v": version, "a": "agreements-ready", "s": "open"}
+                reply = await client.get(f"/j/{code}/wait", params=showing)
+                state = reply.json()
+                assert state["activity"] == "check-in" and "page" in state
                 return time.perf_counter()
 
             waiting = [asyncio.create_task(park(client)) for client in phones]

@@ -14,8 +14,9 @@ finishing one step before any starts the next:
 3. page: the page reloaded after answering (it shows the room's result);
 4. results: the results section alone, as the script fetches it when answers arrive;
 5. wait: the long poll answered at once (the phone's version is out of date);
-6. after move: the facilitator moves on to the next question and every phone reloads
-   its page, the question none of them has answered yet (the reload storm's page);
+6. move + page: the facilitator moves on to the next question, and every phone's long poll
+   (saying what its page shows) answers with the new page, the question none of them has
+   answered yet; after move: the same page reloaded, as a phone without the script does;
 7. projector: the projector's refresh, as the room a facilitator's screen reads
    (live.room, in this process, against the same database, with every answer in): the first
    read of a process that has read none of them, and the refreshes after it.
@@ -77,7 +78,7 @@ async def step(
     cpu = harness.tree_cpu_seconds(server_pid) - cpu_before
     per_request = cpu / requests * 1000 if requests else float("nan")
     print(
-        f"  {name:<10} {requests:>6} requests  server CPU {per_request:6.2f} ms/request"
+        f"  {name:<11} {requests:>6} requests  server CPU {per_request:6.2f} ms/request"
         f"  ({cpu:5.1f} s over {wall:5.1f} s)"
         f"  latency p50 {harness.milliseconds(harness.percentile(latencies, 0.5)):>8}"
         f"  p95 {harness.milliseconds(harness.percentile(latencies, 0.95)):>8}"
@@ -163,7 +164,19 @@ async def measure(arguments: argparse.Namespace) -> None:
                 for index, activity in enumerate(deck.activities)
                 if index > first and activity.answerable
             )
+            moved_from = deck.activities[first].id
+
+            async def moved(client) -> int:
+                # The script's long poll, still showing the answered question: the move comes
+                # with the new page.
+                parameters = {"v": "0", "a": moved_from, "s": "open"}
+                reply = await client.get(f"/j/{code}/wait", params=parameters)
+                reply.raise_for_status()
+                assert "page" in reply.json(), "the move came without the page"
+                return 1
+
             live.go_to(store, session.id, following)
+            await step("move + page", clients, arguments.concurrency, pid, moved)
             await step("after move", clients, arguments.concurrency, pid, reload)
         finally:
             await asyncio.gather(*(client.aclose() for client in clients))

@@ -19,7 +19,8 @@ Each phone has its own cookie jar and does what a phone running the page's scrip
 joins (GET /j/CODE, then the page's CSS and script), parks on the long poll while it reads the
 question, answers (reads the form, picks, POSTs, follows the redirect), parks again on the page
 after answering (following the room's answers: the results section fetched again when woken
-with a new count) and reloads its page when the room moves on.
+with a new count) and, when the room moves on, shows the new page that came with the long
+poll's answer (the floor's long poll does the same).
 
 The room: every phone answers the first question; the facilitator moves on from another
 process (this one, through the store: phones hear of it from the server's fifth-of-a-second check);
@@ -54,7 +55,8 @@ interpreter (about 60 MB, a second of imports, spent before the clock starts). S
 keep the loops' lateness well under the figures measured, at most 4; pass --workers to choose.
 
 Prints: join, answer and page p50/p95/p99; advance-to-phone p50/p95 for each move (from the
-action to the phone showing the new activity, its reload included); answer-to-projector delay
+action to the phone showing the new activity, from the page that came with the long poll's
+answer); answer-to-projector delay
 (from an answer stored, its 303, to the projector's "N answered" including it; counts show only
 once the response threshold, 5, is met); server CPU and memory (RSS of the server process and
 its children); errors (HTTP 5xx, connection errors, timeouts); the load generator's CPU (its
@@ -459,8 +461,16 @@ class Phone:
             self.figures.first_shown.setdefault(page.activity, []).append(page.received)
         return page
 
+    async def move_on(self, state: dict) -> Page | None:
+        """tandem.js's moveOn: the new page came with the long poll's answer, else it is
+        loaded."""
+        if state.get("page"):
+            return self.seen(Page.read(state["page"]))
+        return await self.reload()
+
     async def wait(self, page: Page) -> dict | None:
-        parameters = {"v": page.version}
+        # What the page shows, as the script says it: a move comes with the new page.
+        parameters = {"v": page.version, "a": page.activity, "s": page.status}
         if page.taken is not None:
             parameters["t"] = page.taken
         reply = await self.request("GET", f"{self.site.page}/wait", params=parameters)
@@ -481,7 +491,7 @@ class Phone:
                 break
             state = poll.result()
             if state is not None and moved_on(state, page):
-                return await self.reload()
+                return await self.move_on(state)
             if state is None:
                 await asyncio.sleep(min(2.0, max(0.0, deadline - time.perf_counter())))
         return await self.answer(page)
@@ -511,8 +521,8 @@ class Phone:
         return self.seen(Page.read(thanks.text))
 
     async def follow(self, page: Page) -> Page | None:
-        """tandem.js's poll and follow: reload when the room moves on, fetch the results
-        section again when only the room's answers moved."""
+        """tandem.js's poll and follow: show the new page when the room moves on, fetch the
+        results section again when only the room's answers moved."""
         state = await self.wait(page)
         if state is None:
             await asyncio.sleep(2)  # as the script does after a failed poll
@@ -522,7 +532,7 @@ class Phone:
             return page
         if str(state.get("version")) != page.version:
             if moved_on(state, page):
-                return await self.reload()
+                return await self.move_on(state)
             page.version = str(state["version"])
             if page.taken is not None and "taken" in state:
                 page.taken = str(state["taken"])
