@@ -42,6 +42,7 @@ from sqlalchemy.exc import DisconnectionError, IntegrityError
 
 from workshop import PROJECT_FOLDER
 from workshop.store import sqlite_file
+from workshop.store.driver_reads import DriverRead
 from workshop.store.group_commit import GroupCommit
 from workshop.store.schema import (
     MIGRATIONS,
@@ -102,6 +103,12 @@ STATES_AT_VERSION = (
     .join(sessions, sessions.c.id == activity_states.c.session_id)
     .where(activity_states.c.session_id == bindparam("session"))
 )
+# answers_taken for one session: what a phone's page showing a result reads.
+ANSWERS_TAKEN_OF_ONE = select(func.sum(activity_states.c.answers_taken).label("total")).where(
+    activity_states.c.session_id == bindparam("session")
+)
+# The reads of every phone request: on SQLite, run through the driver (driver_reads.py).
+PHONE_READS = (SESSION_BY_ID, SESSION_BY_CODE, PARTICIPANT, ANSWER_OF, ANSWERS_TAKEN_OF_ONE)
 # One activity's count of answers taken beside each of its answers newer than `newest_id`.
 ANSWERS_SINCE = (
     select(
@@ -435,6 +442,12 @@ class Store:
         self._room_answers_lock = threading.Lock()  # also guards _deck_snapshots
         # The connection this thread's reads share while `one_connection` is open.
         self._per_thread = threading.local()
+        # The phones' reads through SQLite's own driver: see driver_reads.py and `_rows`.
+        self._driver_reads = (
+            {id(read): DriverRead.compile(read, self.engine.dialect) for read in PHONE_READS}
+            if self.dialect == "sqlite"
+            else {}
+        )
 
     @contextlib.contextmanager
     def one_connection(self) -> Iterator[None]:
@@ -463,6 +476,15 @@ class Store:
             return
         with self.engine.connect() as connection:
             yield connection
+
+    def _rows(self, connection: Any, statement: Any, values: dict[str, Any]) -> list[Any]:
+        """`statement`'s rows (each read as SQLAlchemy's are: `row.id`, `row._asdict()`):
+        through the driver where it is one of the phones' reads on SQLite, else through
+        SQLAlchemy."""
+        read = self._driver_reads.get(id(statement))
+        if read is not None:
+            return read.rows(connection, values)
+        return connection.execute(statement, values).all()
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[Any]:
@@ -714,13 +736,13 @@ class Store:
 
     def session(self, session_id: int) -> SessionRow | None:
         with self._reading() as connection:
-            row = connection.execute(SESSION_BY_ID, {"session": session_id}).first()
-            return self._session_row(connection, row) if row else None
+            rows = self._rows(connection, SESSION_BY_ID, {"session": session_id})
+            return self._session_row(connection, rows[0]) if rows else None
 
     def session_by_code(self, join_code: str) -> SessionRow | None:
         with self._reading() as connection:
-            row = connection.execute(SESSION_BY_CODE, {"code": join_code}).first()
-            return self._session_row(connection, row) if row else None
+            rows = self._rows(connection, SESSION_BY_CODE, {"code": join_code})
+            return self._session_row(connection, rows[0]) if rows else None
 
     def sessions(
         self, *, live_only: bool = False, include_rehearsals: bool = True
@@ -747,7 +769,7 @@ class Store:
                 return None  # deleted between the two reads
             with self._room_answers_lock:
                 _remember(self._deck_snapshots, key, deck_json)
-        return SessionRow(**row._mapping, deck_json=deck_json)
+        return SessionRow(**row._asdict(), deck_json=deck_json)
 
     def deck_ids_by_recency(self) -> list[str]:
         """Each deck used for a session, the most recently used first (one GROUP BY)."""
@@ -897,6 +919,9 @@ class Store:
         if not ids:
             return {}
         with self._reading() as connection:
+            if len(ids) == 1:  # a phone's page: one of the phones' reads
+                [row] = self._rows(connection, ANSWERS_TAKEN_OF_ONE, {"session": ids[0]})
+                return {} if row.total is None else {ids[0]: int(row.total)}
             rows = connection.execute(ANSWERS_TAKEN, {"session_list": ids})
             return {session_id: int(total or 0) for session_id, total in rows}
 
@@ -1089,7 +1114,8 @@ class Store:
 
     def participant(self, session_id: int, token_hash: str) -> int | None:
         with self._reading() as connection:
-            return connection.scalar(PARTICIPANT, {"session": session_id, "token": token_hash})
+            rows = self._rows(connection, PARTICIPANT, {"session": session_id, "token": token_hash})
+            return rows[0].id if rows else None
 
     def join(self, session_id: int, token_hash: str) -> int:
         """The participant for this token hash, created on first join; JoinRefused (and the
@@ -1197,11 +1223,12 @@ class Store:
 
     def answer_of(self, session_id: int, activity_id: str, participant_id: int) -> Answer | None:
         with self._reading() as connection:
-            row = connection.execute(
+            rows = self._rows(
+                connection,
                 ANSWER_OF,
                 {"session": session_id, "activity": activity_id, "participant": participant_id},
-            ).first()
-        return _answer(row) if row else None
+            )
+        return _answer(rows[0]) if rows else None
 
     def answers_for(
         self, session_id: int, activity_id: str, *, version: int | None = None

@@ -1,0 +1,124 @@
+"""The phones' reads through SQLite's driver (workshop/store/driver_reads.py): the same rows as
+SQLAlchemy gives, every write committed elsewhere seen at once, and a driver error raised as
+SQLAlchemy raises it. What reaching past SQLAlchemy's execution layer could break."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import Boolean, bindparam, select
+from sqlalchemy.exc import OperationalError
+
+from workshop.room import live
+from workshop.store import Store
+from workshop.store.database import (
+    ANSWER_OF,
+    ANSWERS_TAKEN_OF_ONE,
+    PARTICIPANT,
+    PHONE_READS,
+    SESSION_BY_CODE,
+    SESSION_BY_ID,
+)
+from workshop.store.driver_reads import DriverRead
+from workshop.store.schema import activity_states, sessions
+
+
+@pytest.fixture
+def room(sqlite_store: Store, deck):
+    """A session whose row has a value of every type its columns hold: booleans on and off,
+    numbers and NULLs; a participant with an answer whose value is JSON."""
+    session = live.start_session(sqlite_store, deck, threshold=2)
+    live.go_to(sqlite_store, session.id, 1)
+    participant = sqlite_store.join(session.id, "a" * 64)
+    sqlite_store.record_answer(session.id, "colour", participant, passed=False, value=2)
+    sqlite_store.lock_joins(session.id, True)
+    sqlite_store.set_headcount(session.id, None)
+    return sqlite_store, session, participant
+
+
+def test_every_phone_read_gives_what_sqlalchemy_gives(room):
+    store, session, participant = room
+    values = {
+        id(SESSION_BY_ID): {"session": session.id},
+        id(SESSION_BY_CODE): {"code": session.row.join_code},
+        id(PARTICIPANT): {"session": session.id, "token": "a" * 64},
+        id(ANSWER_OF): {"session": session.id, "activity": "colour", "participant": participant},
+        id(ANSWERS_TAKEN_OF_ONE): {"session": session.id},
+    }
+    with store.engine.connect() as connection:
+        for statement in PHONE_READS:
+            read = DriverRead.compile(statement, store.engine.dialect)
+            through_driver = read.rows(connection, values[id(statement)])
+            through_sqlalchemy = connection.execute(statement, values[id(statement)]).all()
+            assert len(through_driver) == 1, statement
+            [driven], [expected] = through_driver, through_sqlalchemy
+            assert driven._asdict() == expected._asdict(), statement
+            # The same types too: a Boolean column's 1 is True, as SQLAlchemy makes it.
+            assert [type(value) for value in driven] == [type(value) for value in expected]
+    row = store.session_by_code(session.row.join_code)
+    assert row.joins_locked is True and row.rehearsal is False and row.headcount is None
+    assert row == store.session(session.id)
+    assert store.participant(session.id, "a" * 64) == participant
+    assert store.participant(session.id, "b" * 64) is None
+    answer = store.answer_of(session.id, "colour", participant)
+    assert answer is not None and answer.value == 2 and answer.passed is False
+    assert store.answers_taken([session.id]) == {session.id: 1}
+    assert store.answers_taken([session.id + 99]) == {}
+
+
+def test_the_store_reads_them_through_the_driver_on_sqlite_only(store):
+    """On PostgreSQL every read goes through SQLAlchemy, as before."""
+    compiled = set(store._driver_reads)
+    if store.dialect == "sqlite":
+        assert compiled == {id(statement) for statement in PHONE_READS}
+    else:
+        assert compiled == set()
+
+
+def test_a_write_committed_elsewhere_is_read_at_once_on_the_same_connection(room):
+    """One request's reads share one connection (`one_connection`): a join committed by
+    another thread between two of them is seen by the second, as through SQLAlchemy (Python's
+    sqlite3 begins no transaction for a SELECT, so no snapshot is held)."""
+    store, session, _participant = room
+    store.lock_joins(session.id, False)
+    with store.one_connection():
+        assert store.participant(session.id, "c" * 64) is None
+        before = store.session(session.id).version
+        joining = threading.Thread(target=store.join, args=(session.id, "c" * 64))
+        joining.start()
+        joining.join()
+        live.reveal(store, session.id, "colour")
+        assert store.participant(session.id, "c" * 64) is not None
+        assert store.session(session.id).version == before + 1
+
+
+def test_a_driver_error_is_raised_as_sqlalchemy_raises_it(room):
+    """The web layer knows SQLAlchemy's OperationalError (the "try again" page): a failing
+    read through the driver is one too, with the driver's error inside."""
+    store, session, _participant = room
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE participants RENAME TO gone")
+    with pytest.raises(OperationalError) as raised:
+        store.participant(session.id, "a" * 64)
+    assert "no such table: participants" in str(raised.value.orig)
+
+
+def test_a_statement_the_driver_cannot_run_as_it_is_is_refused(sqlite_store):
+    dialect = sqlite_store.engine.dialect
+    needs_converting = select(sessions.c.id).where(
+        sessions.c.rehearsal == bindparam("rehearsal", type_=Boolean)
+    )
+    with pytest.raises(ValueError, match="rehearsal"):
+        DriverRead.compile(needs_converting, dialect)
+    same_names = select(sessions.c.id, activity_states.c.session_id.label("id"))
+    with pytest.raises(ValueError, match="share a name"):
+        DriverRead.compile(same_names, dialect)
+
+
+def test_a_literal_in_a_statement_is_sent_with_it(room):
+    store, session, _participant = room
+    live_ones = select(sessions.c.id).where(sessions.c.status == "live")
+    read = DriverRead.compile(live_ones, store.engine.dialect)
+    with store.engine.connect() as connection:
+        assert [row.id for row in read.rows(connection, {})] == [session.id]
