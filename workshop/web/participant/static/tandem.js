@@ -81,7 +81,7 @@ document.documentElement.className += " js";
     var data = document.body.dataset;
     following = null;
 
-    // Drafts: what is typed, kept until it is sent -------------------------------------------
+    // Drafts: what is typed, kept until it is sent -----------------------------------------------
 
     var form = document.querySelector("form[data-draft]");
     var draftKey = form ? "tandem:draft:" + form.dataset.draft : null;
@@ -137,7 +137,7 @@ document.documentElement.className += " js";
       forgetSentDrafts();
     }
 
-    // Ranking: tap the items in order ---------------------------------------------------------
+    // Ranking: tap the items in order ------------------------------------------------------------
 
     var rankings = [];
     each(document.querySelectorAll("[data-ranking]"), function (box) {
@@ -174,7 +174,8 @@ document.documentElement.className += " js";
         each(buttons, function (button, index) {
           var position = order.indexOf(index);
           button.setAttribute("aria-pressed", position === -1 ? "false" : "true");
-          button.querySelector(".tap-place").textContent = position === -1 ? "" : String(position + 1);
+          button.querySelector(".tap-place").textContent =
+            position === -1 ? "" : String(position + 1);
           button.querySelector(".tap-said").textContent =
             position === -1 ? "" : ", " + box.dataset.place.replace("{place}", position + 1);
         });
@@ -236,7 +237,7 @@ document.documentElement.className += " js";
       limit();  // a draft or an answer being changed may already be at the limit
     });
 
-    // Problems said at once, before anything is sent ------------------------------------------
+    // Problems said at once, before anything is sent ---------------------------------------------
 
     var problem = document.getElementById("answer-problem");
     function hideProblem() { if (problem && problem.dataset.early) { problem.hidden = true; } }
@@ -264,7 +265,7 @@ document.documentElement.className += " js";
       });
     }
 
-    // Following the room ------------------------------------------------------------------------
+    // Following the room -------------------------------------------------------------------------
 
     if (!data.code) return;
 
