@@ -1,10 +1,11 @@
 """The projector in Chromium, measured: at 1920 x 1080 and at 1280 x 720 nothing is below the
 edge for any kind of slide (a revealed answer key included), no text is under 32 pixels on the
-1080-line screen, no label of a chart runs into another, and the join slide's QR code takes at
-least 40% of the height. Every information slide of every built-in deck (English and Spanish)
-fits, a timer running beside it. The facilitator's controls, awake, cover none of the room's
-text. Then the facilitator's keys move the room (the store says so), Reveal is off where it
-would change nothing, and a screen link's holder moves nothing.
+1080-line screen, no label of a chart runs into another, a chart is drawn once on its slide, at
+the height it keeps, and the join slide's QR code takes at least 40% of the height. Every
+information slide of every built-in deck (English and Spanish) fits, a timer running beside it.
+The facilitator's controls, awake, cover none of the room's text. Then the facilitator's keys
+move the room (the store says so), Reveal is off where it would change nothing, and a screen
+link's holder moves nothing.
 
 One server for the module, and the facilitator's screen page open twice, at each size, so that
 one move of the room is measured at both at once: a rehearsed room (the 90-minute deck, nine
@@ -292,13 +293,70 @@ RUNS = """
 # A chart on the slide: its element is there before plotly has drawn into it.
 CHART = ".st-key-tandem-slide .st-key-screen-chart"
 
+# Every height plotly has drawn the slide's chart at since the last call (its SVG's height, at
+# each drawing, shown or not yet), the first call starting the count. A chart is drawn once, at
+# the height it keeps: a chart whose height follows its frame is drawn at whatever its frame
+# measures when it arrives, and on a new slide that can be the share it has beside the old
+# slide's parts still on the page (a third of the screen, its labels run into each other) until
+# the browser next lays the page out, seconds later in a window it draws seldom. Whether the
+# room sees that depends on when the browser draws; a second height ever drawn does not.
+DRAWN = """
+() => {
+  if (window.tandemDrawn === undefined) {
+    window.tandemDrawn = [];
+    const seen = new WeakMap();
+    new MutationObserver(() => {
+      for (const svg of document.querySelectorAll(
+          ".st-key-tandem-slide .js-plotly-plot .main-svg:first-child")) {
+        const height = svg.getAttribute("height");
+        if (height === null || seen.get(svg) === height) continue;
+        seen.set(svg, height);
+        window.tandemDrawn.push(parseFloat(height));
+      }
+    }).observe(document.body,
+      {subtree: true, childList: true, attributes: true, attributeFilter: ["height"]});
+  }
+  const drawn = window.tandemDrawn;
+  window.tandemDrawn = [];
+  return drawn;
+}
+"""
+
+
+# The page is drawn for its window: its first run, before the browser has said the window's size,
+# is drawn for 1080 lines (a chart then drawn again for a smaller window is not what DRAWN is
+# for). A title at its scaled size, the run over.
+SIZED = """
+(scale) => {
+  if (document.querySelector('[data-stale="true"]')) return false;
+  const title = document.querySelector(".tandem-title");
+  return !!title && Math.abs(parseFloat(getComputedStyle(title).fontSize) - 64 * scale) <= 1;
+}
+"""
+
+
+def _count_draws(pages: list[Page]) -> None:
+    """From here on, each page's chart is counted as it is drawn (DRAWN)."""
+    for page in pages:
+        page.wait_for_function(SIZED, arg=_scale(page))
+        page.evaluate(DRAWN)
+
+
+def _drawn_once(page: Page, measured: dict, where: str) -> None:
+    """The slide's chart, if any, was drawn at no height but the one it has now (`measured`)."""
+    drawn = page.evaluate(DRAWN)
+    if measured["plot"] is None:
+        return
+    height = measured["plot"] * _lines(page)
+    assert all(abs(each - height) <= 1 for each in drawn), (where, height, drawn)
+
 
 def _settled(pages: list[Page]) -> list[dict]:
-    """Each page measured once it holds still: a stretched chart is drawn, measured by
-    Streamlit and drawn again at its height, which can take until the next refresh. A page
-    holds still when two measurements at least 400 ms apart agree; on a slide with a chart,
-    once it is drawn and with a whole run of the page between the two. The pages are waited
-    for side by side."""
+    """Each page measured once it holds still: a chart is drawn a moment after its element
+    arrives, and the rest of a new slide can take until the next refresh. A page holds still
+    when two measurements at least 400 ms apart agree; on a slide with a chart, once it is
+    drawn and with a whole run of the page between the two. The pages are waited for side by
+    side."""
     charted = [page.locator(CHART).count() > 0 for page in pages]
     for page, chart in zip(pages, charted, strict=True):
         if chart:
@@ -379,12 +437,14 @@ def test_nothing_is_below_the_edge_and_type_reads_from_the_back(screens: list[Pa
     """At 1080 and at 720 lines."""
     store, session_id = room
     _on(screens, server, session_id)
+    _count_draws(screens)
     for activity_id, reveal in SLIDES:
         title = _show(store, session_id, activity_id, reveal=reveal)
         _ready(screens, title)
         for page, measured in zip(screens, _settled(screens), strict=True):
             where = f"{activity_id or 'join slide'} at {_lines(page)} lines"
             _fits(measured, where, _scale(page))
+            _drawn_once(page, measured, where)
             if measured["plot"] is not None:
                 # A chart fills the screen: no half-empty wall, no chart squeezed to fit.
                 assert measured["plot"] >= 0.45 and measured["lowest"] >= 0.8, (where, measured)
@@ -412,9 +472,11 @@ SPANISH_SLIDES = [
 
 
 def test_long_statements_keep_to_their_rows(screens: list[Page], server, spanish_room):
-    """At 1080 and at 720 lines."""
+    """At 1080 and at 720 lines, each chart drawn once, at its height (never first squashed
+    into the room the old slide's parts left it)."""
     store, session_id = spanish_room
     _on(screens, server, session_id)
+    _count_draws(screens)
     for activity_id, reveal in SPANISH_SLIDES:
         title = _show(store, session_id, activity_id, reveal=reveal, deck=SPANISH)
         _ready(screens, title)
@@ -424,6 +486,7 @@ def test_long_statements_keep_to_their_rows(screens: list[Page], server, spanish
             where = f"{activity_id} (Spanish) at {_lines(page)} lines"
             _fits(measured, where, _scale(page))
             assert measured["plot"] is not None, where
+            _drawn_once(page, measured, where)
             # Every chart, a word cloud and a private poll included, takes the room it has.
             assert measured["lowest"] >= 0.8, (where, measured)
 

@@ -17,7 +17,7 @@ import pytest
 
 from tests.renderers.test_golden import ANSWERABLE, DECK
 from workshop import PROJECT_FOLDER
-from workshop.activities.base import StackedRows
+from workshop.activities.base import Cloud, StackedRows
 from workshop.curriculum.deck_files import DECK_FOLDER, load_deck
 from workshop.curriculum.practice import Practice
 from workshop.renderers import charts, projector
@@ -302,6 +302,23 @@ def test_each_statement_label_fits_its_row_and_runs_into_no_other(deck, activity
     assert figure.layout.yaxis.tickfont.size == charts.SMALLEST_TEXT, (deck, activity.id)
     widest = max(len(line) for label in labels for line in label.split("<br>"))
     assert widest > charts.STATEMENT_WIDTH_MOST - 12, (deck, activity.id)
+
+
+@pytest.mark.parametrize("activity", CHARTED, ids=lambda activity: activity.kind)
+@pytest.mark.parametrize("room", [300.4, 651.6])
+def test_a_figure_for_the_screen_is_as_tall_as_its_room(activity, room):
+    """The screen draws its chart at the figure's own height, never stretched to its frame (a
+    stretched chart was drawn at whatever share of the slide its frame had when it arrived, a
+    third of the screen beside the old slide's parts): a figure made for the room the slide
+    has left is exactly that tall (a word cloud never under CLOUD_LOWEST), with its caption
+    or without (the page's legend line beside it)."""
+    result = sample_result(activity)
+    tall = max(room, charts.CLOUD_LOWEST) if isinstance(result.chart, Cloud) else room
+    for caption in (True, False):
+        figure = projector.figure(result, room, caption=caption)
+        assert figure.layout.height == round(tall), (activity.kind, caption)
+    # Where the screen's room is not known (previews, the review), the kind's own height.
+    assert projector.figure(result).layout.height >= 360
 
 
 def test_statements_wrap_wider_when_their_rows_are_short():

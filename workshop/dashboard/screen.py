@@ -6,9 +6,10 @@ revealed (one explanation at a time), approved open text, and the discussion tim
 code stays in a corner for latecomers.
 
 Everything is laid out for a 1920 x 1080 screen, and fits it: the slide is exactly as tall as
-the window, the chart takes the room that is left, and every size is multiplied by the window's
-own scale (a 1280 x 720 projector gets two thirds of each), which the page learns from the
-browser. Nothing is ever below the edge: a projector cannot scroll.
+the window, the chart is as tall as the room that is left (projector.chart_room's estimate, so
+that it is drawn once, at that height), and every size is multiplied by the window's own scale
+(a 1280 x 720 projector gets two thirds of each), which the page learns from the browser.
+Nothing is ever below the edge: a projector cannot scroll.
 
 A logged-in facilitator also gets the keys of presentation software (→ next, ← previous,
 R reveal or hide, B blank screen; a clicker's Page Down and Page Up too) and small controls
@@ -26,7 +27,7 @@ from html import escape
 import streamlit as st
 
 from workshop.activities import ActivitySpec, kind_of
-from workshop.activities.base import Cloud, Reading
+from workshop.activities.base import Reading
 from workshop.dashboard import control, language
 from workshop.i18n import N_, ngettext
 from workshop.i18n import gettext as _
@@ -365,8 +366,8 @@ def activity_body(
     """A slide's reading, or the room's result: chart, approved cards and revealed notes.
 
     `scale` multiplies the chart's sizes with the type (a smaller window, or a preview in the
-    dashboard). `fill`: the chart takes all the height the slide has left (on the screen page,
-    whose slide is exactly the window's height). `note_page`: show that one of the notes (an
+    dashboard). `fill`: the chart is as tall as the room the slide has left (on the screen
+    page, whose slide is exactly the window's height). `note_page`: show that one of the notes (an
     explanation at a time, with its number), else all of them.
     """
     reading = kind_of(activity).reading(activity)
@@ -383,10 +384,10 @@ def activity_body(
     if figure is not None and fill:
         # On the screen a legend is the page's own text, across the whole width (plotly's keeps
         # its spacing when the type shrinks), with how many answered on the same line: the
-        # chart keeps the height. Then the figure is drawn again for the height it has on the
-        # slide (under its heading and legend, above its notes): a word cloud lays its words
-        # out for it, pixel for pixel, and a stacked chart wraps its labels so that none runs
-        # into the next row.
+        # chart keeps the height. Then the figure is made again, as tall as the room it has on
+        # the slide (under its heading and legend, above its notes): a word cloud lays its
+        # words out for it, pixel for pixel, and a stacked chart wraps its labels so that none
+        # runs into the next row.
         keys = projector.legend(figure)
         shown = result.notes
         if note_page is not None:
@@ -398,12 +399,16 @@ def activity_body(
             _legend(keys, projector.counted(result))
             figure.update_layout(showlegend=False, margin={"t": 8, "b": 8})
     if figure is not None:
-        stretch = fill and not isinstance(result.chart, Cloud)
+        # The figure's own height (on the screen, its room), never "stretch": a stretched chart
+        # is drawn at whatever height its frame has when it arrives, and on a new slide that is
+        # the share it has beside the old slide's parts still there (a third of the screen,
+        # labels run into each other), until the browser lays the page out again: a frame
+        # later, or seconds later in a window the browser draws seldom.
         st.plotly_chart(
             charts.scaled(figure, scale),
             key=chart_key,
             theme=None,  # Streamlit's theme would shrink the projector's type
-            height="stretch" if stretch else "content",
+            height="content",
             config={"displayModeBar": False, "staticPlot": True},
         )
     else:

@@ -90,7 +90,7 @@ CLOUD_LOWEST = 320
 # A cloud's colours: dark enough for AA contrast on white (every one at least 6:1), different
 # enough to tell neighbouring words apart.
 CLOUD_COLOURS = ["#0B4F8A", "#8A4500", "#0E6650", "#7A2E6E", "#333333", "#1F5F99"]
-# A figure's height where it is not stretched to fill the screen (previews, the review).
+# A figure's height where the screen's room for it is not known (previews, the review).
 NOMINAL_HEIGHT = 560
 # The width a chart has on the screen (1920 less the slide's margins), and about how wide a
 # character of the labels' type is (Source Sans measures 0.41 of its size on average; a little
@@ -276,8 +276,9 @@ def statement_width(
 @functools.singledispatch
 def draw(chart: Chart, room: float | None = None) -> go.Figure:
     """The projector's figure for a kind's chart. `room`: the height the screen has for it,
-    in pixels of a 1080-line screen, where known: a word cloud is laid out for it, and a
-    stacked chart's labels wrap to fit their rows in it (bars need nothing of it)."""
+    in pixels of a 1080-line screen, where known: the figure is that tall (a word cloud never
+    under CLOUD_LOWEST), so that the screen draws it once, at its height; a word cloud is laid
+    out for it, and a stacked chart's labels wrap to fit their rows in it."""
     raise TypeError(f"no figure for {type(chart).__name__}")
 
 
@@ -285,7 +286,10 @@ def draw(chart: Chart, room: float | None = None) -> go.Figure:
 def _(chart: Bars, room: float | None = None) -> go.Figure:
     # A scale's points are one distribution, in order: a ramp, darker towards the last point.
     colours = ramp(len(chart.labels)) if chart.ordered else None
-    return bars(chart.labels, chart.values, texts=chart.texts, colours=colours)
+    figure = bars(chart.labels, chart.values, texts=chart.texts, colours=colours)
+    if room is not None:
+        figure.update_layout(height=round(room))
+    return figure
 
 
 @draw.register
@@ -363,7 +367,8 @@ def bars(
     figure.update_xaxes(visible=False, range=[0, max(reach, max(drawn, default=0), 1)])
     # Bars about as thick whatever their number: two options do not fill the screen with blue.
     figure.update_layout(bargap=max(0.28, 1 - 0.18 * len(labels)))
-    # The height where the figure is not stretched over the screen (previews, the review).
+    # The height where the screen's room is not known (previews, the review): `draw` gives
+    # the screen's figure the height of its room.
     return _layout(figure, height=max(360, 120 * len(labels) + 80))
 
 
@@ -418,7 +423,8 @@ def stacked_rows(
     `passes` (rows passed on their own) are said under each row's label ("2 passed"), never
     drawn as a part of its bar. `headings` (one per row, "" for none) start a group of rows:
     a line of its own, in bold, where the bars begin. `room`: the figure's height on the
-    screen, where known (its rows share it less the margins; else they count on ROWS_HEIGHT).
+    screen, where known: the figure is that tall, and its rows share it less the margins (else
+    they count on ROWS_HEIGHT).
     """
     colours = row_colours(len(categories), ordered)
     shares, withheld_shares = shares_of_rows(tallies, withheld)
@@ -536,7 +542,8 @@ def stacked_rows(
             showarrow=False,
             font={"color": INK},
         )
-    _layout(figure, height=min(900, max(400, 110 * len(order) + 120)))
+    nominal = min(900, max(400, 110 * len(order) + 120))  # previews, the review
+    _layout(figure, height=nominal if room is None else round(room))
     right_margin = 40
     if correct is not None:
         # The right answer in words at the end of each bar, in bold: read from the back.

@@ -30,9 +30,10 @@ from workshop.room.results import Result
 def figure(result: Result, room: float | None = None, *, caption: bool = True) -> go.Figure | None:
     """The projector's figure, with how many answered and passed beneath it; None when the
     result is hidden or its kind shows cards instead. `room`: the height the slide has left
-    for it (`chart_room`), where known: a word cloud's words are laid out for it, a stacked
-    chart's labels wrap to fit their rows in it. `caption`: the line of how many answered and
-    passed under the chart (False: the page writes it, beside the legend)."""
+    for it (`chart_room`), where known: the figure is that tall, a word cloud's words are laid
+    out for it, a stacked chart's labels wrap to fit their rows in it. `caption`: the line of
+    how many answered and passed under the chart (False: the page writes it, beside the
+    legend)."""
     if result.chart is None:
         return None
     drawn = charts.draw(result.chart, room)
