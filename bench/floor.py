@@ -13,7 +13,7 @@ of pages as Tandem's phone pages so that bench/room.py drives both with the same
     POST /f/<CODE>/next   the facilitator's action in this process: wakes the waiters at once
 
 An action written to the database by another process is seen by a watcher that reads the
-room's version every fifth of a second (one query), as Tandem's does. Nothing is logged (no access
+room's version every tenth of a second (one query), as Tandem's does. Nothing is logged (no access
 log), and nothing about a phone is kept but a random token.
 """
 
@@ -39,7 +39,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 WAIT_SECONDS = 25.0
-WATCH_SECONDS = 0.2  # Tandem's WATCH_INTERVAL (workshop/web/participant/waiting.py)
+WATCH_SECONDS = 0.1  # Tandem's WATCH_INTERVAL (workshop/web/participant/waiting.py)
 QUESTIONS = {  # activity: options
     "first": ["Yes", "Not yet"],
     "second": ["1", "2", "3", "4", "5"],
@@ -176,7 +176,7 @@ class Floor:
             event.set()
 
     async def watch(self) -> None:
-        """Every fifth of a second, one query: actions written by other processes wake the room."""
+        """Every tenth of a second, one query: actions written by other processes wake the room."""
         while True:
             await asyncio.sleep(WATCH_SECONDS)
             for code in list(self.events):

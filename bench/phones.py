@@ -5,7 +5,7 @@
 Starts a real server on 127.0.0.1 (its own SQLite file unless --database-url is given), starts a
 session with the built-in deck, then every simulated phone joins, answers a choice, and parks on
 the long poll while the facilitator moves on. The facilitator's action is taken from this
-process, so the phones are woken by the server's fifth-of-a-second version check: the slower,
+process, so the phones are woken by the server's tenth-of-a-second version check: the slower,
 multi-process path (a click in the server's own dashboard wakes them directly). The benchmark's
 own client shares the machine's cores with the server, so its latencies are pessimistic; the
 last figure uses a lighter client to show what the server itself can serve.

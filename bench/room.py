@@ -23,7 +23,7 @@ with a new count) and, when the room moves on, shows the new page that came with
 poll's answer (the floor's long poll does the same).
 
 The room: every phone answers the first question; the facilitator moves on from another
-process (this one, through the store: phones hear of it from the server's fifth-of-a-second check);
+process (this one, through the store: phones hear of it from the server's tenth-of-a-second check);
 every phone answers the second; the facilitator moves on from the server's own process (a
 click on Next in the control view, in Chromium: the click wakes the phones directly). With
 `--facilitator other` (or `same`) both moves are taken that way.

@@ -3,7 +3,7 @@ ranking by tapping (touch and keyboard), the words without JavaScript, and axe o
 
 One server for the module; the facilitator's actions are taken through the room's lifecycle
 module on the server's own database, as a second app process would (the server's watcher sees
-them within a fifth of a second).
+them within a tenth of a second).
 """
 
 from __future__ import annotations
