@@ -321,6 +321,17 @@ def test_a_figure_for_the_screen_is_as_tall_as_its_room(activity, room):
     assert projector.figure(result).layout.height >= 360
 
 
+@pytest.mark.parametrize("activity", CHARTED, ids=lambda activity: activity.kind)
+@pytest.mark.parametrize("room", [-5.0, 6.0, 120.0])
+def test_a_slide_that_leaves_its_chart_almost_no_room_still_gets_one(activity, room):
+    """A deck's long prompt and title at a small scale can leave the chart a few pixels, or
+    less than none: it is drawn at the least height that reads (plotly refuses under 10)."""
+    result = sample_result(activity)
+    lowest = charts.CLOUD_LOWEST if isinstance(result.chart, Cloud) else charts.CHART_LOWEST
+    figure = projector.figure(result, room)
+    assert figure.layout.height == lowest, activity.kind
+
+
 def test_statements_wrap_wider_when_their_rows_are_short():
     rows = [
         f"Statement {number} runs on for a while, past one line of a chart." for number in range(6)

@@ -87,6 +87,10 @@ CLOUD_PLOT_WIDTH = 1920 - 2 * 48 - CLOUD_MARGIN["l"] - CLOUD_MARGIN["r"]
 CLOUD_BOX_WIDTH = 1700
 # Below this a cloud has no room for its words: the figure keeps at least this height.
 CLOUD_LOWEST = 320
+# The least height of bars and stacked rows drawn for the screen's room: a slide whose own words
+# leave less (a long prompt, a long title, at a small scale) gets a chart that still reads,
+# never one plotly refuses (under 10 pixels) or none at all.
+CHART_LOWEST = 240
 # A cloud's colours: dark enough for AA contrast on white (every one at least 6:1), different
 # enough to tell neighbouring words apart.
 CLOUD_COLOURS = ["#0B4F8A", "#8A4500", "#0E6650", "#7A2E6E", "#333333", "#1F5F99"]
@@ -288,7 +292,7 @@ def _(chart: Bars, room: float | None = None) -> go.Figure:
     colours = ramp(len(chart.labels)) if chart.ordered else None
     figure = bars(chart.labels, chart.values, texts=chart.texts, colours=colours)
     if room is not None:
-        figure.update_layout(height=round(room))
+        figure.update_layout(height=round(max(room, CHART_LOWEST)))
     return figure
 
 
@@ -303,7 +307,7 @@ def _(chart: StackedRows, room: float | None = None) -> go.Figure:
         withheld=chart.withheld,
         passes=chart.passes,
         headings=chart.headings(),
-        room=room,
+        room=None if room is None else max(room, CHART_LOWEST),
     )
 
 
