@@ -173,7 +173,7 @@ class Waiters:
                 await self.check(store)
             except Exception:
                 # A database hiccup must not stop the watcher: say so once, with the reason,
-                # and try again next time (not a traceback five times a second).
+                # and try again next time (not a traceback ten times a second).
                 if not failed:
                     LOGGER.exception("Checking the sessions' versions failed; trying again.")
                 failed += 1

@@ -18,7 +18,7 @@ document.documentElement.className += " js";
 (function () {
   "use strict";
   var FOLLOWED = "tandem:followed";
-  // What the page on screen does when the long poll answers, and when the phone wakes up.
+  // What the page on screen does when the phone wakes up (asks the room at once).
   var following = null;
 
   // Storage can be missing or full (private browsing): then nothing is kept, nothing breaks.
@@ -47,9 +47,9 @@ document.documentElement.className += " js";
     document.title = fresh.title;
     document.documentElement.lang = fresh.documentElement.lang;
     document.body.replaceWith(document.adoptNode(fresh.body));
-    if (window.location.pathname + window.location.search !== "/j/" + code) {
-      window.history.replaceState(null, "", "/j/" + code);
-    }
+    // The session's address, as a reload would leave it: a page drawn after a form was sent
+    // (a refused answer) would otherwise send the form again when reloaded.
+    window.history.replaceState(null, "", "/j/" + code);
     window.scrollTo(0, 0);
     start(true);
   }
@@ -267,10 +267,8 @@ document.documentElement.className += " js";
 
     // Following the room -------------------------------------------------------------------------
 
-    if (!data.code) return;
-
-    // Just followed the room here: the new activity's heading takes the focus, so a screen
-    // reader says what is now on screen.
+    // Just followed the room here: the new activity's heading (or the workshop's end) takes the
+    // focus, so a screen reader says what is now on screen.
     if (followed) {
       keep(FOLLOWED, null);
       var heading = document.querySelector("h1");
@@ -280,14 +278,20 @@ document.documentElement.className += " js";
       }
     }
 
+    if (!data.code) return;
+
     var version = data.version;
     var section = document.getElementById("room-results");
     var taken = section && section.dataset.taken !== undefined ? section.dataset.taken : null;
     var fetching = false;
     var current = true;  // false once another page has taken this one's place
+    // Ends this page's long poll when another page takes its place (a phone waking up can
+    // bring the new page while the poll still waits).
+    var leaving = window.AbortController ? new AbortController() : null;
 
     function moveOn(state) {
       current = false;
+      if (leaving) leaving.abort();
       if (state && state.page) { show(state.page, data.code); return; }
       keep(FOLLOWED, "1");
       window.location.replace("/j/" + data.code);
@@ -354,7 +358,10 @@ document.documentElement.className += " js";
     }
 
     function poll() {
-      fetch(waitUrl(version), { cache: "no-store", credentials: "same-origin" })
+      if (!current) return;  // a retry timer set before another page took this one's place
+      var options = { cache: "no-store", credentials: "same-origin" };
+      if (leaving) options.signal = leaving.signal;
+      fetch(waitUrl(version), options)
         .then(function (response) { return response.json(); })
         .then(function (state) {
           if (!current) return;
