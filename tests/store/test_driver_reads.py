@@ -114,6 +114,9 @@ def test_a_statement_the_driver_cannot_run_as_it_is_is_refused(sqlite_store):
     same_names = select(sessions.c.id, activity_states.c.session_id.label("id"))
     with pytest.raises(ValueError, match="share a name"):
         DriverRead.compile(same_names, dialect)
+    a_list = select(sessions.c.id).where(sessions.c.id.in_(bindparam("ids", expanding=True)))
+    with pytest.raises(ValueError, match="IN list"):
+        DriverRead.compile(a_list, dialect)
 
 
 def test_a_literal_in_a_statement_is_sent_with_it(room):

@@ -919,7 +919,7 @@ class Store:
         if not ids:
             return {}
         with self._reading() as connection:
-            if len(ids) == 1:  # a phone's page: one of the phones' reads
+            if len(ids) == 1:  # a phone's page (or the watcher, for one room): through the driver
                 [row] = self._rows(connection, ANSWERS_TAKEN_OF_ONE, {"session": ids[0]})
                 return {} if row.total is None else {ids[0]: int(row.total)}
             rows = connection.execute(ANSWERS_TAKEN, {"session_list": ids})

@@ -41,6 +41,9 @@ class DriverRead:
         compiled = statement.compile(dialect=dialect)
         if compiled.positiontup is None:
             raise ValueError(f"{dialect.name} does not take positional parameters")
+        if compiled.literal_execute_params or compiled.post_compile_params:
+            # An IN list and the like: SQLAlchemy writes them into the SQL at each run.
+            raise ValueError("a parameter is written into the SQL at each run (an IN list?)")
         for name in compiled.positiontup:
             if compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect):
                 # Its values would need converting on the way in: not one of these reads.
@@ -72,11 +75,11 @@ class DriverRead:
             raise DBAPIError.instance(self.sql, arguments, error, sqlite3.Error) from error
         make, processors = self.row._make, self.processors
         if not any(processors):
-            return [make(values) for values in found]
+            return [make(columns) for columns in found]
         return [
             make(
                 value if process is None or value is None else process(value)
-                for process, value in zip(processors, values, strict=True)
+                for process, value in zip(processors, columns, strict=True)
             )
-            for values in found
+            for columns in found
         ]
