@@ -114,14 +114,15 @@ def measure(
 
 
 def chromium_root() -> int:
-    """This benchmark's Chromium (a descendant running the Chromium binary): another test's or
-    benchmark's browser on the machine is not counted."""
+    """This benchmark's Chromium: the first of its descendants running Chromium (Debian's
+    /usr/bin/chromium starts /usr/lib/chromium/chromium), whose children are the browser's
+    other processes. Another test's or benchmark's browser on the machine is not counted."""
     for pid in harness.process_tree(os.getpid())[1:]:
         try:
-            command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0]
+            program = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0]
         except OSError:
             continue
-        if command.endswith(CHROMIUM.encode()):
+        if b"chromium" in Path(program.decode(errors="replace")).name.encode():
             return pid
     raise RuntimeError("this benchmark's Chromium was not found among its processes")
 
