@@ -757,8 +757,9 @@ def _showing(request: Request) -> tuple[str, str] | None:
 
 
 def _moved_on(state: dict[str, Any], showing: tuple[str, str]) -> bool:
-    """tandem.js's movedOn: the room ended, or shows another activity or status than the page."""
-    if state.get("gone") or state.get("ended"):
+    """tandem.js's movedOn: the room ended, or shows another activity or status than the page
+    (a session gone never gets here: `_room_state` says so first)."""
+    if state["ended"]:
         return True
     activity, status = showing
     return (state["activity"] or "") != activity or (state["status"] or "") != status

@@ -18,8 +18,8 @@ document.documentElement.className += " js";
 (function () {
   "use strict";
   var FOLLOWED = "tandem:followed";
-  // What the page on screen does when the phone wakes up (asks the room at once).
-  var following = null;
+  // What the page on screen does when the phone wakes up: asks the room at once.
+  var awake = null;
 
   // Storage can be missing or full (private browsing): then nothing is kept, nothing breaks.
   function stored(key) {
@@ -40,8 +40,7 @@ document.documentElement.className += " js";
   function show(html, code) {
     var fresh = new DOMParser().parseFromString(html, "text/html");
     if (!sameFiles(fresh)) {
-      keep(FOLLOWED, "1");
-      window.location.replace("/j/" + code);
+      load(code);
       return;
     }
     document.title = fresh.title;
@@ -52,6 +51,12 @@ document.documentElement.className += " js";
     window.history.replaceState(null, "", "/j/" + code);
     window.scrollTo(0, 0);
     start(true);
+  }
+
+  // The session's page loaded anew, its heading to take the focus once drawn.
+  function load(code) {
+    keep(FOLLOWED, "1");
+    window.location.replace("/j/" + code);
   }
 
   // Whether the fresh page needs no file this one has not loaded (the page of an ended
@@ -73,13 +78,13 @@ document.documentElement.className += " js";
 
   // A phone that slept has missed nothing: ask again as soon as it wakes.
   document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "visible" && following) following.awake();
+    if (document.visibilityState === "visible" && awake) awake();
   });
 
   // Everything a page does, from the moment it is drawn (loaded, or shown in place of the last).
   function start(followed) {
     var data = document.body.dataset;
-    following = null;
+    awake = null;
 
     // Drafts: what is typed, kept until it is sent -----------------------------------------------
 
@@ -292,9 +297,8 @@ document.documentElement.className += " js";
     function moveOn(state) {
       current = false;
       if (leaving) leaving.abort();
-      if (state && state.page) { show(state.page, data.code); return; }
-      keep(FOLLOWED, "1");
-      window.location.replace("/j/" + data.code);
+      if (state && state.page) show(state.page, data.code);
+      else load(data.code);
     }
 
     function movedOn(state) {
@@ -372,13 +376,11 @@ document.documentElement.className += " js";
         .catch(function () { if (current) setTimeout(poll, 2000); });
     }
 
-    following = {
-      awake: function () {
-        fetch(waitUrl("stale"), { cache: "no-store", credentials: "same-origin" })
-          .then(function (response) { return response.json(); })
-          .then(function (state) { if (!state.retry) follow(state); })
-          .catch(function () {});
-      }
+    awake = function () {
+      fetch(waitUrl("stale"), { cache: "no-store", credentials: "same-origin" })
+        .then(function (response) { return response.json(); })
+        .then(function (state) { if (!state.retry) follow(state); })
+        .catch(function () {});
     };
     poll();
   }
