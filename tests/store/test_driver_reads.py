@@ -1,15 +1,18 @@
-"""The phones' reads through SQLite's driver (workshop/store/driver_reads.py): the same rows as
-SQLAlchemy gives, every write committed elsewhere seen at once, and a driver error raised as
-SQLAlchemy raises it. What reaching past SQLAlchemy's execution layer could break."""
+"""The phones' reads through the database's driver (workshop/store/driver_reads.py): the same
+rows as SQLAlchemy gives, every write committed elsewhere seen at once, a driver error raised as
+SQLAlchemy raises it, a lost connection replaced; on PostgreSQL, reads that hold no transaction
+open and writes that still do. What reaching past SQLAlchemy's execution layer could break."""
 
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
-from sqlalchemy import Boolean, bindparam, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Boolean, bindparam, select, text
+from sqlalchemy.exc import DBAPIError, OperationalError
 
+from tests.conftest import postgres_schema
 from workshop.room import live
 from workshop.store import Store
 from workshop.store.database import (
@@ -23,18 +26,21 @@ from workshop.store.database import (
 from workshop.store.driver_reads import DriverRead
 from workshop.store.schema import activity_states, sessions
 
+ALIVE = "SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"
+
 
 @pytest.fixture
-def room(sqlite_store: Store, deck):
+def room(store: Store, deck):
     """A session whose row has a value of every type its columns hold: booleans on and off,
     numbers and NULLs; a participant with an answer whose value is JSON."""
-    session = live.start_session(sqlite_store, deck, threshold=2)
-    live.go_to(sqlite_store, session.id, 1)
-    participant = sqlite_store.join(session.id, "a" * 64)
-    sqlite_store.record_answer(session.id, "colour", participant, passed=False, value=2)
-    sqlite_store.lock_joins(session.id, True)
-    sqlite_store.set_headcount(session.id, None)
-    return sqlite_store, session, participant
+    session = live.start_session(store, deck, threshold=2)
+    live.go_to(store, session.id, 1)
+    participant = store.join(session.id, "a" * 64)
+    store.record_answer(session.id, "colour", participant, passed=False, value=2)
+    store.lock_joins(session.id, True)
+    store.set_headcount(session.id, None)
+    live.start_timer(store, session.id, 60)  # a number with a fraction (a float column)
+    return store, session, participant
 
 
 def test_every_phone_read_gives_what_sqlalchemy_gives(room):
@@ -67,13 +73,8 @@ def test_every_phone_read_gives_what_sqlalchemy_gives(room):
     assert store.answers_taken([session.id + 99]) == {}
 
 
-def test_the_store_reads_them_through_the_driver_on_sqlite_only(store):
-    """On PostgreSQL every read goes through SQLAlchemy, as before."""
-    compiled = set(store._driver_reads)
-    if store.dialect == "sqlite":
-        assert compiled == {id(statement) for statement in PHONE_READS}
-    else:
-        assert compiled == set()
+def test_the_store_reads_them_through_the_driver(store):
+    assert set(store._driver_reads) == {id(statement) for statement in PHONE_READS}
 
 
 def test_a_write_committed_elsewhere_is_read_at_once_on_the_same_connection(room):
@@ -94,14 +95,80 @@ def test_a_write_committed_elsewhere_is_read_at_once_on_the_same_connection(room
 
 
 def test_a_driver_error_is_raised_as_sqlalchemy_raises_it(room):
-    """The web layer knows SQLAlchemy's OperationalError (the "try again" page): a failing
-    read through the driver is one too, with the driver's error inside."""
+    """The web layer knows SQLAlchemy's errors (the "try again" page): a failing read through
+    the driver is one too, with the driver's error inside."""
     store, session, _participant = room
     with store.engine.begin() as connection:
         connection.exec_driver_sql("ALTER TABLE participants RENAME TO gone")
-    with pytest.raises(OperationalError) as raised:
+    with pytest.raises(DBAPIError) as raised:
         store.participant(session.id, "a" * 64)
-    assert "no such table: participants" in str(raised.value.orig)
+    assert "participants" in str(raised.value.orig)
+    # The very error SQLAlchemy raises for the same statement (OperationalError on SQLite,
+    # ProgrammingError on PostgreSQL).
+    with pytest.raises(DBAPIError) as through_sqlalchemy, store.engine.connect() as connection:
+        connection.execute(PARTICIPANT, {"session": session.id, "token": "a" * 64})
+    assert type(raised.value) is type(through_sqlalchemy.value)
+    assert type(raised.value.orig) is type(through_sqlalchemy.value.orig)
+
+
+@pytest.fixture
+def postgres_store():
+    with postgres_schema() as url:
+        made = Store(url)
+        made.migrate()
+        yield made
+        made.close()
+
+
+def test_a_connection_the_server_dropped_mid_request_is_replaced(postgres_store, deck):
+    """PostgreSQL ends a connection between two of a request's reads (a restart, an
+    administrator): the read says OperationalError, as through SQLAlchemy, and the pool gets a
+    new connection for the next request instead of handing out the dead one."""
+    store = postgres_store
+    session = live.start_session(store, deck)
+    with pytest.raises(OperationalError) as raised, store.one_connection():
+        assert store.session(session.id) is not None
+        with store._reading() as connection:
+            backend = connection.connection.driver_connection.info.backend_pid
+        with store.engine.connect() as other:
+            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+            for _ in range(500):  # pg_terminate_backend only asks: until it has gone
+                gone = not other.scalar(text(ALIVE), {"pid": backend})
+                if gone:
+                    break
+                time.sleep(0.01)
+        assert gone
+        store.session(session.id)
+    assert raised.value.connection_invalidated
+    assert store.session(session.id).join_code == session.row.join_code
+    with store._reading() as connection:
+        assert connection.connection.driver_connection.info.backend_pid != backend
+
+
+def test_reads_hold_no_transaction_and_writes_still_roll_back(store, deck):
+    """On PostgreSQL reads run in autocommit (no BEGIN, no ROLLBACK, no snapshot held while a
+    request renders its page); the pooled connection goes back to transactions as it returns,
+    so a write that fails half-way still leaves nothing behind."""
+    session = live.start_session(store, deck)
+    with store.one_connection():
+        store.session(session.id)
+        store.participant(session.id, "a" * 64)
+        with store._reading() as connection:
+            driver = connection.connection.driver_connection
+            if store.dialect == "postgresql":
+                assert driver.autocommit is True
+                assert driver.info.transaction_status.name == "IDLE"
+            else:
+                assert driver.in_transaction is False
+    # The same pooled connections, now for a write that fails after its first statement.
+    with pytest.raises(RuntimeError), store.writing() as connection:
+        if store.dialect == "postgresql":
+            assert connection.connection.driver_connection.autocommit is False
+        connection.execute(
+            text("UPDATE sessions SET title = 'changed' WHERE id = :id"), {"id": session.id}
+        )
+        raise RuntimeError("the write fails half-way")
+    assert store.session(session.id).title == session.row.title
 
 
 def test_a_statement_the_driver_cannot_run_as_it_is_is_refused(sqlite_store):

@@ -107,7 +107,7 @@ STATES_AT_VERSION = (
 ANSWERS_TAKEN_OF_ONE = select(func.sum(activity_states.c.answers_taken).label("total")).where(
     activity_states.c.session_id == bindparam("session")
 )
-# The reads of every phone request: on SQLite, run through the driver (driver_reads.py).
+# The reads of every phone request, run through the driver (driver_reads.py).
 PHONE_READS = (SESSION_BY_ID, SESSION_BY_CODE, PARTICIPANT, ANSWER_OF, ANSWERS_TAKEN_OF_ONE)
 # One activity's count of answers taken beside each of its answers newer than `newest_id`.
 ANSWERS_SINCE = (
@@ -442,11 +442,20 @@ class Store:
         self._room_answers_lock = threading.Lock()  # also guards _deck_snapshots
         # The connection this thread's reads share while `one_connection` is open.
         self._per_thread = threading.local()
-        # The phones' reads through SQLite's own driver: see driver_reads.py and `_rows`.
-        self._driver_reads = (
-            {id(read): DriverRead.compile(read, self.engine.dialect) for read in PHONE_READS}
-            if self.dialect == "sqlite"
-            else {}
+        # The phones' reads through the database's own driver: see driver_reads.py and `_rows`.
+        self._driver_reads = {
+            id(read): DriverRead.compile(read, self.engine.dialect) for read in PHONE_READS
+        }
+        # Where reads take their connections. On PostgreSQL, in autocommit: a read in a
+        # transaction cost a BEGIN before it and a ROLLBACK as its connection went back to the
+        # pool, two of a page's seven round trips to the server, and saw nothing more
+        # consistent for it (READ COMMITTED takes a snapshot per statement either way). SQLAlchemy sets the connection back to
+        # transactions as it returns to the pool, so writes (`writing`) are as before.
+        # SQLite's driver begins no transaction for a read.
+        self._autocommit = (
+            self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            if self.dialect == "postgresql"
+            else self.engine
         )
 
     @contextlib.contextmanager
@@ -454,13 +463,13 @@ class Store:
         """Every read on this thread within the block goes through one pooled connection.
 
         A phone's request reads five or six times; taking a connection from the pool and
-        handing it back (which rolls it back, a round trip on PostgreSQL) for each read cost
-        more than most of the reads. Writes still take their own connection (`writing`).
+        handing it back for each read cost more than most of the reads. Writes still take
+        their own connection (`writing`).
         """
         if getattr(self._per_thread, "connection", None) is not None:
             yield  # already inside one
             return
-        with self.engine.connect() as connection:
+        with self._autocommit.connect() as connection:
             self._per_thread.connection = connection
             try:
                 yield
@@ -474,13 +483,12 @@ class Store:
         if shared is not None:
             yield shared
             return
-        with self.engine.connect() as connection:
+        with self._autocommit.connect() as connection:
             yield connection
 
     def _rows(self, connection: Any, statement: Any, values: dict[str, Any]) -> list[Any]:
         """`statement`'s rows (each read as SQLAlchemy's are: `row.id`, `row._asdict()`):
-        through the driver where it is one of the phones' reads on SQLite, else through
-        SQLAlchemy."""
+        through the driver where it is one of the phones' reads, else through SQLAlchemy."""
         read = self._driver_reads.get(id(statement))
         if read is not None:
             return read.rows(connection, values)
