@@ -38,6 +38,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.exc import DisconnectionError, IntegrityError
 
 from workshop import PROJECT_FOLDER
@@ -136,7 +137,6 @@ ACTIVITY_ROW = (
     .where(activity_states.c.session_id == bindparam("session"))
     .where(activity_states.c.activity_id == bindparam("activity"))
 )
-ACTIVITY_LOCKED = ACTIVITY_ROW.with_for_update()
 STILL_OPEN = ACTIVITY_ROW.where(activity_states.c.status == "open").exists()
 ANSWER_CHANGED = (
     update(answers)
@@ -170,6 +170,55 @@ ANSWERS_COUNTED = (
     .where(activity_states.c.session_id == bindparam("session"))
     .where(activity_states.c.activity_id == bindparam("activity"))
     .values(answers_taken=activity_states.c.answers_taken + bindparam("count"))
+)
+# The same on PostgreSQL as one statement, run in autocommit: its own transaction, one round
+# trip. There the activity's row is locked (a close waits for the answer, or the answer for
+# the close), and every answer to the activity then waits for that lock. Written as several
+# statements, the holder kept it through five round trips to Python, each a wait for the
+# interpreter lock among a busy server's threads: at 1,000 phones the answers queued behind it
+# for seconds (pg_stat_activity: two waiting on the lock at any moment, the holder idle in its
+# transaction). As one statement the lock is held only while the server runs it and commits.
+# After waiting for the lock, PostgreSQL checks the row's status again as the last writer
+# left it (READ COMMITTED's re-check of a locked row), so an answer behind a close is refused;
+# the answer itself is an upsert on the one-answer-each constraint.
+_OPEN_LOCKED = (
+    select(activity_states.c.session_id)
+    .where(activity_states.c.session_id == bindparam("session"))
+    .where(activity_states.c.activity_id == bindparam("activity"))
+    .where(activity_states.c.status == "open")
+    .with_for_update()
+    .cte("open_locked")
+)
+_ANSWER_UPSERT = postgresql_insert(answers).from_select(
+    ["session_id", "activity_id", "participant_id", "passed", "value_json", "moderation"],
+    select(
+        _OPEN_LOCKED.c.session_id,
+        bindparam("activity", type_=String),
+        bindparam("participant", type_=Integer),
+        bindparam("passed_it", type_=answers.c.passed.type),
+        bindparam("value", type_=String),
+        bindparam("decision", type_=String),
+    ),
+)
+_ANSWER_STORED = (
+    _ANSWER_UPSERT.on_conflict_do_update(
+        index_elements=[answers.c.session_id, answers.c.activity_id, answers.c.participant_id],
+        set_={
+            "passed": _ANSWER_UPSERT.excluded.passed,
+            "value_json": _ANSWER_UPSERT.excluded.value_json,
+            "moderation": _ANSWER_UPSERT.excluded.moderation,
+        },
+    )
+    .returning(answers.c.id)
+    .cte("stored")
+)
+ANSWER_RECORDED_POSTGRESQL = (
+    update(activity_states)
+    .where(activity_states.c.session_id == bindparam("session"))
+    .where(activity_states.c.activity_id == bindparam("activity"))
+    .where(select(_ANSWER_STORED.c.id).exists())
+    .values(answers_taken=activity_states.c.answers_taken + 1)
+    .returning(activity_states.c.answers_taken)
 )
 # The door: the room's headcount and lock, and how many have joined, decided by the write.
 DOOR = select(sessions.c.headcount, sessions.c.joins_locked).where(
@@ -446,10 +495,11 @@ class Store:
         self._driver_reads = {
             id(read): DriverRead.compile(read, self.engine.dialect) for read in PHONE_READS
         }
-        # Where reads take their connections. On PostgreSQL, in autocommit: a read in a
-        # transaction cost a BEGIN before it and a ROLLBACK as its connection went back to the
-        # pool, two of a page's seven round trips to the server, and saw nothing more
-        # consistent for it (READ COMMITTED takes a snapshot per statement either way). SQLAlchemy sets the connection back to
+        # Where reads (and PostgreSQL's one-statement answers) take their connections. On
+        # PostgreSQL, in autocommit: a read in a transaction cost a BEGIN before it and a
+        # ROLLBACK as its connection went back to the pool, two of a page's seven round trips
+        # to the server, and saw nothing more consistent for it (READ COMMITTED takes a
+        # snapshot per statement either way). SQLAlchemy sets the connection back to
         # transactions as it returns to the pool, so writes (`writing`) are as before.
         # SQLite's driver begins no transaction for a read.
         self._autocommit = (
@@ -1190,10 +1240,13 @@ class Store:
             "decision": stored["moderation"],
         }
 
+        if self.dialect == "postgresql":
+            with self._autocommit.connect() as connection:
+                return (
+                    connection.execute(ANSWER_RECORDED_POSTGRESQL, parameters).first() is not None
+                )
+
         def record(connection: Any) -> bool:
-            if self.dialect == "postgresql":
-                # A close waits for this answer (or this answer for the close): never both.
-                connection.execute(ACTIVITY_LOCKED, parameters)
             # Each statement checks that the activity is open as it writes (STILL_OPEN), so a
             # close made by another process a moment before is never answered after (SQLite
             # reads outside the write transaction until the first write).
