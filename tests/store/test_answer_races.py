@@ -18,25 +18,26 @@ CLOSE = (
     "UPDATE activity_states SET status = 'closed' "
     "WHERE session_id = :session AND activity_id = 'colour'"
 )
-WAITING_ON_A_LOCK = (
-    "SELECT count(*) FROM pg_stat_activity "
-    "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-)
+# Sessions the close holds up: the answer's, once it waits for the close's lock.
+HELD_UP_BY = "SELECT count(*) FROM pg_stat_activity WHERE :closer = ANY(pg_blocking_pids(pid))"
 
 
 def _taken(store: Store, session_id: int) -> int:
     return store.answers_taken([session_id]).get(session_id, 0)
 
 
-def _wait_until_blocked(store: Store, seconds: float = 10.0) -> None:
+def _wait_until_held_up(store: Store, closing) -> None:
     """Until the answer waits on the close's lock (on SQLite, a moment: the writer waits in
     SQLite's busy handler, with nothing to ask about it)."""
     if store.dialect != "postgresql":
         time.sleep(0.3)
         return
-    deadline = time.monotonic() + seconds
-    with store.engine.connect() as watching:
-        while watching.scalar(text(WAITING_ON_A_LOCK)) == 0:
+    closer = closing.connection.driver_connection.info.backend_pid
+    deadline = time.monotonic() + 10
+    # In autocommit: within one transaction PostgreSQL shows pg_stat_activity as it first read
+    # it, and the answer may not have reached the server by then.
+    with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as watching:
+        while watching.scalar(text(HELD_UP_BY), {"closer": closer}) == 0:
             assert time.monotonic() < deadline, "the answer never waited for the close"
             time.sleep(0.01)
 
@@ -56,7 +57,7 @@ def test_an_answer_waiting_behind_a_close_is_refused_when_the_close_commits(stor
             )
         )
         answering.start()
-        _wait_until_blocked(store)
+        _wait_until_held_up(store, closing)
         assert result == []  # still waiting for the close
         closing.commit()
     answering.join(timeout=30)
@@ -78,7 +79,7 @@ def test_an_answer_waiting_behind_a_close_that_is_undone_is_stored(store, deck):
             )
         )
         answering.start()
-        _wait_until_blocked(store)
+        _wait_until_held_up(store, closing)
         closing.rollback()
     answering.join(timeout=30)
     assert result == [True]

@@ -126,11 +126,12 @@ def test_a_connection_the_server_dropped_mid_request_is_replaced(postgres_store,
     new connection for the next request instead of handing out the dead one."""
     store = postgres_store
     session = live.start_session(store, deck)
-    with pytest.raises(OperationalError) as raised, store.one_connection():
+    with store.one_connection():
         assert store.session(session.id) is not None
         with store._reading() as connection:
             backend = connection.connection.driver_connection.info.backend_pid
-        with store.engine.connect() as other:
+        # In autocommit: within one transaction pg_stat_activity stays as first read.
+        with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as other:
             other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
             for _ in range(500):  # pg_terminate_backend only asks: until it has gone
                 gone = not other.scalar(text(ALIVE), {"pid": backend})
@@ -138,8 +139,11 @@ def test_a_connection_the_server_dropped_mid_request_is_replaced(postgres_store,
                     break
                 time.sleep(0.01)
         assert gone
-        store.session(session.id)
-    assert raised.value.connection_invalidated
+        with pytest.raises(OperationalError) as raised:
+            store.session(session.id)
+        assert raised.value.connection_invalidated
+        # Invalidated, as SQLAlchemy does on a lost connection: not handed back to the pool.
+        assert connection.invalidated
     assert store.session(session.id).join_code == session.row.join_code
     with store._reading() as connection:
         assert connection.connection.driver_connection.info.backend_pid != backend
@@ -155,6 +159,7 @@ def test_reads_hold_no_transaction_and_writes_still_roll_back(store, deck):
         store.participant(session.id, "a" * 64)
         with store._reading() as connection:
             driver = connection.connection.driver_connection
+            reading = connection.connection.dbapi_connection
             if store.dialect == "postgresql":
                 assert driver.autocommit is True
                 assert driver.info.transaction_status.name == "IDLE"
@@ -162,6 +167,8 @@ def test_reads_hold_no_transaction_and_writes_still_roll_back(store, deck):
                 assert driver.in_transaction is False
     # The same pooled connections, now for a write that fails after its first statement.
     with pytest.raises(RuntimeError), store.writing() as connection:
+        # The very connection the reads had (the pool's only idle one), now for a write.
+        assert connection.connection.dbapi_connection is reading
         if store.dialect == "postgresql":
             assert connection.connection.driver_connection.autocommit is False
         connection.execute(

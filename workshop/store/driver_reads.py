@@ -13,9 +13,11 @@ DB-API cursor of the pooled connection's own driver connection
 through the result processors SQLAlchemy would apply (a Boolean column's 0 and 1 become False
 and True on SQLite). A driver error is raised as SQLAlchemy would raise it
 (`DBAPIError.instance`), so the web layer's "try again" page still knows it, and a connection
-the server has dropped is invalidated, as SQLAlchemy does, so the pool replaces it.
+the server has dropped is invalidated, so the pool replaces it. (SQLAlchemy would also mark the
+pool's other connections stale; here the pool's check at checkout finds each one the server
+has closed: database.py, `_replace_if_hung_up`.)
 Transactions are unchanged: Python's sqlite3 begins none for a SELECT; on PostgreSQL the store
-reads on connections in autocommit (`Store._reads`), so psycopg begins none either.
+reads on connections in autocommit (`Store._autocommit`), so psycopg begins none either.
 """
 
 from __future__ import annotations
