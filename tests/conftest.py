@@ -149,6 +149,16 @@ def store(request: pytest.FixtureRequest, tmp_path) -> Store:
 
 
 @pytest.fixture
+def postgres_store() -> Iterator[Store]:
+    """A migrated, empty store on PostgreSQL alone: for what only PostgreSQL does."""
+    with postgres_schema() as url:
+        made = Store(url)
+        made.migrate()
+        yield made
+        made.close()
+
+
+@pytest.fixture
 def sqlite_store(tmp_path) -> Store:
     made = Store(f"sqlite:///{tmp_path / 'tandem.db'}")
     made.migrate()

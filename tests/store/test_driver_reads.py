@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import Boolean, bindparam, select, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from tests.conftest import postgres_schema
 from workshop.room import live
 from workshop.store import Store
 from workshop.store.database import (
@@ -109,15 +108,6 @@ def test_a_driver_error_is_raised_as_sqlalchemy_raises_it(room):
         connection.execute(PARTICIPANT, {"session": session.id, "token": "a" * 64})
     assert type(raised.value) is type(through_sqlalchemy.value)
     assert type(raised.value.orig) is type(through_sqlalchemy.value.orig)
-
-
-@pytest.fixture
-def postgres_store():
-    with postgres_schema() as url:
-        made = Store(url)
-        made.migrate()
-        yield made
-        made.close()
 
 
 def test_a_connection_the_server_dropped_mid_request_is_replaced(postgres_store, deck):
