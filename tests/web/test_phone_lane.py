@@ -17,7 +17,7 @@ from workshop.store import Store
 from workshop.web.headers import OUR_PAGES_POLICY
 from workshop.web.participant.routes import ParticipantPages
 from workshop.web.participant.waiting import Waiters
-from workshop.web.phone_lane import PhoneLane, is_phone_address, phone_app
+from workshop.web.phone_lane import PhoneLane, is_phone_address, long_poll_code, phone_app
 
 # Nothing listens on port 1: connecting is refused at once, as with PostgreSQL stopped.
 DOWN_URL = "postgresql+psycopg://tandem@127.0.0.1:1/workshop"
@@ -170,3 +170,47 @@ def test_a_database_that_does_not_answer_gives_the_page_that_tries_again():
         assert poll.status_code == 503 and poll.json() == {"retry": True}
     finally:
         store.close()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "code"),
+    [
+        ("GET", "/j/ABC123/wait", "ABC123"),
+        ("GET", "/j/abc 123/wait", "abc 123"),  # normalised by the route, as before
+        ("POST", "/j/ABC123/wait", None),  # the router's 405
+        ("HEAD", "/j/ABC123/wait", None),
+        ("GET", "/j/ABC123", None),
+        ("GET", "/j//wait", None),
+        ("GET", "/j/assets/wait", None),  # an asset's address, as the router has it
+        ("GET", "/j/ABC123/wait/more", None),
+        ("GET", "/jam/ABC123/wait", None),
+    ],
+)
+def test_only_a_long_poll_takes_the_way_past_the_router(method, path, code):
+    assert long_poll_code({"type": "http", "method": method, "path": path}) == code
+
+
+def test_under_a_prefix_a_long_poll_is_still_known():
+    scope = {"type": "http", "method": "GET", "path": "/room/j/ABC123/wait", "root_path": "/room"}
+    assert long_poll_code(scope) == "ABC123"
+
+
+def test_a_long_poll_keeps_our_headers_and_its_page_comes_compressed(phones, sqlite_store):
+    """Past the router, the long poll still has what every phone answer has: our headers, and
+    gzip for the page that comes with a move; a POST to its address is still refused."""
+    client, session = phones
+    address = f"/j/{session.row.join_code}"
+    client.get(address)  # joins: the cookie
+    poll = client.get(f"{address}/wait", params={"v": "0"}, headers={"Accept-Encoding": "gzip"})
+    assert poll.status_code == 200 and "version" in poll.json()
+    assert poll.headers["content-security-policy"] == OUR_PAGES_POLICY
+    assert poll.headers["cache-control"] == "no-store"
+    live.go_to(sqlite_store, session.id, 1)
+    moved = client.get(
+        f"{address}/wait", params={"v": "0", "a": "", "s": ""}, headers={"Accept-Encoding": "gzip"}
+    )
+    assert moved.headers["content-encoding"] == "gzip"
+    assert 'data-activity="colour"' in moved.json()["page"]
+    refused = client.post(f"{address}/wait")
+    assert refused.status_code == 405
+    assert refused.headers["content-security-policy"] == OUR_PAGES_POLICY
