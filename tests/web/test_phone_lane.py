@@ -176,7 +176,7 @@ def test_a_database_that_does_not_answer_gives_the_page_that_tries_again():
     ("method", "path", "code"),
     [
         ("GET", "/j/ABC123/wait", "ABC123"),
-        ("GET", "/j/abc 123/wait", "abc 123"),  # normalised by the route, as before
+        ("GET", "/j/abc 123/wait", "abc 123"),  # given to the handler as it is, as the router did
         ("POST", "/j/ABC123/wait", None),  # the router's 405
         ("HEAD", "/j/ABC123/wait", None),
         ("GET", "/j/ABC123", None),
@@ -214,3 +214,31 @@ def test_a_long_poll_keeps_our_headers_and_its_page_comes_compressed(phones, sql
     refused = client.post(f"{address}/wait")
     assert refused.status_code == 405
     assert refused.headers["content-security-policy"] == OUR_PAGES_POLICY
+
+
+class RouteNoted(ParticipantPages):
+    """The phone pages, noting for each long poll whether the router had it on its way."""
+
+    def __init__(self, *arguments, **options) -> None:
+        super().__init__(*arguments, **options)
+        self.routed: list[bool] = []
+
+    async def wait(self, request):
+        self.routed.append("route" in request.scope)
+        return await super().wait(request)
+
+
+def test_the_long_poll_reaches_its_handler_without_the_router(sqlite_store, deck):
+    """What saves the memory: a long poll never enters the router; a HEAD to the same address
+    (and every other request) still does."""
+    session = live.start_session(sqlite_store, deck, threshold=2)
+    pages = RouteNoted(sqlite_store, Waiters())
+    client = TestClient(phone_app(pages))
+    address = f"/j/{session.row.join_code}"
+    client.get(address)
+    assert client.get(f"{address}/wait", params={"v": "0"}).status_code == 200
+    assert pages.routed == [False]
+    client.head(f"{address}/wait", params={"v": "0"})
+    assert pages.routed == [False, True]
+    assert client.get("/j/assets/wait").status_code == 404  # an asset's address, not a code's
+    assert pages.routed == [False, True]

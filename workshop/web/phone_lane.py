@@ -20,14 +20,16 @@ dashboard's shell to a phone.
 
 The long poll (GET /j/CODE/wait) goes shorter still, past the router and Starlette's error
 handling: it is the request every phone has parked nearly all the time, so whatever its way
-holds, a room holds a thousand times over. Measured at 1,000 phones parked
-(`bench/room.py --phones 1000 --no-projector --facilitator other`): 49 and 50 KB of server
-memory per phone through the router, 34 and 36 KB when the long poll was handed to its route
-directly; the router and its exception handling alone held 6 to 8 KB of it, gzip 2 KB, our
-headers and fault layers nothing measurable. It keeps those three: the headers, the fault
-answer and gzip (the answer after a move carries the phone's new page). Only a GET of exactly
-that form takes it; anything else under /j goes through the router as before, so a POST to a
-long poll's address still has its 405.
+holds, a room holds a thousand times over. At 1,000 phones parked (`bench/room.py --phones
+1000 --no-projector --facilitator other`), in turns: 49 KB of server memory per phone through
+the router, 40 and 41 KB this way. (An experiment handing the long poll to its route with no
+layer at all gave 34 to 36 KB: the router and its exception handling had held 6 to 8 KB,
+gzip 2 KB, our headers and fault layers nothing measurable.) It keeps those three layers: the
+headers, the fault answer and gzip (the answer after a move carries the phone's new page).
+Only a GET of exactly that form takes it; anything else under /j goes through the router as
+before, so a POST to a long poll's address still has its 405. Without the router's exception
+handling, the long poll's handler must not raise Starlette's HTTPException (it raises none:
+its answers are JSON it makes itself).
 
 What the lane gives up, on purpose: Streamlit's check of the path for its static files (a
 Windows share's name, "..", a null byte) guards file reads, and no phone route reads a file
@@ -77,7 +79,7 @@ class PhoneLane:
 
 def long_poll_code(scope: Scope) -> str | None:
     """The join code a phone's long poll names (GET /j/CODE/wait), else None."""
-    if scope["method"] != "GET":
+    if scope["type"] != "http" or scope["method"] != "GET":
         return None
     parts = app_path(scope).split("/")
     if len(parts) != 4 or parts[:2] != ["", "j"] or parts[3] != "wait":
@@ -86,18 +88,12 @@ def long_poll_code(scope: Scope) -> str | None:
     return parts[2] if parts[2] not in {"", "assets"} else None
 
 
-def _ours(app: ASGIApp) -> ASGIApp:
-    """The layers every phone answer has: the security headers (first, so the fault page
-    carries them too, as in streamlit_app.py), the database's fault page, and gzip."""
-    compressed = GZipMiddleware(app, minimum_size=GZIP_MINIMUM_SIZE, compresslevel=GZIP_LEVEL)
-    return SecurityHeaders(DatabaseFaults(compressed))
-
-
 class PhoneApp:
-    """The phone pages as an app of their own, with only the layers they need: ours, and
-    Starlette's HTTP errors (a 405); an unknown address shows the code form. The long poll
-    takes a way of its own without the router. No `Starlette()` around it: the server's own
-    error middleware is outside the lane."""
+    """The phone pages as an app of their own, with only the layers they need: the security
+    headers (first, so the fault page carries them too, as in streamlit_app.py), the
+    database's fault page, gzip and, for all but the long poll, Starlette's HTTP errors (a
+    405) and the router; an unknown address shows the code form. No `Starlette()` around it:
+    the server's own error middleware is outside the lane."""
 
     def __init__(self, pages: ParticipantPages) -> None:
         self.pages = pages
@@ -107,22 +103,27 @@ class PhoneApp:
             await response(scope, receive, send)
 
         # The router's own default only says "Not Found" (or raises it, in Streamlit's app).
-        self.routed = _ours(ExceptionMiddleware(Router(pages.routes(), default=not_found)))
-        self.long_polls = _ours(self._long_poll)
+        self.router_app = ExceptionMiddleware(Router(pages.routes(), default=not_found))
+        compressed = GZipMiddleware(
+            self._long_poll_or_routed, minimum_size=GZIP_MINIMUM_SIZE, compresslevel=GZIP_LEVEL
+        )
+        # One of each layer: one fault reporter, so an outage logs one line in ten seconds.
+        self.layered = SecurityHeaders(DatabaseFaults(compressed))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.layered(scope, receive, send)
+
+    async def _long_poll_or_routed(self, scope: Scope, receive: Receive, send: Send) -> None:
         code = long_poll_code(scope)
         if code is None:
-            await self.routed(scope, receive, send)
+            await self.router_app(scope, receive, send)
             return
-        scope["path_params"] = {"code": code}  # as the router gives them to the route
-        await self.long_polls(scope, receive, send)
-
-    async def _long_poll(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # As the router gives them to its route.
+        scope["path_params"] = {**scope.get("path_params", {}), "code": code}
         response = await self.pages.wait(Request(scope, receive))
         await response(scope, receive, send)
 
 
-def phone_app(pages: ParticipantPages) -> ASGIApp:
+def phone_app(pages: ParticipantPages) -> PhoneApp:
     """The phone pages' app: see PhoneApp."""
     return PhoneApp(pages)
