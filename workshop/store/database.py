@@ -150,18 +150,27 @@ ANSWER_CHANGED = (
         moderation=bindparam("decision"),
     )
 )
+# A new answer's columns, and its values after the session's (the same parameters as above).
+_ANSWER_COLUMNS = [
+    "session_id",
+    "activity_id",
+    "participant_id",
+    "passed",
+    "value_json",
+    "moderation",
+]
+_ANSWER_VALUES = (
+    bindparam("activity", type_=String),
+    bindparam("participant", type_=Integer),
+    bindparam("passed_it", type_=answers.c.passed.type),
+    bindparam("value", type_=String),
+    bindparam("decision", type_=String),
+)
 ANSWER_ADDED = (
     answers.insert()
     .from_select(
-        ["session_id", "activity_id", "participant_id", "passed", "value_json", "moderation"],
-        select(
-            bindparam("session", type_=Integer),
-            bindparam("activity", type_=String),
-            bindparam("participant", type_=Integer),
-            bindparam("passed_it", type_=answers.c.passed.type),
-            bindparam("value", type_=String),
-            bindparam("decision", type_=String),
-        ).where(STILL_OPEN),
+        _ANSWER_COLUMNS,
+        select(bindparam("session", type_=Integer), *_ANSWER_VALUES).where(STILL_OPEN),
     )
     .returning(answers.c.id)
 )
@@ -190,15 +199,7 @@ _OPEN_LOCKED = (
     .cte("open_locked")
 )
 _ANSWER_UPSERT = postgresql_insert(answers).from_select(
-    ["session_id", "activity_id", "participant_id", "passed", "value_json", "moderation"],
-    select(
-        _OPEN_LOCKED.c.session_id,
-        bindparam("activity", type_=String),
-        bindparam("participant", type_=Integer),
-        bindparam("passed_it", type_=answers.c.passed.type),
-        bindparam("value", type_=String),
-        bindparam("decision", type_=String),
-    ),
+    _ANSWER_COLUMNS, select(_OPEN_LOCKED.c.session_id, *_ANSWER_VALUES)
 )
 _ANSWER_STORED = (
     _ANSWER_UPSERT.on_conflict_do_update(
