@@ -54,15 +54,12 @@ class DriverRead:
         named = compiled.positiontup is None
         if named and dialect.paramstyle not in {"named", "pyformat"}:
             raise ValueError(f"{dialect.name} takes its parameters as {dialect.paramstyle}")
-        if named:
-            taken = {name: bind for bind, name in compiled.bind_names.items()}
-        else:
-            taken = {name: compiled.binds[name] for name in compiled.positiontup}
-        names = tuple(taken) if named else tuple(compiled.positiontup)
+        # Positional: a name comes once for each place the SQL takes it.
+        names = tuple(compiled.bind_names.values() if named else compiled.positiontup)
         if compiled.literal_execute_params or compiled.post_compile_params:
             # An IN list and the like: SQLAlchemy writes them into the SQL at each run.
             raise ValueError("a parameter is written into the SQL at each run (an IN list?)")
-        for name, bind in taken.items():
+        for bind, name in compiled.bind_names.items():
             if bind.type.dialect_impl(dialect).bind_processor(dialect):
                 # Its values would need converting on the way in: not one of these reads.
                 raise ValueError(f"the parameter {name!r} needs converting for {dialect.name}")
@@ -93,7 +90,7 @@ class DriverRead:
         """The statement's rows for `values` (every open parameter), as named tuples."""
         if self.named:
             arguments: Any = {name: self._value(name, values) for name in self.parameters}
-        else:  # a name may come twice here, once for each place the SQL takes it
+        else:
             arguments = tuple(self._value(name, values) for name in self.parameters)
         driver = connection.connection.driver_connection
         failure = self.dialect.loaded_dbapi.Error
