@@ -3,7 +3,7 @@
     .venv/bin/python bench/room.py [--phones 100] [--workers N] [--spread 10] [--think 3]
         [--database sqlite|postgresql|URL] [--deck codependency-to-interdependency-90]
         [--facilitator both|same|other] [--no-projector] [--no-floor]
-        [--no-reuse-connections] [--profile FILE]
+        [--no-reuse-connections] [--profile FILE] [--processes N]
 
 Two servers are measured one after the other with the same phones:
 
@@ -64,6 +64,15 @@ workers', and this process's) and how late each worker's event loop woke (is the
 itself the bottleneck?), and the browser's CPU. Each Tandem figure is printed beside the
 floor's and their ratio.
 
+`--processes N` (PostgreSQL only): N Tandem processes on one PostgreSQL schema behind nginx
+running deploy/tandem.conf over https (workshop.testing.proxy, a throwaway certificate), as
+docs/scaling.md deploys them and tests/test_two_processes.py tests them: nginx sends each phone
+request to whichever process has the fewest open, the facilitator's browser stays on one
+process (its routing cookie), and a move made there reaches the phones parked on the others
+through their processes' tenth-of-a-second check. The server's CPU and memory are the
+processes' together; nginx's CPU is apart, and its log (which process served what, nothing
+about anyone) says how the phones' requests were spread.
+
 `--no-reuse-connections`: a phone opens a new connection for every request (no keep-alive), as
 phones on a flaky network or behind a NAT that drops idle connections might; the default keeps
 them open, as a browser does.
@@ -92,7 +101,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from multiprocessing.connection import Connection
@@ -107,7 +116,9 @@ import harness  # noqa: E402
 import wire  # noqa: E402
 
 from workshop.room import live  # noqa: E402
-from workshop.testing.server import free_port  # noqa: E402
+from workshop.store import Store  # noqa: E402
+from workshop.testing.proxy import Proxy  # noqa: E402
+from workshop.testing.server import Server, free_port  # noqa: E402
 
 HEADINGS = (
     "Phones",
@@ -144,6 +155,7 @@ COUNT_SEEN = """
   look();
 }
 """
+CHROMIUM_FLAGS_EXTRA_PROXIED = ("--ignore-certificate-errors",)
 CLICK_SEEN = """
 () => document.addEventListener("click", (event) => {
   if (event.target.closest(".st-key-next")) window.tandemClicked = Date.now() / 1000;
@@ -345,6 +357,9 @@ class Figures:
     browser: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
     rounds: list[str] = field(default_factory=list)  # the questions answered, in order
+    processes: int = 1  # Tandem's server processes (several behind nginx)
+    # process (127.0.0.1:PORT): requests it served, by kind (from nginx's log, --processes)
+    spread: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def measured(self) -> dict:
         """A worker's raw measurements, as plain values (lists, dicts, counters) to send."""
@@ -567,38 +582,44 @@ class Sample:
 
 
 class Sampler:
-    """Every half second: CPU used by the server, by each worker, by this process and by the
-    browser, and the server's memory. Figures are shares of one core between two moments."""
+    """Every half second: CPU used by the server (every Tandem process together), by each
+    worker, by this process, by the browser and by nginx (`--processes`), and the server's
+    memory. Figures are shares of one core between two moments."""
 
-    def __init__(self, server_pid: int, worker_pids: list[int]) -> None:
-        self.server_pid = server_pid
+    def __init__(
+        self, server_pids: list[int], worker_pids: list[int], proxy_pid: int | None = None
+    ) -> None:
+        self.server_pids = server_pids
         self.worker_pids = worker_pids
+        self.proxy_pid = proxy_pid
         self.ignored: set[int] = set()  # this process's children that are not the browser
         self.samples: list[Sample] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def sample(self) -> Sample:
-        server = set(harness.process_tree(self.server_pid))
+        server = {pid for each in self.server_pids for pid in harness.process_tree(each)}
         workers = set(self.worker_pids)  # they start no processes of their own
+        proxy = set(harness.process_tree(self.proxy_pid)) if self.proxy_pid else set()
         # The browser: this process's other children (Chromium and Playwright's driver).
         others = [
             pid
             for pid in harness.process_tree(os.getpid())[1:]
-            if pid not in server and pid not in workers and pid not in self.ignored
+            if pid not in server | workers | proxy and pid not in self.ignored
         ]
         each_worker = {
             f"worker {number}": harness.cpu_seconds(pid)
             for number, pid in enumerate(self.worker_pids, start=1)
         }
         cpu = {
-            "server": harness.tree_cpu_seconds(self.server_pid),
+            "server": sum(harness.tree_cpu_seconds(pid) for pid in self.server_pids),
             "workers": sum(each_worker.values()),
             **each_worker,
             "coordinator": harness.own_cpu_seconds(),
             "browser": sum(harness.cpu_seconds(pid) for pid in others),
+            "proxy": sum(harness.cpu_seconds(pid) for pid in proxy),
         }
-        return Sample(time.monotonic(), cpu, harness.tree_rss_megabytes(self.server_pid))
+        return Sample(time.monotonic(), cpu, servers_rss_megabytes(self.server_pids))
 
     def _run(self) -> None:
         while not self._stop.wait(0.5):
@@ -635,6 +656,11 @@ class Sampler:
 
     def peak_memory(self) -> float:
         return max(sample.memory for sample in self.samples)
+
+
+def servers_rss_megabytes(pids: list[int]) -> float:
+    """The resident memory of every Tandem process (or the floor's) and their children, in MB."""
+    return sum(harness.tree_rss_megabytes(pid) for pid in pids)
 
 
 class Profiler:
@@ -687,6 +713,7 @@ def processes_figures(figures: Figures, sampler: Sampler, since: float, until: f
     )
     figures.generator["coordinator"] = sampler.shares("coordinator", since, until)[0]
     figures.browser["mean"], figures.browser["busiest"] = sampler.shares("browser", since, until)
+    figures.cpu["proxy"] = sampler.shares("proxy", since, until)[0]
     figures.memory["peak"] = sampler.peak_memory()
 
 
@@ -697,7 +724,9 @@ class Browser:
     """Debian's Chromium in a thread of its own (Playwright's sync API stays in the thread
     that started it): the facilitator's control view and the projector."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, proxied: bool = False) -> None:
+        # Behind the run's own nginx the certificate is a throwaway self-signed one.
+        self.flags = [*CHROMIUM_FLAGS_EXTRA_PROXIED] if proxied else []
         self._calls: queue.Queue = queue.Queue()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -708,7 +737,9 @@ class Browser:
         from workshop.testing.browser import CHROMIUM, CHROMIUM_FLAGS
 
         with sync_playwright() as playwright:
-            self.browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            self.browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=[*CHROMIUM_FLAGS, *self.flags]
+            )
             while True:
                 call, future = self._calls.get()
                 if call is None:
@@ -1007,15 +1038,17 @@ async def drive(
     answering: set[str],
     figures: Figures,
     moves: list[tuple[str, str, Callable]],
-    server_pid: int,
+    server_pids: list[int],
     rounds: list[str],
     profile: Path | None = None,
+    proxy_pid: int | None = None,
 ) -> dict[str, float]:
     """The phones arrive and answer `answering`, in the workers; the facilitator makes each
     move once the room has answered the question before it. `moves`: (label, the activity it
     shows, a coroutine function that makes the move and returns when it was made, by
-    time.time()). `profile`: record the server with py-spy while the phones arrive into
-    this file. Fills `figures`; returns when each move was made."""
+    time.time()). `server_pids`: the server's processes (several behind nginx, whose own
+    process is `proxy_pid`). `profile`: record the (first) server with py-spy while the phones
+    arrive into this file. Fills `figures`; returns when each move was made."""
     figures.workers = workers.count
     plan = {
         "site": dataclasses.asdict(site),
@@ -1027,8 +1060,8 @@ async def drive(
     }
     moved_at: dict[str, float] = {}
     await workers.prepare(plan)
-    profiler = Profiler(profile, server_pid) if profile is not None else None
-    with Sampler(server_pid, workers.pids) as sampler:
+    profiler = Profiler(profile, server_pids[0]) if profile is not None else None
+    with Sampler(server_pids, workers.pids, proxy_pid) as sampler:
         if profiler is not None:
             sampler.ignored.add(profiler.start())
         sampler.mark()
@@ -1054,7 +1087,7 @@ async def drive(
                         profiler.stop()
                 await asyncio.sleep(arguments.settle)  # followers settle; projector catches up
                 if position == 0:
-                    figures.memory["parked"] = harness.tree_rss_megabytes(server_pid)
+                    figures.memory["parked"] = servers_rss_megabytes(server_pids)
                 moved_at[label] = await action()
 
                 def arrived(target: str = target) -> bool:
@@ -1139,7 +1172,7 @@ async def run_floor(arguments: argparse.Namespace, workers: Workers, folder: Pat
             answering = set(floor.ORDER[:2])
             figures.rounds = list(floor.ORDER[:2])
             await drive(
-                arguments, workers, site, answering, figures, moves, process.pid, floor.ORDER[:2]
+                arguments, workers, site, answering, figures, moves, [process.pid], floor.ORDER[:2]
             )
         with contextlib.closing(floor.connect(path)) as connection:
             rows = connection.execute("SELECT activity, count(*) FROM answers GROUP BY activity")
@@ -1154,6 +1187,60 @@ async def run_floor(arguments: argparse.Namespace, workers: Workers, folder: Pat
     return figures
 
 
+@dataclass
+class Deployment:
+    """Tandem as the phones reach it: one server, or several behind nginx."""
+
+    url: str
+    pids: list[int]  # the server processes
+    store: Store  # this process's own, on the same database
+    proxy: Proxy | None = None
+
+
+@contextlib.contextmanager
+def tandem_deployed(arguments: argparse.Namespace, folder: Path) -> Iterator[Deployment]:
+    """One Tandem server on 127.0.0.1; or, with `--processes N`, N of them on one PostgreSQL
+    schema behind nginx running deploy/tandem.conf (workshop.testing.proxy, as
+    tests/test_two_processes.py runs it, https with a throwaway certificate), as
+    docs/scaling.md deploys them: each phone request goes to whichever process nginx picks,
+    the facilitator's browser stays on one."""
+    with harness.database(arguments.database, folder) as url:
+        if arguments.processes == 1:
+            with harness.running_server(folder, database_url=url) as (server, store):
+                yield Deployment(server.url, [server.process.pid], store)
+            return
+        store = Store(url)
+        servers = [Server(folder, database_url=url) for _ in range(arguments.processes)]
+        proxy = Proxy(folder, [server.port for server in servers])
+        try:
+            store.migrate()
+            for server in servers:
+                server.start()
+            proxy.start()
+            yield Deployment(proxy.url, [server.process.pid for server in servers], store, proxy)
+        finally:
+            proxy.stop()
+            for server in servers:
+                server.stop()
+            store.close()
+
+
+def spread_over_processes(proxy: Proxy, code: str) -> dict[str, dict[str, int]]:
+    """From nginx's log of the run (which process served what; no address, no time): how many
+    phone requests, and how many long polls, each process answered, and how many of the
+    dashboard's requests."""
+    spread: dict[str, dict[str, int]] = {}
+    for request in proxy.served():
+        counts = spread.setdefault(request.upstream, collections.Counter())
+        if request.path.startswith(f"/j/{code}/wait"):
+            counts["long polls"] += 1
+        if request.path.startswith("/j/"):
+            counts["phone requests"] += 1
+        else:
+            counts["dashboard requests"] += 1
+    return {upstream: dict(counts) for upstream, counts in sorted(spread.items())}
+
+
 async def run_tandem(arguments: argparse.Namespace, workers: Workers, folder: Path) -> Figures:
     deck = harness.built_in_deck(arguments.deck)
     first = next(index for index, activity in enumerate(deck.activities) if activity.answerable)
@@ -1164,18 +1251,16 @@ async def run_tandem(arguments: argparse.Namespace, workers: Workers, folder: Pa
     labels = move_labels(arguments.facilitator)
     browser = None
     if "same process" in labels or arguments.projector:
-        browser = Browser()
-    figures = Figures(rounds=rounds)
+        browser = Browser(proxied=arguments.processes > 1)
+    figures = Figures(rounds=rounds, processes=arguments.processes)
     try:
-        with (
-            harness.database(arguments.database, folder) as url,
-            harness.running_server(folder, database_url=url) as (server, store),
-        ):
+        with tandem_deployed(arguments, folder) as deployment:
+            store = deployment.store
             session = harness.start_session(store, deck, index=first, headcount=arguments.phones)
             if browser is not None:
                 await asyncio.wrap_future(
                     browser.call(
-                        lambda: browser.open_room(server.url, session.id, arguments.projector)
+                        lambda: browser.open_room(deployment.url, session.id, arguments.projector)
                     )
                 )
             showing = [deck.activities[first].title, following[0].title]
@@ -1207,13 +1292,14 @@ async def run_tandem(arguments: argparse.Namespace, workers: Workers, folder: Pa
             ]
             site = Site(
                 "Tandem",
-                server.url,
+                deployment.url,
                 "/j",
                 session.row.join_code,
                 assets=("/j/assets/tandem.css", "/j/assets/tandem.js"),
                 results=True,
             )
-            figures.memory["idle"] = harness.tree_rss_megabytes(server.process.pid)
+            figures.memory["idle"] = servers_rss_megabytes(deployment.pids)
+            proxy = deployment.proxy
             moved_at = await drive(
                 arguments,
                 workers,
@@ -1221,10 +1307,13 @@ async def run_tandem(arguments: argparse.Namespace, workers: Workers, folder: Pa
                 set(rounds),
                 figures,
                 moves,
-                server.process.pid,
+                deployment.pids,
                 rounds,
                 profile=arguments.profile,
+                proxy_pid=proxy.process.pid if proxy and proxy.process else None,
             )
+            if proxy is not None:
+                figures.spread = spread_over_processes(proxy, session.row.join_code)
             if browser is not None and arguments.projector:
                 seen = await asyncio.wrap_future(browser.call(browser.counts_seen))
                 figures.projector_seen = seen
@@ -1295,6 +1384,14 @@ def report(arguments: argparse.Namespace, tandem: Figures, base: Figures | None)
         f"{'' if arguments.reuse_connections else ', a new connection for every request'}; "
         f"deck {arguments.deck}; Tandem on {arguments.database}, the floor on SQLite (WAL)"
     )
+    if tandem.processes > 1:
+        print(
+            f"  Tandem: {tandem.processes} processes on one database behind nginx "
+            "(deploy/tandem.conf, https); what each served:"
+        )
+        for upstream, counts in tandem.spread.items():
+            said = ", ".join(f"{count:,} {kind}" for kind, count in sorted(counts.items()))
+            print(f"    {upstream}: {said}")
     for name, figures in (("Tandem", tandem), ("floor", base)):
         if figures is None:
             continue
@@ -1370,10 +1467,13 @@ def report(arguments: argparse.Namespace, tandem: Figures, base: Figures | None)
             )
 
     print()
-    print("Server (process and its children; CPU while phones arrived and answered)")
+    several = f"its {tandem.processes} processes together" if tandem.processes > 1 else "process"
+    print(f"Server ({several} and children; CPU while phones arrived and answered)")
     table_head()
     line("CPU, mean (share of one core)", tandem.cpu["mean"], of_dict(base, "cpu", "mean"), "%")
     line("CPU, busiest second", tandem.cpu["busiest"], of_dict(base, "cpu", "busiest"), "%")
+    if tandem.processes > 1:
+        line("nginx's CPU, mean", tandem.cpu["proxy"], None, "%")
     for key, label in (("idle", "before phones"), ("parked", "phones parked"), ("peak", "peak")):
         line(f"memory (RSS), {label}", tandem.memory[key], of_dict(base, "memory", key), "MB")
     per_phone = (tandem.memory["parked"] - tandem.memory["idle"]) * 1024 / arguments.phones
@@ -1519,6 +1619,12 @@ def parser() -> argparse.ArgumentParser:
         default="sqlite",
         help="sqlite, postgresql (a schema of its own at 127.0.0.1:5432/test) or a URL",
     )
+    made.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="Tandem processes on one PostgreSQL database behind nginx (PostgreSQL only)",
+    )
     made.add_argument("--deck", default=harness.DEFAULT_DECK, help="a built-in deck's id")
     made.add_argument(
         "--facilitator",
@@ -1547,7 +1653,13 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main() -> None:
-    asyncio.run(run(parser().parse_args()))
+    made = parser()
+    arguments = made.parse_args()
+    if arguments.processes < 1:
+        made.error("--processes: at least 1")
+    if arguments.processes > 1 and arguments.database == "sqlite":
+        made.error("--processes: several processes share a PostgreSQL database (--database)")
+    asyncio.run(run(arguments))
 
 
 if __name__ == "__main__":

@@ -8,7 +8,8 @@ requests, four worker processes using 55% of a core), more than Tandem's server 
 answering most of them; this client costs a tenth of that. It speaks only what the phones need
 from a server on 127.0.0.1: GET and POST (a form), Content-Length or chunked bodies, gzip,
 cookies set by the server (each sent back on every request, whatever its path: a phone here
-visits one room), no redirects followed, no TLS.
+visits one room), no redirects followed, and https only to loopback behind the benchmark's own
+nginx (`bench/room.py --processes`), whose throwaway self-signed certificate is not checked.
 
 Like a browser it keeps a connection open after a request and uses it again; one idle longer
 than `keepalive` seconds is closed first (the server's own keep-alive is 5 s), and a request
@@ -20,7 +21,10 @@ connection, as a browser leaving a page does.
 from __future__ import annotations
 
 import asyncio
+import functools
+import ipaddress
 import json
+import ssl
 import time
 import zlib
 from dataclasses import dataclass, field
@@ -72,10 +76,13 @@ class Client:
         keepalive: float = 2.0,
     ) -> None:
         parts = urlsplit(base_url)
-        if parts.scheme != "http" or parts.hostname is None:
-            raise ValueError(f"plain http to a host, not {base_url!r}")
+        if parts.scheme not in ("http", "https") or parts.hostname is None:
+            raise ValueError(f"http or https to a host, not {base_url!r}")
+        if parts.scheme == "https" and not ipaddress.ip_address(parts.hostname).is_loopback:
+            raise ValueError(f"https only to this machine's own proxy, not {base_url!r}")
         self.host = parts.hostname
-        self.port = parts.port or 80
+        self.tls = _unchecked_tls() if parts.scheme == "https" else None
+        self.port = parts.port or (443 if self.tls else 80)
         self.authority = parts.netloc
         self.timeout = timeout
         self.reuse_connections = reuse_connections
@@ -146,7 +153,7 @@ class Client:
 
     async def _open(self) -> _Connection:
         try:
-            reader, writer = await asyncio.open_connection(self.host, self.port)
+            reader, writer = await asyncio.open_connection(self.host, self.port, ssl=self.tls)
         except OSError as error:
             raise TransportError(str(error) or type(error).__name__) from error
         return _Connection(reader, writer)
@@ -191,6 +198,16 @@ class Client:
         for connection in self._idle:
             connection.close()
         self._idle.clear()
+
+
+@functools.cache
+def _unchecked_tls() -> ssl.SSLContext:
+    """One context for every phone of a process (each its own would cost memory and time): TLS
+    as a phone speaks it, without checking the benchmark's own throwaway certificate."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
 
 
 def _closed_before_replying(error: Exception) -> bool:

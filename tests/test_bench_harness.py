@@ -66,3 +66,33 @@ def test_five_phones_join_answer_and_the_report_has_every_part(room, tmp_path, c
     assert f"5 phones in {workers} worker process{plural}" in report
     assert "floor: joined 5, answered first 5, second 5" in report
     assert "each worker's event loop late by at worst: 1:" in report
+
+
+def test_several_processes_behind_nginx_share_the_room(room, tmp_path, capsys):
+    """`--processes 2`: two servers on one PostgreSQL schema behind nginx. The phones' requests
+    are spread over both, every phone follows both moves, and the database counts each answer
+    once."""
+    from workshop.testing.proxy import nginx_binary
+
+    if nginx_binary() is None:
+        pytest.skip("needs nginx: apt-get install -y nginx")
+    arguments = room.parser().parse_args(
+        ["--phones", "8", "--workers", "1", "--spread", "1", "--think", "0.3"]
+        + ["--settle", "0.5", "--facilitator", "other", "--no-projector", "--no-floor"]
+        + ["--database", "postgresql", "--processes", "2"]
+    )
+    figures = asyncio.run(room.run(arguments, folder=tmp_path))
+
+    assert figures.processes == 2
+    assert figures.joined == 8
+    assert dict(figures.answered) == {"agreements-ready": 8, "check-in": 8}
+    assert figures.stored == {"agreements-ready": 8, "check-in": 8}
+    assert all(len(shown) == 8 for shown in figures.advance.values())
+    assert not figures.errors
+    # nginx's log: both processes answered phones, parked long polls among them.
+    assert len(figures.spread) == 2
+    for counts in figures.spread.values():
+        assert counts["phone requests"] > 0 and counts["long polls"] > 0
+    report = capsys.readouterr().out
+    assert "Tandem: 2 processes on one database behind nginx" in report
+    assert "nginx's CPU, mean" in report
