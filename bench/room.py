@@ -3,7 +3,7 @@
     .venv/bin/python bench/room.py [--phones 100] [--workers N] [--spread 10] [--think 3]
         [--database sqlite|postgresql|URL] [--deck codependency-to-interdependency-90]
         [--facilitator both|same|other] [--no-projector] [--no-floor]
-        [--no-reuse-connections] [--profile FILE] [--processes N]
+        [--no-reuse-connections] [--profile FILE] [--processes N] [--nginx]
 
 Two servers are measured one after the other with the same phones:
 
@@ -71,7 +71,8 @@ request to whichever process has the fewest open, the facilitator's browser stay
 process (its routing cookie), and a move made there reaches the phones parked on the others
 through their processes' tenth-of-a-second check. The server's CPU and memory are the
 processes' together; nginx's CPU is apart, and its log (which process served what, nothing
-about anyone) says how the phones' requests were spread.
+about anyone) says how the phones' requests were spread. `--nginx` puts one process behind the
+same nginx: the comparison that leaves out what nginx and TLS cost.
 
 `--no-reuse-connections`: a phone opens a new connection for every request (no keep-alive), as
 phones on a flaky network or behind a NAT that drops idle connections might; the default keeps
@@ -1205,13 +1206,17 @@ def tandem_deployed(arguments: argparse.Namespace, folder: Path) -> Iterator[Dep
     docs/scaling.md deploys them: each phone request goes to whichever process nginx picks,
     the facilitator's browser stays on one."""
     with harness.database(arguments.database, folder) as url:
-        if arguments.processes == 1:
+        if not behind_nginx(arguments):
             with harness.running_server(folder, database_url=url) as (server, store):
                 yield Deployment(server.url, [server.process.pid], store)
             return
         store = Store(url)
         servers = [Server(folder, database_url=url) for _ in range(arguments.processes)]
-        proxy = Proxy(folder, [server.port for server in servers])
+        # Two connections for each phone in nginx (its own and one to a process), and room for
+        # a phone's second connection while it answers as its long poll stays parked.
+        proxy = Proxy(
+            folder, [server.port for server in servers], connections=4 * arguments.phones + 1024
+        )
         try:
             store.migrate()
             for server in servers:
@@ -1223,6 +1228,10 @@ def tandem_deployed(arguments: argparse.Namespace, folder: Path) -> Iterator[Dep
             for server in servers:
                 server.stop()
             store.close()
+
+
+def behind_nginx(arguments: argparse.Namespace) -> bool:
+    return arguments.processes > 1 or arguments.nginx
 
 
 def spread_over_processes(proxy: Proxy, code: str) -> dict[str, dict[str, int]]:
@@ -1251,7 +1260,7 @@ async def run_tandem(arguments: argparse.Namespace, workers: Workers, folder: Pa
     labels = move_labels(arguments.facilitator)
     browser = None
     if "same process" in labels or arguments.projector:
-        browser = Browser(proxied=arguments.processes > 1)
+        browser = Browser(proxied=behind_nginx(arguments))
     figures = Figures(rounds=rounds, processes=arguments.processes)
     try:
         with tandem_deployed(arguments, folder) as deployment:
@@ -1384,9 +1393,10 @@ def report(arguments: argparse.Namespace, tandem: Figures, base: Figures | None)
         f"{'' if arguments.reuse_connections else ', a new connection for every request'}; "
         f"deck {arguments.deck}; Tandem on {arguments.database}, the floor on SQLite (WAL)"
     )
-    if tandem.processes > 1:
+    if tandem.spread:
         print(
-            f"  Tandem: {tandem.processes} processes on one database behind nginx "
+            f"  Tandem: {tandem.processes} process{'es' if tandem.processes > 1 else ''} on one "
+            "database behind nginx "
             "(deploy/tandem.conf, https); what each served:"
         )
         for upstream, counts in tandem.spread.items():
@@ -1472,7 +1482,7 @@ def report(arguments: argparse.Namespace, tandem: Figures, base: Figures | None)
     table_head()
     line("CPU, mean (share of one core)", tandem.cpu["mean"], of_dict(base, "cpu", "mean"), "%")
     line("CPU, busiest second", tandem.cpu["busiest"], of_dict(base, "cpu", "busiest"), "%")
-    if tandem.processes > 1:
+    if tandem.spread:
         line("nginx's CPU, mean", tandem.cpu["proxy"], None, "%")
     for key, label in (("idle", "before phones"), ("parked", "phones parked"), ("peak", "peak")):
         line(f"memory (RSS), {label}", tandem.memory[key], of_dict(base, "memory", key), "MB")
@@ -1625,6 +1635,11 @@ def parser() -> argparse.ArgumentParser:
         default=1,
         help="Tandem processes on one PostgreSQL database behind nginx (PostgreSQL only)",
     )
+    made.add_argument(
+        "--nginx",
+        action="store_true",
+        help="behind nginx even with one process (as --processes N puts N): the same path",
+    )
     made.add_argument("--deck", default=harness.DEFAULT_DECK, help="a built-in deck's id")
     made.add_argument(
         "--facilitator",
@@ -1657,8 +1672,8 @@ def main() -> None:
     arguments = made.parse_args()
     if arguments.processes < 1:
         made.error("--processes: at least 1")
-    if arguments.processes > 1 and arguments.database == "sqlite":
-        made.error("--processes: several processes share a PostgreSQL database (--database)")
+    if (arguments.processes > 1 or arguments.nginx) and arguments.database == "sqlite":
+        made.error("--processes, --nginx: behind nginx, processes share PostgreSQL (--database)")
     asyncio.run(run(arguments))
 
 

@@ -97,9 +97,20 @@ class Served:
 class Proxy:
     """nginx with deploy/tandem.conf, in front of the Tandem processes on `ports`."""
 
-    def __init__(self, folder: Path, ports: list[int], *, log_requests: bool = True) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        ports: list[int],
+        *,
+        log_requests: bool = True,
+        connections: int = 1024,
+    ) -> None:
         self.folder = folder / "nginx"
         self.ports = ports
+        # nginx's worker_connections: each phone holds two, its own and one to a process (a
+        # benchmark's thousand phones need more than the tests' default; nginx, out of them,
+        # answers 500 itself and says why only in the error log, which here logs nothing).
+        self.connections = connections
         self.https_port = free_port()
         self.http_port = free_port()
         self.url = f"https://127.0.0.1:{self.https_port}"
@@ -142,7 +153,8 @@ class Proxy:
             "worker_processes 1;",
             f"pid {self.folder / 'nginx.pid'};",
             f"error_log {self.output} error;",
-            "events { worker_connections 1024; }",
+            f"worker_rlimit_nofile {2 * self.connections};",
+            f"events {{ worker_connections {self.connections}; }}",
             "http {",
             *(
                 f"    {kind}_temp_path {temporary / kind};"
