@@ -23,9 +23,9 @@ def make_app(store):
 
 
 @pytest.fixture
-def room(sqlite_store, deck):
-    session = live.start_session(sqlite_store, deck, threshold=2)
-    return sqlite_store, session
+def room(store, deck):
+    session = live.start_session(store, deck, threshold=2)
+    return store, session
 
 
 def phone(store):

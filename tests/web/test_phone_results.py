@@ -20,9 +20,9 @@ from workshop.store import ActivityState, Answer
 
 
 @pytest.fixture
-def room(sqlite_store, deck):
-    session = live.start_session(sqlite_store, deck, threshold=2)
-    return sqlite_store, session
+def room(store, deck):
+    session = live.start_session(store, deck, threshold=2)
+    return store, session
 
 
 def phone(store) -> TestClient:

@@ -47,9 +47,9 @@ class Room:
 
 
 @pytest.fixture
-def room(sqlite_store, deck) -> Room:
-    session = live.start_session(sqlite_store, deck, threshold=2)
-    return Room(sqlite_store, session, make_app(sqlite_store))
+def room(store, deck) -> Room:
+    session = live.start_session(store, deck, threshold=2)
+    return Room(store, session, make_app(store))
 
 
 @pytest.fixture
