@@ -91,9 +91,6 @@ def test_the_watcher_survives_a_failing_database_and_says_so(sqlite_store, deck,
                 raise ConnectionError("the database went away for a moment")
             return sqlite_store.versions(session_ids)
 
-        async def read_on_loop(self, work, *arguments):
-            return work(*arguments)
-
     async def scenario():
         waiters = Waiters()
         parked = asyncio.create_task(waiters.wait(session.id, version, timeout=5))

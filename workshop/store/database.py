@@ -7,7 +7,6 @@ the tables themselves are in schema.py.
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import functools
 import json
 import os
@@ -21,7 +20,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import (
     URL,
@@ -46,7 +45,6 @@ from workshop import PROJECT_FOLDER
 from workshop.store import sqlite_file
 from workshop.store.driver_reads import DriverRead
 from workshop.store.group_commit import GroupCommit
-from workshop.store.loop_reads import LoopReads
 from workshop.store.schema import (
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -406,22 +404,8 @@ def _make_engine(url: str) -> Engine:
 
         return engine
     # A schema of its own goes in the URL: ...?options=-csearch_path%3Dname
-    connect_args = _postgresql_connect_args(url)
-    # Each process holds up to three times this many connections at its busiest; several
-    # processes on one server must stay under its max_connections (100 by default).
-    pool = database_pool_size()
-    # Never fewer than 24 at its busiest: as many phone requests at once as the pool keeps
-    # (web/participant/routes.py, worker_threads) each hold a connection for their reads while
-    # taking another to write, and the watcher and the dashboards take theirs.
-    overflow = max(2 * pool, 24 - pool)
-    engine = create_engine(url, pool_size=pool, max_overflow=overflow, connect_args=connect_args)
-    _check_at_checkout(engine)
-    return engine
-
-
-def _postgresql_connect_args(url: str) -> dict[str, Any]:
-    connect_args = {}
     parsed = make_url(url)
+    connect_args = {}
     if (
         parsed.get_driver_name() in {"psycopg", "psycopg2"}
         and "connect_timeout" not in parsed.query
@@ -430,14 +414,17 @@ def _postgresql_connect_args(url: str) -> dict[str, Any]:
         # would otherwise hold each request for about two minutes of TCP retries before the
         # phone learns anything; this way it sees the "try again" page within seconds.
         connect_args["connect_timeout"] = 5
-    return connect_args
-
-
-def _check_at_checkout(engine: Engine) -> None:
-    """The hung-up check below, on every connection `engine`'s pool hands out."""
+    # Each process holds up to three times this many connections at its busiest; several
+    # processes on one server must stay under its max_connections (100 by default).
+    pool = database_pool_size()
+    # Never fewer than 24 at its busiest: as many phone requests at once as the pool keeps
+    # (web/participant/routes.py, worker_threads) each hold a connection for their reads while
+    # taking another to write, and the watcher and the dashboards take theirs.
+    overflow = max(2 * pool, 24 - pool)
+    engine = create_engine(url, pool_size=pool, max_overflow=overflow, connect_args=connect_args)
 
     @event.listens_for(engine, "checkout")
-    def _replace_if_hung_up(connection: Any, record: Any, _proxy: Any) -> None:
+    def _replace_if_hung_up(connection: Any, _record: Any, _proxy: Any) -> None:
         """A pooled connection the server has closed (PostgreSQL restarted, or ended it) is
         replaced as it leaves the pool, so the first request after a restart succeeds.
 
@@ -453,9 +440,7 @@ def _check_at_checkout(engine: Engine) -> None:
         if getattr(connection, "closed", False) or getattr(connection, "broken", False):
             raise DisconnectionError("the database server closed this connection")
         try:
-            # The driver's own connection: psycopg's asynchronous one (loop_reads.py) is wrapped
-            # for SQLAlchemy, and only the driver's tells its socket.
-            descriptor = record.driver_connection.fileno()
+            descriptor = connection.fileno()
         except AttributeError:
             return  # a driver without a socket to look at: SQLAlchemy finds out on first use
         except Exception as error:  # psycopg: the connection is lost
@@ -469,8 +454,7 @@ def _check_at_checkout(engine: Engine) -> None:
         if hung_up:
             raise DisconnectionError("the database server closed this connection")
 
-
-Result = TypeVar("Result")
+    return engine
 
 
 class Store:
@@ -506,25 +490,8 @@ class Store:
         # (see `answers_for`); the lock makes phones that miss together share one read.
         self._room_answers: OrderedDict[tuple[int, str], _RoomAnswers] = OrderedDict()
         self._room_answers_lock = threading.Lock()  # also guards _deck_snapshots
-        # The connection a request's reads share while `one_connection` (or `read_on_loop`)
-        # is open: a thread's own, or a request's on the event loop, where on PostgreSQL many
-        # requests read at once on the loop's one thread (loop_reads.py), each in its own
-        # context.
-        self._shared_connection: contextvars.ContextVar[Any] = contextvars.ContextVar(
-            "shared_connection", default=None
-        )
-        # PostgreSQL's reads awaited on the event loop (loop_reads.py): as many connections
-        # again as the pool keeps, at most.
-        self._loop_reads = (
-            LoopReads(
-                self.url,
-                pool=database_pool_size(),
-                connect_args=_postgresql_connect_args(self.url),
-                prepare=_check_at_checkout,
-            )
-            if self.dialect == "postgresql"
-            else None
-        )
+        # The connection this thread's reads share while `one_connection` is open.
+        self._per_thread = threading.local()
         # The phones' reads through the database's own driver: see driver_reads.py and `_rows`.
         self._driver_reads = {
             id(read): DriverRead.compile(read, self.engine.dialect) for read in PHONE_READS
@@ -550,43 +517,20 @@ class Store:
         handing it back for each read cost more than most of the reads. Writes still take
         their own connection (`writing`).
         """
-        if self._shared_connection.get() is not None:
+        if getattr(self._per_thread, "connection", None) is not None:
             yield  # already inside one
             return
-        with self._autocommit.connect() as connection, self._sharing(connection):
-            yield
-
-    async def read_on_loop(self, work: Callable[..., Result], *arguments: Any) -> Result:
-        """`work(*arguments)`, synchronous code that only reads, run on the event loop with
-        every read through one connection.
-
-        SQLite's reads are the machine's own work (no network, and WAL's readers never wait
-        for a writer), so they run right here. PostgreSQL's wait for the network: they are
-        awaited, the loop serving other requests meanwhile (loop_reads.py, which says the one
-        rule such work keeps: no thread lock held across a read).
-        """
-        if self._loop_reads is None:
-            with self.one_connection():
-                return work(*arguments)
-
-        def shared(connection: Any) -> Result:
-            with self._sharing(connection):
-                return work(*arguments)
-
-        return await self._loop_reads.run(shared)
-
-    @contextlib.contextmanager
-    def _sharing(self, connection: Any) -> Iterator[None]:
-        token = self._shared_connection.set(connection)
-        try:
-            yield
-        finally:
-            self._shared_connection.reset(token)
+        with self._autocommit.connect() as connection:
+            self._per_thread.connection = connection
+            try:
+                yield
+            finally:
+                self._per_thread.connection = None
 
     @contextlib.contextmanager
     def _reading(self) -> Iterator[Any]:
-        """A connection to read through: the request's shared one, if open, else its own."""
-        shared = self._shared_connection.get()
+        """A connection to read through: this thread's shared one, if open, else its own."""
+        shared = getattr(self._per_thread, "connection", None)
         if shared is not None:
             yield shared
             return
@@ -646,8 +590,6 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
-        if self._loop_reads is not None:
-            self._loop_reads.close()
 
     def storage_warnings(self) -> list[str]:
         """What to tell the person starting Tandem about how the database file is kept."""
@@ -1370,32 +1312,20 @@ class Store:
                     .order_by(answers.c.value_json)
                 )
                 return [_answer(row) for row in rows]
-        # The lock is never held across a read: on PostgreSQL requests read on the event loop's
-        # one thread, and one waiting for the database while holding it would block the
-        # thread's next request on it for good (loop_reads.py). Phones missing together each
-        # read what is new since the last answers remembered: a few rows each.
-        key = (session_id, activity_id)
-        with self._room_answers_lock:
+        # The connection first, then the lock: a thread holding the lock never waits for the
+        # pool while others, holding connections, wait for the lock.
+        with self._reading() as connection, self._room_answers_lock:
+            key = (session_id, activity_id)
             known = self._room_answers.get(key)
-        if known is None or known.version != version:
-            known = _RoomAnswers(version)
-        with self._reading() as connection:
+            if known is None or known.version != version:
+                known = _RoomAnswers(version)
             read = self._answers_since(connection, session_id, activity_id, known)
             if read is None:  # an answer changed: only a full read finds which
-                read = self._answers_since(
-                    connection, session_id, activity_id, _RoomAnswers(version)
-                )
+                known = _RoomAnswers(version)
+                read = self._answers_since(connection, session_id, activity_id, known)
                 assert read is not None
-        with self._room_answers_lock:
-            remembered = self._room_answers.get(key)
-            # A read that finished later but began earlier never replaces a newer one.
-            if (
-                remembered is None
-                or remembered.version != version
-                or remembered.taken <= read.taken
-            ):
-                _remember(self._room_answers, key, read)
-        return read.in_order()
+            _remember(self._room_answers, key, read)
+            return read.in_order()
 
     @staticmethod
     def _answers_since(

@@ -8,9 +8,8 @@ layer wraps every read of a worker thread.
 
 So each such statement is compiled once by SQLAlchemy (the very SQL it would send, with its
 parameters as the dialect writes them: `?` for sqlite3, `%(name)s` for psycopg), run through a
-DB-API cursor of the pooled connection (`Connection.connection.dbapi_connection`, SQLAlchemy's
-public way to it: the driver's own connection, or for psycopg's asynchronous one on the event
-loop, SQLAlchemy's DB-API face of it, which awaits each call: loop_reads.py), and its columns go
+DB-API cursor of the pooled connection's own driver connection
+(`Connection.connection.driver_connection`, SQLAlchemy's public way to it), and its columns go
 through the result processors SQLAlchemy would apply (a Boolean column's 0 and 1 become False
 and True on SQLite). A driver error is raised as SQLAlchemy would raise it
 (`DBAPIError.instance`), so the web layer's "try again" page still knows it, and a connection
@@ -93,7 +92,7 @@ class DriverRead:
             arguments: Any = {name: self._value(name, values) for name in self.parameters}
         else:
             arguments = tuple(self._value(name, values) for name in self.parameters)
-        driver = connection.connection.dbapi_connection
+        driver = connection.connection.driver_connection
         failure = self.dialect.loaded_dbapi.Error
         try:
             cursor = driver.cursor()

@@ -34,6 +34,8 @@ import math
 import time
 from collections.abc import Callable
 
+from starlette.concurrency import run_in_threadpool
+
 from workshop.store import Store
 
 WATCH_INTERVAL = 0.1
@@ -115,7 +117,7 @@ class Waiters:
         session_ids = {key[0] for key in self._events}
         if not session_ids:
             return
-        versions = await store.read_on_loop(store.versions, session_ids)
+        versions = await run_in_threadpool(store.versions, session_ids)
         for session_id in session_ids:
             if session_id in versions:
                 self._wake_now(session_id, unless_version=versions[session_id])
@@ -144,7 +146,7 @@ class Waiters:
         }
         if not due:
             return
-        taken = await store.read_on_loop(store.answers_taken, due)
+        taken = await run_in_threadpool(store.answers_taken, due)
         for session_id in due:
             current = taken.get(session_id, 0)
             behind = [
