@@ -69,6 +69,11 @@ def postgres_schema(url: str = POSTGRES_URL) -> Iterator[str]:
         admin.dispose()
 
 
+def is_postgresql(kind_or_url: str) -> bool:
+    """Whether `--database` names PostgreSQL: "postgresql" or a PostgreSQL URL."""
+    return kind_or_url.startswith(("postgresql", "postgres:"))
+
+
 @contextlib.contextmanager
 def database(kind_or_url: str, folder: Path) -> Iterator[str]:
     """A database URL for one run: "sqlite" (a file in `folder`), "postgresql" (a schema of
@@ -78,7 +83,7 @@ def database(kind_or_url: str, folder: Path) -> Iterator[str]:
     elif kind_or_url == "postgresql":
         with postgres_schema() as url:
             yield url
-    elif kind_or_url.startswith(("postgresql", "postgres:")):
+    elif is_postgresql(kind_or_url):
         with postgres_schema(kind_or_url) as url:
             yield url
     else:

@@ -118,9 +118,11 @@ import wire  # noqa: E402
 
 from workshop.room import live  # noqa: E402
 from workshop.store import Store  # noqa: E402
-from workshop.testing.proxy import Proxy  # noqa: E402
-from workshop.testing.server import Server, free_port  # noqa: E402
+from workshop.testing.proxy import Proxy, deployed  # noqa: E402
+from workshop.testing.server import free_port  # noqa: E402
 
+# Behind the run's own nginx (`--processes`, `--nginx`) the certificate is a throwaway one.
+CHROMIUM_FLAGS_PROXIED = ["--ignore-certificate-errors"]
 HEADINGS = (
     "Phones",
     "Latency",
@@ -156,7 +158,6 @@ COUNT_SEEN = """
   look();
 }
 """
-CHROMIUM_FLAGS_EXTRA_PROXIED = ("--ignore-certificate-errors",)
 CLICK_SEEN = """
 () => document.addEventListener("click", (event) => {
   if (event.target.closest(".st-key-next")) window.tandemClicked = Date.now() / 1000;
@@ -715,6 +716,7 @@ def processes_figures(figures: Figures, sampler: Sampler, since: float, until: f
     figures.generator["coordinator"] = sampler.shares("coordinator", since, until)[0]
     figures.browser["mean"], figures.browser["busiest"] = sampler.shares("browser", since, until)
     figures.cpu["proxy"] = sampler.shares("proxy", since, until)[0]
+    figures.cpu["window"] = until - since  # seconds: the figures above are shares of it
     figures.memory["peak"] = sampler.peak_memory()
 
 
@@ -726,8 +728,7 @@ class Browser:
     that started it): the facilitator's control view and the projector."""
 
     def __init__(self, *, proxied: bool = False) -> None:
-        # Behind the run's own nginx the certificate is a throwaway self-signed one.
-        self.flags = [*CHROMIUM_FLAGS_EXTRA_PROXIED] if proxied else []
+        self.flags = list(CHROMIUM_FLAGS_PROXIED) if proxied else []
         self._calls: queue.Queue = queue.Queue()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -1169,7 +1170,7 @@ async def run_floor(arguments: argparse.Namespace, workers: Workers, folder: Pat
                 for index, (label, target) in enumerate(zip(labels, floor.ORDER[1:], strict=True))
             ]
             site = Site("floor", base, "/f", code)
-            figures.memory["idle"] = harness.tree_rss_megabytes(process.pid)
+            figures.memory["idle"] = servers_rss_megabytes([process.pid])
             answering = set(floor.ORDER[:2])
             figures.rounds = list(floor.ORDER[:2])
             await drive(
@@ -1211,22 +1212,18 @@ def tandem_deployed(arguments: argparse.Namespace, folder: Path) -> Iterator[Dep
                 yield Deployment(server.url, [server.process.pid], store)
             return
         store = Store(url)
-        servers = [Server(folder, database_url=url) for _ in range(arguments.processes)]
-        # Two connections for each phone in nginx (its own and one to a process), and room for
-        # a phone's second connection while it answers as its long poll stays parked.
-        proxy = Proxy(
-            folder, [server.port for server in servers], connections=4 * arguments.phones + 1024
-        )
         try:
             store.migrate()
-            for server in servers:
-                server.start()
-            proxy.start()
-            yield Deployment(proxy.url, [server.process.pid for server in servers], store, proxy)
+            # nginx holds two connections for each parked phone (its own and one to a process),
+            # a phone answering holds a second pair, and the dashboard's take a few hundred.
+            connections = 4 * arguments.phones + 1024
+            with deployed(folder, url, arguments.processes, connections=connections) as (
+                servers,
+                proxy,
+            ):
+                pids = [server.process.pid for server in servers]
+                yield Deployment(proxy.url, pids, store, proxy)
         finally:
-            proxy.stop()
-            for server in servers:
-                server.stop()
             store.close()
 
 
@@ -1244,7 +1241,7 @@ def spread_over_processes(proxy: Proxy, code: str) -> dict[str, dict[str, int]]:
         if request.path.startswith(f"/j/{code}/wait"):
             counts["long polls"] += 1
         if request.path.startswith("/j/"):
-            counts["phone requests"] += 1
+            counts["phone requests (long polls among them)"] += 1
         else:
             counts["dashboard requests"] += 1
     return {upstream: dict(counts) for upstream, counts in sorted(spread.items())}
@@ -1396,8 +1393,8 @@ def report(arguments: argparse.Namespace, tandem: Figures, base: Figures | None)
     if tandem.spread:
         print(
             f"  Tandem: {tandem.processes} process{'es' if tandem.processes > 1 else ''} on one "
-            "database behind nginx "
-            "(deploy/tandem.conf, https); what each served:"
+            "database behind nginx (deploy/tandem.conf, https); what each served (from nginx's "
+            "log, when the run ended):"
         )
         for upstream, counts in tandem.spread.items():
             said = ", ".join(f"{count:,} {kind}" for kind, count in sorted(counts.items()))
@@ -1478,12 +1475,19 @@ def report(arguments: argparse.Namespace, tandem: Figures, base: Figures | None)
 
     print()
     several = f"its {tandem.processes} processes together" if tandem.processes > 1 else "process"
-    print(f"Server ({several} and children; CPU while phones arrived and answered)")
+    print(
+        f"Server ({several} and children; CPU while the phones arrived and answered the first "
+        f"question, {tandem.cpu['window']:.0f} s)"
+    )
     table_head()
     line("CPU, mean (share of one core)", tandem.cpu["mean"], of_dict(base, "cpu", "mean"), "%")
     line("CPU, busiest second", tandem.cpu["busiest"], of_dict(base, "cpu", "busiest"), "%")
     if tandem.spread:
         line("nginx's CPU, mean", tandem.cpu["proxy"], None, "%")
+        # TLS included: each phone's connections are full handshakes here (the generator keeps
+        # no TLS session between them, as a phone coming back would).
+        per_phone_ms = tandem.cpu["proxy"] * tandem.cpu["window"] * 1000 / arguments.phones
+        line("nginx's CPU per phone over that time", per_phone_ms, None)
     for key, label in (("idle", "before phones"), ("parked", "phones parked"), ("peak", "peak")):
         line(f"memory (RSS), {label}", tandem.memory[key], of_dict(base, "memory", key), "MB")
     per_phone = (tandem.memory["parked"] - tandem.memory["idle"]) * 1024 / arguments.phones
@@ -1560,10 +1564,12 @@ def report(arguments: argparse.Namespace, tandem: Figures, base: Figures | None)
             tandem.generator["mean"],
             tandem.generator["coordinator"],
             tandem.browser["mean"],
+            tandem.cpu.get("proxy", 0.0),
         )
     )
     print(
-        f"  With Tandem, the server, the load generator and the browser together used "
+        f"  With Tandem, the server, {'nginx, ' if tandem.spread else ''}the load generator and "
+        "the browser together used "
         f"{together:.1f} of the machine's {os.cpu_count()} cores on average while the phones "
         "arrived and answered."
     )
@@ -1672,7 +1678,7 @@ def main() -> None:
     arguments = made.parse_args()
     if arguments.processes < 1:
         made.error("--processes: at least 1")
-    if (arguments.processes > 1 or arguments.nginx) and arguments.database == "sqlite":
+    if behind_nginx(arguments) and not harness.is_postgresql(arguments.database):
         made.error("--processes, --nginx: behind nginx, processes share PostgreSQL (--database)")
     asyncio.run(run(arguments))
 

@@ -78,8 +78,8 @@ class Client:
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or parts.hostname is None:
             raise ValueError(f"http or https to a host, not {base_url!r}")
-        if parts.scheme == "https" and not ipaddress.ip_address(parts.hostname).is_loopback:
-            raise ValueError(f"https only to this machine's own proxy, not {base_url!r}")
+        if parts.scheme == "https" and not _loopback_address(parts.hostname):
+            raise ValueError(f"https only to a loopback IP address (the run's proxy): {base_url!r}")
         self.host = parts.hostname
         self.tls = _unchecked_tls() if parts.scheme == "https" else None
         self.port = parts.port or (443 if self.tls else 80)
@@ -198,6 +198,13 @@ class Client:
         for connection in self._idle:
             connection.close()
         self._idle.clear()
+
+
+def _loopback_address(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a name: it could resolve anywhere
 
 
 @functools.cache

@@ -1,7 +1,8 @@
 """bench/room.py, the benchmark harness, run with five phones against a real server and the
 plain-app floor, its phones in one worker process and then in two: every phone joins and
 answers both questions, the store holds their answers, both moves reach every phone, and the
-report has each of its parts. Behaviour only: no figure of time is asserted."""
+report has each of its parts. Then with eight phones on two processes behind nginx on
+PostgreSQL (`--processes 2`). Behaviour only: no figure of time is asserted."""
 
 from __future__ import annotations
 
@@ -68,10 +69,10 @@ def test_five_phones_join_answer_and_the_report_has_every_part(room, tmp_path, c
     assert "each worker's event loop late by at worst: 1:" in report
 
 
-def test_several_processes_behind_nginx_share_the_room(room, tmp_path, capsys):
+def test_several_processes_behind_nginx_share_the_room(room, tmp_path, capsys, postgres_store):
     """`--processes 2`: two servers on one PostgreSQL schema behind nginx. The phones' requests
     are spread over both, every phone follows both moves, and the database counts each answer
-    once."""
+    once. (`postgres_store`: skipped where PostgreSQL is not running, failed in CI.)"""
     from workshop.testing.proxy import nginx_binary
 
     if nginx_binary() is None:
@@ -92,7 +93,8 @@ def test_several_processes_behind_nginx_share_the_room(room, tmp_path, capsys):
     # nginx's log: both processes answered phones, parked long polls among them.
     assert len(figures.spread) == 2
     for counts in figures.spread.values():
-        assert counts["phone requests"] > 0 and counts["long polls"] > 0
+        assert counts.get("phone requests (long polls among them)", 0) > 0
+        assert counts.get("long polls", 0) > 0
     report = capsys.readouterr().out
     assert "Tandem: 2 processes on one database behind nginx" in report
     assert "nginx's CPU, mean" in report

@@ -31,7 +31,7 @@ from workshop.curriculum.decks import parse_deck
 from workshop.room import live
 from workshop.store import Store
 from workshop.testing.browser import PROJECTOR, TIMEOUT
-from workshop.testing.proxy import TEMPLATE, Proxy, nginx_binary, render
+from workshop.testing.proxy import TEMPLATE, Proxy, deployed, nginx_binary, render
 from workshop.testing.server import PASSCODE, Server
 
 PHONES = 20
@@ -58,18 +58,11 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     folder = tmp_path_factory.mktemp("two-processes")
     with postgres_schema() as url:
         store = Store(url)
-        store.migrate()
-        servers = [Server(folder, database_url=url) for _ in range(2)]
-        proxy = Proxy(folder, [server.port for server in servers])
         try:
-            for server in servers:
-                server.start()
-            proxy.start()
-            yield Deployment(store, servers, proxy)
+            store.migrate()
+            with deployed(folder, url, 2) as (servers, proxy):
+                yield Deployment(store, servers, proxy)
         finally:
-            proxy.stop()
-            for server in servers:
-                server.stop()
             store.close()
 
 

@@ -9,6 +9,7 @@ no address, no user agent, no time), so a test can tell which process served wha
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -16,11 +17,11 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from workshop.testing.server import REPOSITORY, free_port
+from workshop.testing.server import REPOSITORY, Server, free_port
 
 TEMPLATE = REPOSITORY / "deploy" / "tandem.conf"
 PLACEHOLDER = re.compile(r"\$\{(TANDEM_[A-Z_]+)\}")
@@ -153,6 +154,8 @@ class Proxy:
             "worker_processes 1;",
             f"pid {self.folder / 'nginx.pid'};",
             f"error_log {self.output} error;",
+            # Each connection is a file; nginx raises its own limit this far (as root, or within
+            # the hard limit: past it, nginx says so only in its output log).
             f"worker_rlimit_nofile {2 * self.connections};",
             f"events {{ worker_connections {self.connections}; }}",
             "http {",
@@ -216,3 +219,23 @@ class Proxy:
             # answered.
             requests.append(Served(upstream.split(",")[-1].strip(), int(status), method, path))
         return requests
+
+
+@contextlib.contextmanager
+def deployed(
+    folder: Path, database_url: str, processes: int, *, connections: int = 1024
+) -> Iterator[tuple[list[Server], Proxy]]:
+    """`processes` Tandem servers on one database (already migrated) behind nginx with
+    deploy/tandem.conf, as docs/scaling.md deploys them: the test's and the benchmark's way.
+    Everything started is stopped afterwards, whatever failed on the way up or down."""
+    with contextlib.ExitStack() as started:
+        servers = []
+        for _ in range(processes):
+            server = Server(folder, database_url=database_url)
+            started.callback(server.stop)
+            server.start()
+            servers.append(server)
+        proxy = Proxy(folder, [server.port for server in servers], connections=connections)
+        started.callback(proxy.stop)
+        proxy.start()
+        yield servers, proxy
