@@ -1486,8 +1486,8 @@ def report(arguments: argparse.Namespace, tandem: Figures, base: Figures | None)
         line("nginx's CPU, mean", tandem.cpu["proxy"], None, "%")
         # TLS included: each phone's connections are full handshakes here (the generator keeps
         # no TLS session between them, as a phone coming back would).
-        per_phone_ms = tandem.cpu["proxy"] * tandem.cpu["window"] * 1000 / arguments.phones
-        line("nginx's CPU per phone over that time", per_phone_ms, None)
+        per_phone = tandem.cpu["proxy"] * tandem.cpu["window"] / arguments.phones  # seconds
+        line("nginx's CPU per phone over that time", per_phone, None)
     for key, label in (("idle", "before phones"), ("parked", "phones parked"), ("peak", "peak")):
         line(f"memory (RSS), {label}", tandem.memory[key], of_dict(base, "memory", key), "MB")
     per_phone = (tandem.memory["parked"] - tandem.memory["idle"]) * 1024 / arguments.phones
