@@ -18,6 +18,7 @@ from workshop.store.database import (
     ANSWER_OF,
     ANSWERS_TAKEN_OF_ONE,
     PARTICIPANT,
+    PARTICIPANT_AND_ANSWER,
     PHONE_READS,
     SESSION_BY_CODE,
     SESSION_BY_ID,
@@ -49,6 +50,11 @@ def test_every_phone_read_gives_what_sqlalchemy_gives(room):
         id(SESSION_BY_CODE): {"code": session.row.join_code},
         id(PARTICIPANT): {"session": session.id, "token": "a" * 64},
         id(ANSWER_OF): {"session": session.id, "activity": "colour", "participant": participant},
+        id(PARTICIPANT_AND_ANSWER): {
+            "session": session.id,
+            "token": "a" * 64,
+            "activity": "colour",
+        },
         id(ANSWERS_TAKEN_OF_ONE): {"session": session.id},
     }
     with store.engine.connect() as connection:

@@ -139,6 +139,34 @@ def test_joining_twice_with_one_token_is_one_participant(store, deck):
     assert store.participant_count(session.id) == 2
 
 
+def test_a_participant_is_read_with_its_own_answer_to_the_activity_asked(store, deck):
+    session = live.start_session(store, deck)
+    other = live.start_session(store, deck)
+    me = store.join(session.id, "a" * 64)
+    neighbour = store.join(session.id, "b" * 64)
+    store.join(other.id, "a" * 64)  # the same token hash in another session
+    live.go_to(store, session.id, 1)  # "colour", open
+    live.go_to(store, other.id, 1)
+    assert store.record_answer(session.id, "colour", neighbour, passed=False, value=1)
+    # Joined, nothing answered: the participant and no answer.
+    assert store.participant_and_answer(session.id, "a" * 64, "colour") == (me, None)
+    assert store.record_answer(session.id, "colour", me, passed=False, value=2)
+    found, answer = store.participant_and_answer(session.id, "a" * 64, "colour")
+    assert found == me and answer == store.answer_of(session.id, "colour", me)
+    assert answer.value == 2 and answer.passed is False
+    live.go_to(store, session.id, 2)  # "words"
+    assert store.record_answer(session.id, "words", me, passed=True, value=None)
+    passed = store.participant_and_answer(session.id, "a" * 64, "words")[1]
+    assert passed.passed is True and passed.value is None
+    # No activity on screen, an activity never answered, a token that never joined, the same
+    # token hash in the other session (whose participant answered nothing).
+    assert store.participant_and_answer(session.id, "a" * 64, None) == (me, None)
+    assert store.participant_and_answer(session.id, "a" * 64, "many") == (me, None)
+    assert store.participant_and_answer(session.id, "c" * 64, "colour") == (None, None)
+    other_me, other_answer = store.participant_and_answer(other.id, "a" * 64, "colour")
+    assert other_me not in (None, me) and other_answer is None
+
+
 def test_only_a_keyed_hash_of_the_token_is_stored(store, deck):
     session = live.start_session(store, deck)
     token = secrets.token_urlsafe(24)

@@ -179,6 +179,12 @@ def load_by_code(store: Store, join_code: str) -> Live | None:
     return _live(store, row) if row else None
 
 
+def from_row(store: Store, row: SessionRow) -> Live:
+    """The session of a row the caller has just read (a phone's request checked it already),
+    without reading it again."""
+    return _live(store, row)
+
+
 def _live(store: Store, row: SessionRow) -> Live:
     """The session with its activities' states at the same version: an action that lands
     between the two reads sends us back for the session as it now is."""

@@ -104,12 +104,37 @@ STATES_AT_VERSION = (
     .join(sessions, sessions.c.id == activity_states.c.session_id)
     .where(activity_states.c.session_id == bindparam("session"))
 )
+# A phone's participant and its answer to the activity on screen, in one read: every page a
+# phone loads needs both (two round trips to PostgreSQL before; `passed` is NULL where the
+# participant has not answered).
+PARTICIPANT_AND_ANSWER = (
+    select(participants.c.id, answers.c.passed, answers.c.value_json, answers.c.moderation)
+    .select_from(
+        participants.outerjoin(
+            answers,
+            and_(
+                answers.c.session_id == participants.c.session_id,
+                answers.c.activity_id == bindparam("activity"),
+                answers.c.participant_id == participants.c.id,
+            ),
+        )
+    )
+    .where(participants.c.session_id == bindparam("session"))
+    .where(participants.c.token_hash == bindparam("token"))
+)
 # answers_taken for one session: what a phone's page showing a result reads.
 ANSWERS_TAKEN_OF_ONE = select(func.sum(activity_states.c.answers_taken).label("total")).where(
     activity_states.c.session_id == bindparam("session")
 )
 # The reads of every phone request, run through the driver (driver_reads.py).
-PHONE_READS = (SESSION_BY_ID, SESSION_BY_CODE, PARTICIPANT, ANSWER_OF, ANSWERS_TAKEN_OF_ONE)
+PHONE_READS = (
+    SESSION_BY_ID,
+    SESSION_BY_CODE,
+    PARTICIPANT,
+    ANSWER_OF,
+    PARTICIPANT_AND_ANSWER,
+    ANSWERS_TAKEN_OF_ONE,
+)
 # One activity's count of answers taken beside each of its answers newer than `newest_id`.
 ANSWERS_SINCE = (
     select(
@@ -1175,6 +1200,19 @@ class Store:
         with self._reading() as connection:
             rows = self._rows(connection, PARTICIPANT, {"session": session_id, "token": token_hash})
             return rows[0].id if rows else None
+
+    def participant_and_answer(
+        self, session_id: int, token_hash: str, activity_id: str | None
+    ) -> tuple[int | None, Answer | None]:
+        """The participant a token hash names and its answer to `activity_id` (None for either
+        that is not there), in one read."""
+        values = {"session": session_id, "token": token_hash, "activity": activity_id or ""}
+        with self._reading() as connection:
+            rows = self._rows(connection, PARTICIPANT_AND_ANSWER, values)
+        if not rows:
+            return None, None
+        row = rows[0]
+        return row.id, (None if row.passed is None else _answer(row))
 
     def join(self, session_id: int, token_hash: str) -> int:
         """The participant for this token hash, created on first join; JoinRefused (and the

@@ -52,7 +52,7 @@ from workshop.i18n import gettext as _
 from workshop.room import live
 from workshop.room.moderation import DEFAULT_FLAGS, FlagList, first_status
 from workshop.room.results import Result
-from workshop.store import JoinRefused, SessionRow, Store
+from workshop.store import Answer, JoinRefused, SessionRow, Store
 from workshop.web import keys
 from workshop.web.forms import bounded_body, parse_form
 from workshop.web.origin import cross_site, over_https
@@ -85,6 +85,15 @@ RETRY_SECONDS = 3
 SQLITE_THREADS = 8
 # What `_show` says when the page needs a join first, which it may not do where it was asked.
 JOIN_FIRST = object()
+
+
+@dataclass(frozen=True)
+class Member:
+    """A phone's participant, and its answer to the activity on screen: read together, since
+    every page a phone loads needs both (one round trip to PostgreSQL, not two)."""
+
+    participant_id: int
+    answer: Answer | None
 
 
 @dataclass(frozen=True)
@@ -414,10 +423,10 @@ class ParticipantPages:
         if session.ended:
             shown = self._not_running(session.row.join_code, session)
         else:
-            participant_id = self._participant_of(session, token)
-            if participant_id is None:
+            member = self._member_of(session, token)
+            if member is None:
                 return None
-            shown = self._render_current(session, participant_id, None)
+            shown = self._render_current(session, member.answer, None)
         return bytes(shown.body).decode()
 
     def _show(
@@ -428,9 +437,9 @@ class ParticipantPages:
         session = live.load_by_code(self.store, code)
         if session is None or session.ended:
             return self._not_running(code, session)
-        participant_id = self._participant_of(session, token)
+        member = self._member_of(session, token)
         new_token = None
-        if participant_id is None:
+        if member is None:
             if not may_join:
                 return JOIN_FIRST
             if not self.joins.allow(session.id, session.row.headcount):
@@ -441,12 +450,13 @@ class ParticipantPages:
                     session=session,
                 )
             new_token = keys.new_token(self._cookie_key, code)
-            participant_id = self._join(session, new_token)
-            if isinstance(participant_id, Response):
-                return participant_id
+            joined = self._join(session, new_token)
+            if isinstance(joined, Response):
+                return joined
+            member = Member(joined, None)  # a new token has answered nothing yet
         # Just joined: the privacy note is open, whatever is on screen.
         response = self._render_current(
-            session, participant_id, change, first_visit=new_token is not None
+            session, member.answer, change, first_visit=new_token is not None
         )
         if new_token is not None:
             self._set_cookie(response, code, new_token, https)
@@ -464,25 +474,26 @@ class ParticipantPages:
                 heading=_("That answer is too long"),
                 message=_("Please shorten it and send it again."),
             )
-        participant_id = self._participant_of(session, token)
-        if participant_id is None:
+        member = self._member_of(session, token)
+        if member is None:
             # No cookie (or one from before a reset): join first, then answer again.
             return RedirectResponse(f"/j/{code}", status_code=303)
         form = parse_form(body)
-        return self._record(session, participant_id, form)
+        return self._record(session, member, form)
 
     def _results_section(self, code: str, token: str | None, activity_id: str) -> Response:
-        if self._session_of_member(code, token) is None:
+        row = self._session_of_member(code, token)
+        if row is None:
             return Response("", status_code=403, headers={"Cache-Control": "no-store"})
-        session = live.load_by_code(self.store, code)
-        participant_id = self._participant_of(session, token) if session else None
-        if session is None or session.ended or participant_id is None:
+        session = live.from_row(self.store, row)  # the row just read, not read again
+        member = self._member_of(session, token)
+        if session.ended or member is None:
             return Response("", status_code=409, headers={"Cache-Control": "no-store"})
         activity = session.current
         if activity is None or activity.id != activity_id or not activity.answerable:
             # The room has moved on: the script loads the whole page instead.
             return Response("", status_code=409, headers={"Cache-Control": "no-store"})
-        mine = self.store.answer_of(session.id, activity.id, participant_id)
+        mine = member.answer  # to the activity on screen: `activity`
         if mine is None:
             return Response("", status_code=409, headers={"Cache-Control": "no-store"})
         state = session.state(activity.id)
@@ -499,13 +510,18 @@ class ParticipantPages:
         """How many answers the session has stored, changes included (one small query)."""
         return self.store.answers_taken([session_id]).get(session_id, 0)
 
-    def _participant_of(self, session: live.Live, token: str | None) -> int | None:
-        """The participant a cookie names: only an issued token that joined, or one that
-        joined before tokens were signed (its hash is in the database); never a new one."""
+    def _member_of(self, session: live.Live, token: str | None) -> Member | None:
+        """The participant a cookie names, with its answer to the activity on screen (one
+        read): only an issued token that joined, or one that joined before tokens were signed
+        (its hash is in the database); never a new one."""
         if not token or len(token) > 64:
             return None
         token_hash = keys.token_hash(self._participant_key, session.id, token)
-        return self.store.participant(session.id, token_hash)
+        current = session.current
+        participant_id, answer = self.store.participant_and_answer(
+            session.id, token_hash, current.id if current else None
+        )
+        return None if participant_id is None else Member(participant_id, answer)
 
     def _session_of_member(self, code: str, token: str | None) -> SessionRow | None:
         """The session `code` names, if this cookie is one of its participants' (a token issued
@@ -575,7 +591,7 @@ class ParticipantPages:
     def _render_current(
         self,
         session: live.Live,
-        participant_id: int,
+        mine: Answer | None,
         change: str | None,
         *,
         form: dict[str, list[str]] | None = None,
@@ -600,8 +616,8 @@ class ParticipantPages:
                     session, None, 0, first_visit, lambda: page_html("waiting.html", **context)
                 )
             return page("waiting.html", **context)
+        # `mine`: the phone's answer to `activity`, read with its participant (`_member_of`).
         state = session.state(activity.id)
-        mine = self.store.answer_of(session.id, activity.id, participant_id)
         kind = kind_of(activity)
         if form is None and mine is not None and not mine.passed:
             form = kind.form_fields(activity, mine.value)
@@ -671,9 +687,7 @@ class ParticipantPages:
         key = (session.id, activity.id, session.row.version, taken)
         return self._results.get(key, lambda: live.result_of(self.store, session, activity))
 
-    def _record(
-        self, session: live.Live, participant_id: int, form: dict[str, list[str]]
-    ) -> Response:
+    def _record(self, session: live.Live, member: Member, form: dict[str, list[str]]) -> Response:
         activity_id = (form.get("activity") or [""])[0]
         try:
             activity = session.deck.activity(activity_id)
@@ -690,8 +704,9 @@ class ParticipantPages:
                 # Show the form again with what they typed, so nothing is lost.
                 if session.current is None or session.current.id != activity.id:
                     return RedirectResponse(f"/j/{session.row.join_code}", status_code=303)
+                # The activity on screen: the one `member.answer` was read for.
                 return self._render_current(
-                    session, participant_id, "1", form=form, error=str(problem), status_code=422
+                    session, member.answer, "1", form=form, error=str(problem), status_code=422
                 )
             if kind.passes_everything(activity, value):
                 # Every statement passed one by one is a pass, said and counted as one.
@@ -701,7 +716,7 @@ class ParticipantPages:
         stored = self.store.record_answer(
             session.id,
             activity.id,
-            participant_id,
+            member.participant_id,
             passed=passed,
             value=value,
             moderation=moderation,
