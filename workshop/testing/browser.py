@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 from workshop.testing.server import PASSCODE
 
 CHROMIUM = "/usr/bin/chromium"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -90,14 +91,23 @@ def open_screen(page: Page, base: str, session_id: int) -> Page:
 
 
 def url_from_qr_code(screen: Page) -> str:
-    """Decode the PNG the projector shows: the test never reads the URL from the page text."""
-    image = screen.locator("[data-testid=stImage] img").first
-    expect(image).to_be_visible()
-    source = image.get_attribute("src")
-    if source.startswith("data:"):
-        png = base64.b64decode(source.split(",", 1)[1])
-    else:
-        png = screen.request.get(urljoin(screen.url, source)).body()
+    """Decode the PNG the projector shows: the test never reads the URL from the page text.
+
+    The projector redraws every second, and Streamlit may drop an image's file between a
+    redraw and the next (its address then answers 404 for a moment, while the image already
+    on screen stays): an address read just before that is asked again, never decoded as a PNG.
+    """
+    for _attempt in range(20):
+        image = screen.locator("[data-testid=stImage] img").first
+        expect(image).to_be_visible()
+        source = image.get_attribute("src")
+        if source.startswith("data:"):
+            png = base64.b64decode(source.split(",", 1)[1])
+        else:
+            png = screen.request.get(urljoin(screen.url, source)).body()
+        if png.startswith(PNG_SIGNATURE):
+            break
+        screen.wait_for_timeout(250)
     with tempfile.NamedTemporaryFile(suffix=".png") as file:
         file.write(png)
         file.flush()
