@@ -127,11 +127,11 @@ ANSWERS_TAKEN_OF_ONE = select(func.sum(activity_states.c.answers_taken).label("t
     activity_states.c.session_id == bindparam("session")
 )
 # The reads of every phone request, run through the driver (driver_reads.py).
+# (ANSWER_OF is not one since the participant and its answer are read together.)
 PHONE_READS = (
     SESSION_BY_ID,
     SESSION_BY_CODE,
     PARTICIPANT,
-    ANSWER_OF,
     PARTICIPANT_AND_ANSWER,
     ANSWERS_TAKEN_OF_ONE,
 )
